@@ -1,0 +1,79 @@
+"""Blind-index tokens of persons: what gets stored, and what a search looks for."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from amparo.core.blind import blind_index
+from amparo.core.keys import get_keyring
+from amparo.core.normalize import name_words, normalize_document, phonetic_word
+
+from .models import IndexKind, Person, PersonIndexToken
+
+_KIND_LABEL = {
+    IndexKind.NAME_EXACT: "person-name-exact",
+    IndexKind.NAME_PHONETIC: "person-name-phonetic",
+    IndexKind.DOCUMENT: "person-document",
+}
+
+
+def _name_texts(person: Person) -> list[str]:
+    texts = [person.given_names or "", person.surnames or ""]
+    texts.extend(str(a) for a in (person.aliases or []))
+    return texts
+
+
+def token_values(kind: IndexKind, normalized: Iterable[str], kid: str | None = None) -> set[int]:
+    return {blind_index(v, kind=_KIND_LABEL[kind], kid=kid) for v in normalized if v}
+
+
+def tokens_for(person: Person, document_numbers: Iterable[str], kid: str | None = None) -> list[PersonIndexToken]:
+    kid = kid or get_keyring().active_kid
+    words = {w for text in _name_texts(person) for w in name_words(text)}
+    phonetic = {phonetic_word(w) for w in words}
+    docs = {normalize_document(n) for n in document_numbers}
+    entries: list[PersonIndexToken] = []
+    for kind, values in (
+        (IndexKind.NAME_EXACT, words),
+        (IndexKind.NAME_PHONETIC, phonetic),
+        (IndexKind.DOCUMENT, docs),
+    ):
+        entries.extend(
+            PersonIndexToken(person=person, kind=kind, kid=kid, value=v) for v in token_values(kind, values, kid)
+        )
+    return entries
+
+
+def reindex_person(person: Person) -> None:
+    numbers = [d.number for d in person.documents.all()]
+    PersonIndexToken.objects.filter(person=person).delete()
+    PersonIndexToken.objects.bulk_create(tokens_for(person, numbers))
+
+
+def query_tokens(kind: IndexKind, normalized: Iterable[str]) -> set[int]:
+    """Index values to look for, under every configured key (entries may predate a rotation)."""
+    values = list(normalized)
+    result: set[int] = set()
+    for kid in get_keyring().key_ids:
+        result |= token_values(kind, values, kid)
+    return result
+
+
+def rebuild_stale_indexes(active_kid: str, batch_size: int) -> int:
+    """Key rotation: rebuild the index entries of persons still indexed under an older key."""
+    from django.db import transaction
+
+    rebuilt = 0
+    while True:
+        stale = list(
+            PersonIndexToken.objects.exclude(kid=active_kid).values_list("person_id", flat=True).distinct()[:batch_size]
+        )
+        if not stale:
+            return rebuilt
+        with transaction.atomic():
+            for person in Person.objects.filter(pk__in=stale).prefetch_related("documents"):
+                numbers = [d.number for d in person.documents.all()]
+                fresh = tokens_for(person, numbers, kid=active_kid)
+                PersonIndexToken.objects.filter(person=person).delete()
+                PersonIndexToken.objects.bulk_create(fresh)
+                rebuilt += len(fresh)

@@ -1,0 +1,103 @@
+"""Reads of persons, always scoped to what the actor may see. Views of identifying data are audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Case, Count, IntegerField, Q, Sum, When
+
+from amparo.accounts.actor import Actor
+from amparo.accounts.roles import Perm
+from amparo.audit.services import audit_record
+from amparo.core.exceptions import NotFound, PermissionDenied
+from amparo.core.normalize import name_words, normalize_document, phonetic_word
+
+from .indexing import query_tokens
+from .models import IndexKind, Person, PersonIndexToken
+from .permissions import can_view_person, persons_visible_to
+
+MAX_RESULTS = 50
+
+
+@transaction.atomic
+def person_get_for_view(*, actor: Actor, person_id: object) -> Person:
+    """The person, or NotFound for anything the actor may not see (existence does not leak)."""
+    if not actor.has(Perm.PERSON_VIEW):
+        raise PermissionDenied()
+    person = (
+        Person.objects.filter(pk=person_id).select_related("owner_org").prefetch_related("documents").first()
+    )
+    if person is None or not can_view_person(actor, person):
+        raise NotFound()
+    audit_record(actor=actor, action="person.view", target_type="person", target_id=person.pk)
+    return person
+
+
+@dataclass
+class SearchResult:
+    persons: list[Person]
+    scores: dict[object, int]
+    query_words: int
+
+
+def _ranked_ids(actor: Actor, name_query: str, document_query: str, limit: int) -> tuple[list[object], dict[object, int], int]:
+    words = name_words(name_query)
+    exact = query_tokens(IndexKind.NAME_EXACT, words)
+    phonetic = query_tokens(IndexKind.NAME_PHONETIC, [phonetic_word(w) for w in words])
+    docs = query_tokens(IndexKind.DOCUMENT, [normalize_document(document_query)] if document_query else [])
+    condition = Q(pk__in=[])
+    if exact:
+        condition |= Q(kind=IndexKind.NAME_EXACT, value__in=exact)
+    if phonetic:
+        condition |= Q(kind=IndexKind.NAME_PHONETIC, value__in=phonetic)
+    if docs:
+        condition |= Q(kind=IndexKind.DOCUMENT, value__in=docs)
+    if not (exact or phonetic or docs):
+        return [], {}, 0
+    # A phonetic match scores 1, an exact one 2 more, a document 10: the best candidates come first.
+    weight = Case(
+        When(kind=IndexKind.NAME_EXACT, then=2),
+        When(kind=IndexKind.DOCUMENT, then=10),
+        default=1,
+        output_field=IntegerField(),
+    )
+    # Ask for at least half the words to match (phonetically), or a document.
+    minimum = max(1, (len(words) + 1) // 2) if words else 10
+    rows = (
+        PersonIndexToken.objects.filter(condition, person__in=persons_visible_to(actor))
+        .values("person_id")
+        .annotate(score=Sum(weight), hits=Count("id"))
+        .filter(score__gte=minimum)
+        .order_by("-score", "person_id")[:limit]
+    )
+    scores = {r["person_id"]: r["score"] for r in rows}
+    return list(scores), scores, len(words)
+
+
+@transaction.atomic
+def person_search(*, actor: Actor, name: str = "", document: str = "", limit: int = MAX_RESULTS) -> SearchResult:
+    """Fuzzy search by name (exact and Spanish-phonetic blind indexes) and/or document number."""
+    if not actor.has(Perm.PERSON_SEARCH):
+        raise PermissionDenied()
+    limit = max(1, min(limit, MAX_RESULTS))
+    ids, scores, n_words = _ranked_ids(actor, name, document, limit)
+    by_id = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+    persons = [by_id[i] for i in ids if i in by_id]
+    # The query itself is identifying: only its shape and the result count are audited.
+    audit_record(
+        actor=actor,
+        action="person.search",
+        details={"name_words": n_words, "by_document": bool(document), "results": len(persons)},
+    )
+    return SearchResult(persons=persons, scores=scores, query_words=n_words)
+
+
+@transaction.atomic
+def person_recent(*, actor: Actor, limit: int = 20) -> list[Person]:
+    if not actor.has(Perm.PERSON_VIEW):
+        raise PermissionDenied()
+    persons = list(persons_visible_to(actor).order_by("-created_at")[:limit])
+    if persons:
+        audit_record(actor=actor, action="person.list", details={"results": len(persons)})
+    return persons
