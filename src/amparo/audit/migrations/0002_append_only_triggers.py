@@ -1,42 +1,8 @@
-"""The database itself refuses UPDATE and DELETE on audit events (defence in depth: the hash chain
-detects changes made by someone who drops these triggers)."""
+"""The database itself refuses UPDATE, DELETE (and on PostgreSQL TRUNCATE) of audit events."""
 
 from django.db import migrations
 
-SQLITE = [
-    """CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
-    """CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
-]
-SQLITE_DROP = ["DROP TRIGGER IF EXISTS audit_event_no_update", "DROP TRIGGER IF EXISTS audit_event_no_delete"]
-
-POSTGRES = [
-    """CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'audit events are append-only'; END; $$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_auditevent
-       FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()""",
-    """CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_auditevent
-       FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()""",
-]
-POSTGRES_DROP = [
-    "DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent",
-    "DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_auditevent",
-    "DROP FUNCTION IF EXISTS audit_event_append_only()",
-]
-
-
-def _run(schema_editor, statements_by_vendor):
-    for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(statement)
-
-
-def forwards(apps, schema_editor):
-    _run(schema_editor, {"sqlite": SQLITE, "postgresql": POSTGRES})
-
-
-def backwards(apps, schema_editor):
-    _run(schema_editor, {"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP})
+from amparo.audit.migrations._triggers import backwards, forwards
 
 
 class Migration(migrations.Migration):
