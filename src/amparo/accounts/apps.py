@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (audit of logins and failed logins)
+        from . import schema, signals  # noqa: F401  (OpenAPI auth schemes; audit of sign-ins)

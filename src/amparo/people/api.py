@@ -137,10 +137,19 @@ class PersonDetailApi(APIView):
         return Response(PersonReadSerializer(person).data)
 
 
+class VocabularySerializer(serializers.Serializer):
+    gender = serializers.DictField(child=serializers.CharField())
+    people = serializers.DictField(child=serializers.CharField())
+    document_types = serializers.DictField(child=serializers.CharField())
+    countries = serializers.DictField(child=serializers.CharField())
+    languages = serializers.DictField(child=serializers.CharField())
+    departments = serializers.DictField(child=serializers.CharField())
+
+
 class VocabularyApi(APIView):
     """Code lists used by the person fields (countries, languages, departments)."""
 
-    @extend_schema(summary="Vocabularies for person fields")
+    @extend_schema(summary="Vocabularies for person fields", responses={200: VocabularySerializer})
     def get(self, request: Request) -> Response:
         return Response(
             {

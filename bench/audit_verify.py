@@ -1,0 +1,154 @@
+"""Benchmark: verifying the hash chain of the audit trail (`amparo audit verify`).
+
+Fills a fresh benchmark database with N audit events whose chain is computed exactly as
+``amparo.audit.services.audit_record`` computes it (same canonical form, same link hash, details
+round-tripped through JSON), written with ``bulk_create`` in batches, then times ``audit_verify()``.
+
+Baseline, measured in the same run: reading the same rows with one raw SQL SELECT (no ORM, no
+hashing). The ratio verify/read says how much the verification adds to merely reading the table.
+
+    .venv/bin/python bench/audit_verify.py --events 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import random
+import uuid
+
+from _common import print_header, setup_django, timer
+
+ACTIONS = [
+    # action, target type, share
+    ("person.search", "", 40),
+    ("person.view", "person", 30),
+    ("person.list", "", 10),
+    ("person.create", "person", 8),
+    ("person.edit", "person", 7),
+    ("auth.login", "user", 4),
+    ("auth.reauth", "user", 1),
+]
+ROLES = ["caseworker", "supervisor", "investigator", "prosecutor", "consular_officer", "shelter_staff"]
+
+
+def fake_event(rng: random.Random, seq: int, created: datetime.datetime) -> dict[str, object]:
+    """The fields audit_record would store for a plausible event (codes and numbers only)."""
+    action, target_type = rng.choices([(a, t) for a, t, _ in ACTIONS], [w for _, _, w in ACTIONS])[0]
+    user_id = rng.randint(1, 400)
+    details: dict[str, object] = {}
+    target_id = ""
+    if action == "person.search":
+        details = {"name_words": rng.randint(1, 4), "by_document": rng.random() < 0.1, "results": rng.randint(0, 50)}
+    elif action == "person.list":
+        details = {"results": 20}
+    elif target_type == "person":
+        target_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        if action == "person.edit":
+            details = {"fields": rng.sample(["given_names", "surnames", "phone", "address", "gender"], 2)}
+    elif target_type == "user":
+        target_id = str(user_id)
+        details = {"device": "TOTPDevice"} if action == "auth.login" else {}
+    return {
+        "seq": seq,
+        "created_at": created,
+        "actor_id": user_id,
+        "actor_username": f"user{user_id:04d}",
+        "organization_id": rng.randint(1, 20),
+        "role": rng.choice(ROLES),
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "request_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "details": details,
+    }
+
+
+def fill(events: int, batch_size: int, seed: int) -> tuple[int, float]:
+    """Append ``events`` chained events after the current head; returns (events, seconds)."""
+    from django.db import transaction
+
+    from amparo.audit.chain import canonical, link_hash
+    from amparo.audit.models import AuditEvent, AuditHead
+
+    rng = random.Random(seed)
+    head, _ = AuditHead.objects.get_or_create(pk=1)
+    seq, prev = head.seq, head.hash
+    created = datetime.datetime(2026, 1, 1, 8, 0, tzinfo=datetime.UTC)
+    with timer() as elapsed:
+        done = 0
+        while done < events:
+            rows = []
+            for _ in range(min(batch_size, events - done)):
+                seq += 1
+                created += datetime.timedelta(microseconds=rng.randint(1, 30_000_000))
+                fields = fake_event(rng, seq, created)
+                fields["details"] = json.loads(json.dumps(fields["details"]))  # as audit_record does
+                digest = link_hash(prev, canonical(**fields))  # type: ignore[arg-type]
+                rows.append(AuditEvent(prev_hash=prev, hash=digest, **fields))
+                prev = digest
+            with transaction.atomic():
+                AuditEvent.objects.bulk_create(rows)
+            done += len(rows)
+        AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+    return events, elapsed[0]
+
+
+def raw_read() -> tuple[int, float]:
+    """Baseline: stream every column of every event, ordered by seq, with one raw SELECT."""
+    from django.db import connection, transaction
+
+    count = 0
+    with timer() as elapsed, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT seq, created_at, actor_id, actor_username, organization_id, role, action, target_type, "
+            "target_id, request_id, details, prev_hash, hash FROM audit_auditevent ORDER BY seq"
+        )
+        while rows := cursor.fetchmany(20_000):
+            count += len(rows)
+    return count, elapsed[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=2008)
+    parser.add_argument("--reuse", action="store_true", help="Keep the existing benchmark database and append.")
+    args = parser.parse_args()
+
+    setup_django("audit", fresh=not args.reuse)
+    from amparo.audit.models import AuditEvent
+    from amparo.audit.services import _iter_events, audit_verify
+
+    print_header(f"audit_verify: {args.events:,} events")
+    created, fill_s = fill(args.events, args.batch_size, args.seed)
+    total = AuditEvent.objects.count()
+    print(f"fill (chain + bulk_create):  {created:>10,} events in {fill_s:8.2f} s  ({created / fill_s:>10,.0f} events/s)")
+
+    reads = [raw_read() for _ in range(2)]  # the first also warms the page cache
+    read_n, read_s = min(reads, key=lambda r: r[1])
+    print(f"baseline raw SELECT:         {read_n:>10,} rows   in {read_s:8.2f} s  ({read_n / read_s:>10,.0f} rows/s)"
+          f"  [runs: {', '.join(f'{s:.2f}' for _, s in reads)} s]")
+
+    with timer() as orm_s:
+        orm_n = sum(1 for _ in _iter_events())
+    print(f"ORM read (verify's paging):  {orm_n:>10,} rows   in {orm_s[0]:8.2f} s  ({orm_n / orm_s[0]:>10,.0f} rows/s)")
+
+    with timer() as verify_s:
+        result = audit_verify()
+    if not result.ok:
+        raise SystemExit(f"Verification failed: {result}")
+    rate = result.checked / verify_s[0]
+    print(f"audit_verify():              {result.checked:>10,} events in {verify_s[0]:8.2f} s  ({rate:>10,.0f} events/s)"
+          f"  ok={result.ok}")
+    print(f"ratio verify / raw read:     {verify_s[0] / read_s:.1f}x")
+    print(f"ratio ORM read / raw read:   {orm_s[0] / read_s:.1f}x")
+    verdict = "PASS" if total < 1_000_000 or verify_s[0] < 60 else "FAIL"
+    if total >= 1_000_000:
+        print(f"target 1,000,000 events under 60 s: {verdict} ({verify_s[0]:.1f} s for {total:,})")
+
+
+if __name__ == "__main__":
+    main()
