@@ -24,9 +24,7 @@ def _is_transactional(item: Any) -> bool:
     marker = item.get_closest_marker("django_db")
     fixtures = getattr(item, "fixturenames", ())
     return bool(
-        (marker and marker.kwargs.get("transaction"))
-        or "transactional_db" in fixtures
-        or "live_server" in fixtures
+        (marker and marker.kwargs.get("transaction")) or "transactional_db" in fixtures or "live_server" in fixtures
     )
 
 
@@ -86,9 +84,7 @@ def world(db: Any) -> World:
     users: dict[tuple[str, str], User] = {}
     for key, org in (("home", home), ("other", other)):
         for role in Role.values:
-            membership = MembershipFactory(
-                user=UserFactory(username=f"{key}-{role}"), organization=org, role=role
-            )
+            membership = MembershipFactory(user=UserFactory(username=f"{key}-{role}"), organization=org, role=role)
             TOTPDeviceFactory(user=membership.user)
             users[(key, role)] = membership.user
     return World(home=home, other=other, users=users)

@@ -19,7 +19,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def save_after(obj, create, extracted, **kwargs):  # noqa: N805
+    def save_after(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 

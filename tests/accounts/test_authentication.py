@@ -134,8 +134,10 @@ def test_reauthentication_before_sensitive_action(world) -> None:
     bad = client.post("/accounts/reauth/", {"password": PASSWORD, "token": "000000"})
     assert bad.status_code == 200 and REAUTH_SESSION_KEY not in client.session
     user.totpdevice_set.get().throttle_reset()
-    ok = client.post("/accounts/reauth/", {"password": PASSWORD, "token": _code(user.totpdevice_set.get()),
-                                           "next": "/accounts/tokens/"})
+    ok = client.post(
+        "/accounts/reauth/",
+        {"password": PASSWORD, "token": _code(user.totpdevice_set.get()), "next": "/accounts/tokens/"},
+    )
     assert ok.status_code == 302
     created = client.post("/accounts/tokens/new/", {"name": "telefonía"})
     assert created.status_code == 200 and created.context["raw"].startswith("amp_")
@@ -157,10 +159,17 @@ def test_check_deploy_is_clean_under_production_settings() -> None:
     import sys
 
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "AMPARO_TESTING", "DJANGO_SETTINGS_MODULE"}}
-    env.update(SECRET_KEY="x" * 30 + "-a-long-random-production-secret-value-0123456789",
-               ALLOWED_HOSTS="amparo.example.org", DJANGO_SETTINGS_MODULE="amparo.config.settings",
-               AMPARO_KEYS="k1:" + "A" * 43 + "=")
-    result = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
-                            env=env, capture_output=True, text=True)
+    env.update(
+        SECRET_KEY="x" * 30 + "-a-long-random-production-secret-value-0123456789",
+        ALLOWED_HOSTS="amparo.example.org",
+        DJANGO_SETTINGS_MODULE="amparo.config.settings",
+        AMPARO_KEYS="k1:" + "A" * 43 + "=",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

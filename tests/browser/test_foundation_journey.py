@@ -12,8 +12,8 @@ from django.utils import translation
 from amparo.accounts.roles import Role
 from amparo.people.models import Person
 
-from ..factories import PASSWORD, MembershipFactory, UserFactory
 from ..conftest import make_person
+from ..factories import PASSWORD, MembershipFactory, UserFactory
 from .conftest import DESKTOP, MOBILE, screenshot, sign_in, sign_in_by_cookie, totp_code, totp_token
 
 pytestmark = pytest.mark.browser

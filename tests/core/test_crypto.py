@@ -67,9 +67,11 @@ def test_encrypted_field_behaves_like_a_field(world) -> None:
     assert fresh.given_names == "Valeria"
     assert fresh.aliases == ["La Güera"]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT given_names, surnames FROM people_person WHERE id = %s", [person.pk.hex
-                       if connection.vendor == "sqlite" else person.pk])
-        raw_given, raw_surnames = cursor.fetchone()
+        cursor.execute(
+            "SELECT given_names, surnames FROM people_person WHERE id = %s",
+            [person.pk.hex if connection.vendor == "sqlite" else person.pk],
+        )
+        raw_given, _raw_surnames = cursor.fetchone()
     assert raw_given.startswith("A1$") and "Valeria" not in raw_given
     with pytest.raises(TypeError):
         Person.objects.filter(given_names="Valeria").count()

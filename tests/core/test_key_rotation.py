@@ -36,20 +36,20 @@ def test_rotate_reencrypts_everything_and_loses_nothing(world) -> None:
     with override_settings(AMPARO_KEYS=OLD):
         reset_keyring()
         verify_master_keys()
-        people = [make_person(actor, given=f"Persona{i}", surnames="Xicará Tzul", phone=f"+502 {i}")
-                  for i in range(7)]
+        people = [make_person(actor, given=f"Persona{i}", surnames="Xicará Tzul", phone=f"+502 {i}") for i in range(7)]
     with override_settings(AMPARO_KEYS=f"{OLD},{NEW}", AMPARO_ACTIVE_KEY_ID="t2"):
         reset_keyring()
         # Interrupted run: only part of the rows done (resumability).
         from amparo.core import rotation
 
-        model, fields = next((m, f) for m, f in rotation.encrypted_fields() if m is Person)
+        _model, fields = next((m, f) for m, f in rotation.encrypted_fields() if m is Person)
         first = Person.objects.order_by("pk").first()
         for f in fields:
             raw = first.__dict__[f.attname]
             if raw:
                 Person.objects.filter(pk=first.pk).update(
-                    **{f.attname: f.encrypt_for(first, f.decrypt_for(first, raw), kid="t2")})
+                    **{f.attname: f.encrypt_for(first, f.decrypt_for(first, raw), kid="t2")}
+                )
         call_command("keys", "rotate", batch_size=3)
         assert _kids(Person, "given_names") == {"t2"}
         assert _kids(IdentityDocument, "number") == {"t2"}

@@ -22,14 +22,27 @@ CANARY_SURNAME = "Pajarillowq Ruiseñorzz"
 CANARY_DOC = "CANARY-DOC-77412"
 CANARY_PHONE = "+502 5555 0199"
 CANARY_ADDRESS = "Callejón del Canario 42"
-CANARIES = ["Canarioqx", "canarioqx", "Pajarillowq", "CANARY-DOC-77412", "CANARYDOC77412", "5555 0199",
-            "Callejón del Canario", "Callej\\u00f3n"]
+CANARIES = [
+    "Canarioqx",
+    "canarioqx",
+    "Pajarillowq",
+    "CANARY-DOC-77412",
+    "CANARYDOC77412",
+    "5555 0199",
+    "Callejón del Canario",
+    "Callej\\u00f3n",
+]
 
 
 def _create_canaries(world) -> None:
     make_person(
-        world.actor("caseworker"), given=CANARY_GIVEN, surnames=CANARY_SURNAME, aliases=["Canarioqx Alias"],
-        phone=CANARY_PHONE, address=CANARY_ADDRESS, email="canarioqx@example.org",
+        world.actor("caseworker"),
+        given=CANARY_GIVEN,
+        surnames=CANARY_SURNAME,
+        aliases=["Canarioqx Alias"],
+        phone=CANARY_PHONE,
+        address=CANARY_ADDRESS,
+        email="canarioqx@example.org",
         documents=[DocumentInput("passport", CANARY_DOC, "HN", True)],
     )
 
@@ -45,9 +58,19 @@ def _dump_database() -> bytes:
         pytest.skip("pg_dump is not installed")
     params = connection.settings_dict
     result = subprocess.run(
-        ["pg_dump", "-h", params["HOST"] or "127.0.0.1", "-p", str(params["PORT"] or 5432),
-         "-U", params["USER"] or "postgres", "--data-only", params["NAME"]],
-        capture_output=True, check=True,
+        [
+            "pg_dump",
+            "-h",
+            params["HOST"] or "127.0.0.1",
+            "-p",
+            str(params["PORT"] or 5432),
+            "-U",
+            params["USER"] or "postgres",
+            "--data-only",
+            params["NAME"],
+        ],
+        capture_output=True,
+        check=True,
     )
     return result.stdout
 
@@ -75,9 +98,7 @@ def test_no_plaintext_identity_in_logs_or_audit(world, caplog) -> None:
     assert client.get(f"/persons/{person_id}/").status_code == 200
     assert client.get(f"/api/v1/persons/?name={CANARY_GIVEN}").status_code == 200
     logged = caplog.text
-    trail = " ".join(
-        f"{e.action} {e.target_id} {e.details} {e.actor_username}" for e in AuditEvent.objects.all()
-    )
+    trail = " ".join(f"{e.action} {e.target_id} {e.details} {e.actor_username}" for e in AuditEvent.objects.all())
     assert "person.search" in trail and "person.view" in trail
     for canary in CANARIES:
         assert canary not in logged, canary

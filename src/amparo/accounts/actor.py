@@ -35,6 +35,15 @@ class Actor:
         return self.membership.organization_id if self.membership else None
 
     @property
+    def org_pk(self) -> int:
+        """For queries: the institution's id, or 0 (matches nothing: deny by default)."""
+        return self.membership.organization_id if self.membership else 0
+
+    @property
+    def user_pk(self) -> int:
+        return self.user.pk if self.user else 0
+
+    @property
     def role(self) -> str:
         return self.membership.role if self.membership else ""
 

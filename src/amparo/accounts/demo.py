@@ -49,15 +49,19 @@ def ensure_demo_accounts() -> list[tuple[str, str, str]]:
         organization = Organization.objects.get(code=org_code)
         unit = Unit.objects.filter(organization=organization, code=unit_code).first() if unit_code else None
         user, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": username.split(".")[0].capitalize(),
-                                         "last_name": "Demo", "email": f"{username}@demo.invalid"}
+            username=username,
+            defaults={
+                "first_name": username.split(".")[0].capitalize(),
+                "last_name": "Demo",
+                "email": f"{username}@demo.invalid",
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        Membership.objects.get_or_create(user=user, organization=organization, role=role,
-                                         defaults={"unit": unit})
-        TOTPDevice.objects.get_or_create(user=user, name="Demo TOTP",
-                                         defaults={"key": demo_totp_key(username), "confirmed": True})
+        Membership.objects.get_or_create(user=user, organization=organization, role=role, defaults={"unit": unit})
+        TOTPDevice.objects.get_or_create(
+            user=user, name="Demo TOTP", defaults={"key": demo_totp_key(username), "confirmed": True}
+        )
         rows.append((username, organization.acronym, str(Role(role).label)))
     return rows

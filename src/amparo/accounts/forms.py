@@ -11,10 +11,14 @@ from .roles import Role
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150, widget=forms.TextInput(
-        attrs={"autocomplete": "username", "autofocus": True}))
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(
-        attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class TokenForm(forms.Form):
@@ -27,22 +31,35 @@ class TokenForm(forms.Form):
 
 
 class ReauthForm(forms.Form):
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(
-        attrs={"autocomplete": "current-password", "autofocus": True}))
-    token = forms.CharField(label=_("Verification code"), max_length=20, required=False,
-                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    token = forms.CharField(
+        label=_("Verification code"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 class UserCreateForm(forms.Form):
-    username = forms.RegexField(label=_("Username"), max_length=150, regex=r"^[\w.@+-]+$",
-                                error_messages={"invalid": _("Use letters, digits and . @ + - _ only.")})
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": _("Use letters, digits and . @ + - _ only.")},
+    )
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), help_text=_("At least 12 characters; not a common password."))
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters; not a common password."),
+    )
 
     def __init__(self, *args: Any, organization: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,5 +80,8 @@ class MembershipGrantForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100,
-                           help_text=_("What the token is for, e.g. the call center's telephony."))
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the call center's telephony."),
+    )

@@ -84,7 +84,7 @@ class TwoFactorRequiredMiddleware:
             user.is_authenticated
             and not request.path.startswith(_EXEMPT_PREFIXES)
             and user_requires_two_factor(user=user)  # type: ignore[arg-type]
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
         ):
             return redirect(f"{reverse('accounts:two_factor_verify')}?next={request.path}")
         return self.get_response(request)

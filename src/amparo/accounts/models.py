@@ -24,7 +24,9 @@ class User(AbstractUser):
 class Membership(models.Model):
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("institution"), on_delete=models.PROTECT,
+        "organizations.Organization",
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
         related_name="memberships",
     )
     unit = models.ForeignKey(
@@ -36,9 +38,7 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["organization__name", "role"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organization", "role"], name="unique_membership_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organization", "role"], name="unique_membership_role")]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
 

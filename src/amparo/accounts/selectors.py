@@ -30,7 +30,7 @@ def user_list_visible_to(*, actor: Actor, query: str = "") -> QuerySet[User]:
     """Users with a membership in the administrator's institution."""
     if not actor.has(Perm.USER_MANAGE):
         raise PermissionDenied()
-    users = User.objects.filter(memberships__organization_id=actor.organization_id).distinct()
+    users = User.objects.filter(memberships__organization_id=actor.org_pk).distinct()
     if query:
         users = users.filter(
             Q(username__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query)
@@ -43,4 +43,4 @@ def user_get_for_admin(*, actor: Actor, user_id: int) -> User | None:
 
 
 def api_tokens_of(*, actor: Actor) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(membership__user_id=actor.user_id).select_related("membership__organization")
+    return ApiToken.objects.filter(membership__user_id=actor.user_pk).select_related("membership__organization")

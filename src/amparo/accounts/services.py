@@ -67,14 +67,17 @@ def user_create(
     membership = Membership.objects.create(user=candidate, organization=organization, unit=unit, role=role)
     audit_record(actor=actor, action="user.create", target_type="user", target_id=candidate.pk)
     audit_record(
-        actor=actor, action="membership.grant", target_type="membership", target_id=membership.pk,
+        actor=actor,
+        action="membership.grant",
+        target_type="membership",
+        target_id=membership.pk,
         details={"user_id": candidate.pk, "role": role, "organization_id": organization.pk},
     )
     return candidate
 
 
 def _managed_membership(actor: Actor, membership_id: int) -> Membership:
-    membership = Membership.objects.filter(pk=membership_id, organization_id=actor.organization_id).first()
+    membership = Membership.objects.filter(pk=membership_id, organization_id=actor.org_pk).first()
     if membership is None:
         raise NotFound()
     return membership
@@ -84,7 +87,7 @@ def _managed_membership(actor: Actor, membership_id: int) -> Membership:
 def membership_grant(*, actor: Actor, user: User, role: str, unit: Unit | None = None) -> Membership:
     _require(actor, Perm.USER_MANAGE)
     assert actor.membership is not None
-    if not Membership.objects.filter(user=user, organization_id=actor.organization_id).exists():
+    if not Membership.objects.filter(user=user, organization_id=actor.org_pk).exists():
         raise NotFound()  # only users already in the administrator's institution
     if role not in Role.values:
         raise ValidationFailed({"role": [_("Choose a valid role.")]})
@@ -97,7 +100,10 @@ def membership_grant(*, actor: Actor, user: User, role: str, unit: Unit | None =
         membership.unit = unit
         membership.save(update_fields=["is_active", "unit"])
     audit_record(
-        actor=actor, action="membership.grant", target_type="membership", target_id=membership.pk,
+        actor=actor,
+        action="membership.grant",
+        target_type="membership",
+        target_id=membership.pk,
         details={"user_id": user.pk, "role": role, "organization_id": membership.organization_id},
     )
     return membership
@@ -113,7 +119,10 @@ def membership_revoke(*, actor: Actor, membership_id: int) -> Membership:
     membership.save(update_fields=["is_active"])
     ApiToken.objects.filter(membership=membership, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit_record(
-        actor=actor, action="membership.revoke", target_type="membership", target_id=membership.pk,
+        actor=actor,
+        action="membership.revoke",
+        target_type="membership",
+        target_id=membership.pk,
         details={"user_id": membership.user_id, "role": membership.role},
     )
     return membership
@@ -122,14 +131,18 @@ def membership_revoke(*, actor: Actor, membership_id: int) -> Membership:
 @transaction.atomic
 def user_set_active(*, actor: Actor, user: User, active: bool) -> User:
     _require(actor, Perm.USER_MANAGE)
-    if not Membership.objects.filter(user=user, organization_id=actor.organization_id).exists():
+    if not Membership.objects.filter(user=user, organization_id=actor.org_pk).exists():
         raise NotFound()
     if user.pk == actor.user_id and not active:
         raise ValidationFailed({"is_active": [_("You cannot deactivate yourself.")]})
     user.is_active = active
     user.save(update_fields=["is_active"])
-    audit_record(actor=actor, action="user.activate" if active else "user.deactivate", target_type="user",
-                 target_id=user.pk)
+    audit_record(
+        actor=actor,
+        action="user.activate" if active else "user.deactivate",
+        target_type="user",
+        target_id=user.pk,
+    )
     return user
 
 
@@ -137,7 +150,7 @@ def user_set_active(*, actor: Actor, user: User, active: bool) -> User:
 def user_reset_two_factor(*, actor: Actor, user: User) -> None:
     """Remove a user's devices (lost phone): they enrol again at next sign-in."""
     _require(actor, Perm.USER_MANAGE)
-    if not Membership.objects.filter(user=user, organization_id=actor.organization_id).exists():
+    if not Membership.objects.filter(user=user, organization_id=actor.org_pk).exists():
         raise NotFound()
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
@@ -149,7 +162,7 @@ def user_unlock(*, actor: Actor, user: User) -> None:
     from axes.utils import reset
 
     _require(actor, Perm.USER_MANAGE)
-    if not Membership.objects.filter(user=user, organization_id=actor.organization_id).exists():
+    if not Membership.objects.filter(user=user, organization_id=actor.org_pk).exists():
         raise NotFound()
     reset(username=user.username)
     audit_record(actor=actor, action="user.unlock", target_type="user", target_id=user.pk)
@@ -176,7 +189,7 @@ def totp_device_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> list
         raise ValidationFailed({"token": [_("The code is not valid. Check the time on your phone.")]})
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user_id=actor.user_id).exclude(pk=device.pk).delete()
+    TOTPDevice.objects.filter(user_id=actor.user_pk).exclude(pk=device.pk).delete()
     codes = recovery_codes_regenerate_unaudited(user=device.user)
     audit_record(actor=actor, action="auth.two_factor_enrolled", target_type="user", target_id=actor.user_id)
     return codes
@@ -194,8 +207,7 @@ def recovery_codes_regenerate_unaudited(*, user: User) -> list[str]:
 def recovery_codes_regenerate(*, actor: Actor) -> list[str]:
     assert actor.user is not None
     codes = recovery_codes_regenerate_unaudited(user=actor.user)
-    audit_record(actor=actor, action="auth.recovery_codes_regenerated", target_type="user",
-                 target_id=actor.user_id)
+    audit_record(actor=actor, action="auth.recovery_codes_regenerated", target_type="user", target_id=actor.user_id)
     return codes
 
 
@@ -222,7 +234,7 @@ def api_token_create(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def api_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
-    token = ApiToken.objects.filter(pk=token_id, membership__user_id=actor.user_id).first()
+    token = ApiToken.objects.filter(pk=token_id, membership__user_id=actor.user_pk).first()
     if token is None:
         raise NotFound()
     if token.revoked_at is None:
@@ -233,9 +245,7 @@ def api_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
 
 
 @transaction.atomic
-def admin_create_initial(
-    *, username: str, password: str, organization: Organization, email: str = ""
-) -> User:
+def admin_create_initial(*, username: str, password: str, organization: Organization, email: str = "") -> User:
     """`amparo createadmin`: the first administrator of an institution (no acting user yet)."""
     errors: dict[str, list[str]] = {}
     if User.objects.filter(username__iexact=username).exists():
@@ -253,7 +263,10 @@ def admin_create_initial(
     actor = Actor.for_system("cli:createadmin")
     audit_record(actor=actor, action="user.create", target_type="user", target_id=candidate.pk)
     audit_record(
-        actor=actor, action="membership.grant", target_type="membership", target_id=membership.pk,
+        actor=actor,
+        action="membership.grant",
+        target_type="membership",
+        target_id=membership.pk,
         details={"user_id": candidate.pk, "role": Role.ADMINISTRATOR, "organization_id": organization.pk},
     )
     return candidate

@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amparo.audit.services import audit_record
 from amparo.core.exceptions import ValidationFailed
-from amparo.core.views import add_service_errors, requires
+from amparo.core.views import actor_from, add_service_errors, requires
 
 from . import selectors, services
 from .actor import Actor
@@ -49,9 +49,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request))
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
-        )
+        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
         if user is None:
             form.add_error(None, _("The username or password is not correct."))
         else:
@@ -76,8 +74,13 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             form.add_error("token", _("The code is not valid or has already been used."))
         else:
             otp_login(request, device)
-            audit_record(actor=actor, action="auth.login", target_type="user", target_id=user.pk,
-                         details={"device": type(device).__name__})
+            audit_record(
+                actor=actor,
+                action="auth.login",
+                target_type="user",
+                target_id=user.pk,
+                details={"device": type(device).__name__},
+            )
             return redirect(_safe_next(request))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request)})
 
@@ -114,7 +117,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @requires()
 @require_POST
 def recovery_codes_view(request: HttpRequest) -> HttpResponse:
-    codes = services.recovery_codes_regenerate(actor=request.actor)  # type: ignore[attr-defined]
+    codes = services.recovery_codes_regenerate(actor=actor_from(request))
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": reverse("accounts:security")})
 
 
@@ -141,14 +144,21 @@ def reauth_view(request: HttpRequest) -> HttpResponse:
         ok = authenticate(request, username=user.get_username(), password=form.cleaned_data["password"]) is not None
         if ok and needs_token:
             ok = match_token(user, form.cleaned_data["token"].replace(" ", "")) is not None
-        audit_record(actor=request.actor, action="auth.reauth" if ok else "auth.reauth_failed",  # type: ignore[attr-defined]
-                     target_type="user", target_id=user.pk)
+        audit_record(
+            actor=actor_from(request),
+            action="auth.reauth" if ok else "auth.reauth_failed",  # type: ignore[attr-defined]
+            target_type="user",
+            target_id=user.pk,
+        )
         if ok:
             mark_reauthenticated(request)
             return HttpResponseRedirect(_safe_next(request))
         form.add_error(None, _("Password or code not correct."))
-    return render(request, "accounts/reauth.html", {"form": form, "needs_token": needs_token,
-                                                    "next": _safe_next(request)})
+    return render(
+        request,
+        "accounts/reauth.html",
+        {"form": form, "needs_token": needs_token, "next": _safe_next(request)},
+    )
 
 
 @requires()
@@ -159,8 +169,12 @@ def membership_switch(request: HttpRequest) -> HttpResponse:
     if wanted in memberships:
         request.session[MEMBERSHIP_SESSION_KEY] = wanted
         chosen = memberships[wanted]
-        audit_record(actor=Actor(user=request.user, membership=chosen),  # type: ignore[arg-type]
-                     action="auth.membership_switch", target_type="membership", target_id=wanted)
+        audit_record(
+            actor=Actor(user=request.user, membership=chosen),  # type: ignore[arg-type]
+            action="auth.membership_switch",
+            target_type="membership",
+            target_id=wanted,
+        )
     return redirect("web:home")
 
 
@@ -169,7 +183,7 @@ def membership_switch(request: HttpRequest) -> HttpResponse:
 
 @requires(Perm.API_TOKEN_OWN)
 def api_tokens_view(request: HttpRequest) -> HttpResponse:
-    tokens = selectors.api_tokens_of(actor=request.actor)  # type: ignore[attr-defined]
+    tokens = selectors.api_tokens_of(actor=actor_from(request))
     return render(request, "accounts/api_tokens.html", {"tokens": tokens, "form": ApiTokenForm()})
 
 
@@ -179,19 +193,22 @@ def api_token_create_view(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            token, raw = services.api_token_create(actor=request.actor, name=form.cleaned_data["name"])  # type: ignore[attr-defined]
+            token, raw = services.api_token_create(actor=actor_from(request), name=form.cleaned_data["name"])  # type: ignore[attr-defined]
         except ValidationFailed as exc:
             add_service_errors(form, exc.errors)
         else:
             return render(request, "accounts/api_token_created.html", {"token": token, "raw": raw})
-    return render(request, "accounts/api_tokens.html", {
-        "tokens": selectors.api_tokens_of(actor=request.actor), "form": form})  # type: ignore[attr-defined]
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"tokens": selectors.api_tokens_of(actor=actor_from(request)), "form": form},
+    )  # type: ignore[attr-defined]
 
 
 @requires()
 @require_POST
 def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
-    services.api_token_revoke(actor=request.actor, token_id=token_id)  # type: ignore[attr-defined]
+    services.api_token_revoke(actor=actor_from(request), token_id=token_id)  # type: ignore[attr-defined]
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:api_tokens")
 
@@ -202,7 +219,7 @@ def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
 @requires(Perm.USER_MANAGE)
 def user_list_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    users = selectors.user_list_visible_to(actor=request.actor, query=query)  # type: ignore[attr-defined]
+    users = selectors.user_list_visible_to(actor=actor_from(request), query=query)  # type: ignore[attr-defined]
     return render(request, "accounts/user_list.html", {"users": users, "q": query})
 
 
@@ -215,9 +232,14 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = services.user_create(
-                actor=request.actor,  # type: ignore[attr-defined]
-                username=data["username"], password=data["password"], role=data["role"],
-                first_name=data["first_name"], last_name=data["last_name"], email=data["email"], unit=data["unit"],
+                actor=actor_from(request),
+                username=data["username"],
+                password=data["password"],
+                role=data["role"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                unit=data["unit"],
             )
         except ValidationFailed as exc:
             add_service_errors(form, exc.errors)
@@ -229,7 +251,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
 
 @requires(Perm.USER_MANAGE)
 def user_detail_view(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = actor_from(request)
     target = selectors.user_get_for_admin(actor=actor, user_id=user_id)
     if target is None:
         from django.http import Http404
@@ -241,8 +263,9 @@ def user_detail_view(request: HttpRequest, user_id: int) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "grant" and form.is_valid():
-                services.membership_grant(actor=actor, user=target, role=form.cleaned_data["role"],
-                                          unit=form.cleaned_data["unit"])
+                services.membership_grant(
+                    actor=actor, user=target, role=form.cleaned_data["role"], unit=form.cleaned_data["unit"]
+                )
                 messages.success(request, _("Role granted."))
             elif action == "revoke":
                 services.membership_revoke(actor=actor, membership_id=int(request.POST.get("membership", 0)))
@@ -257,8 +280,12 @@ def user_detail_view(request: HttpRequest, user_id: int) -> HttpResponse:
                 services.user_unlock(actor=actor, user=target)
                 messages.success(request, _("Sign-in lock removed."))
             else:
-                return render(request, "accounts/user_detail.html", _user_context(target, organization, form),
-                              status=400)
+                return render(
+                    request,
+                    "accounts/user_detail.html",
+                    _user_context(target, organization, form),
+                    status=400,
+                )
             return redirect("accounts:user_detail", user_id=target.pk)
         except ValidationFailed as exc:
             for msgs in exc.errors.values():

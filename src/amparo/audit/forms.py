@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("Action"), required=False, max_length=60,
-                             help_text=_("For example person. or auth.login"))
+    action = forms.CharField(
+        label=_("Action"), required=False, max_length=60, help_text=_("For example person. or auth.login")
+    )
     actor = forms.CharField(label=_("User"), required=False, max_length=150)
     target_type = forms.CharField(label=_("Target type"), required=False, max_length=60)
     target_id = forms.CharField(label=_("Target id"), required=False, max_length=64)

@@ -13,10 +13,11 @@ from .models import AuditEvent
 
 
 def audit_events_for(*, actor: Actor, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
-    """The whole trail (it holds no identities) for auditors; filters: action prefix, actor, target, dates."""
+    """The trail of the auditor's institution (it holds no identities); filters: action prefix, actor,
+    target, dates. Events of other institutions stay with their own auditors."""
     if not actor.has(Perm.AUDIT_VIEW):
         raise PermissionDenied()
-    events = AuditEvent.objects.all().order_by("-seq")
+    events = AuditEvent.objects.filter(organization_id=actor.organization_id).order_by("-seq")
     if filters.get("action"):
         events = events.filter(action__startswith=filters["action"])
     if filters.get("actor"):

@@ -105,9 +105,7 @@ def _iter_events(batch: int = 20000) -> Iterator[tuple[Any, ...]]:
     """Stream events by seq with keyset pagination (constant memory on SQLite and PostgreSQL)."""
     last = -1
     while True:
-        rows = list(
-            AuditEvent.objects.filter(seq__gt=last).order_by("seq").values_list(*_COLUMNS)[:batch]
-        )
+        rows = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq").values_list(*_COLUMNS)[:batch])
         if not rows:
             return
         yield from rows
@@ -126,7 +124,9 @@ def audit_verify(*, expected_head: Mapping[str, Any] | None = None) -> VerifyRes
             kind = "missing events (deleted)" if seq > expected_seq else "out of order"
             return VerifyResult(False, checked, seq, h, expected_seq, f"sequence gap: {kind}")
         if prev_hash != prev:
-            return VerifyResult(False, checked, seq, h, seq, "previous-hash link broken (deleted, inserted or reordered)")
+            return VerifyResult(
+                False, checked, seq, h, seq, "previous-hash link broken (deleted, inserted or reordered)"
+            )
         body = canonical(
             seq=seq,
             created_at=created,

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from amparo.accounts.roles import Perm
-from amparo.core.views import requires
+from amparo.core.views import actor_from, requires
 
 from .forms import AuditFilterForm
 from .selectors import audit_events_for
@@ -20,11 +20,14 @@ from .services import audit_head_export, audit_record, audit_verify
 def audit_list_view(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    events = audit_events_for(actor=request.actor, filters=filters)  # type: ignore[attr-defined]
+    events = audit_events_for(actor=actor_from(request), filters=filters)  # type: ignore[attr-defined]
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     with transaction.atomic():
-        audit_record(actor=request.actor, action="audit.browse",  # type: ignore[attr-defined]
-                     details={"page": page.number, "filtered": bool(filters and any(filters.values()))})
+        audit_record(
+            actor=actor_from(request),
+            action="audit.browse",  # type: ignore[attr-defined]
+            details={"page": page.number, "filtered": bool(filters and any(filters.values()))},
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()})
@@ -35,8 +38,11 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
 def audit_verify_view(request: HttpRequest) -> HttpResponse:
     result = audit_verify()
     with transaction.atomic():
-        audit_record(actor=request.actor, action="audit.verify",  # type: ignore[attr-defined]
-                     details={"ok": result.ok, "checked": result.checked})
+        audit_record(
+            actor=actor_from(request),
+            action="audit.verify",  # type: ignore[attr-defined]
+            details={"ok": result.ok, "checked": result.checked},
+        )
     return render(request, "audit/verify.html", {"result": result})
 
 
@@ -44,7 +50,7 @@ def audit_verify_view(request: HttpRequest) -> HttpResponse:
 def audit_head_view(request: HttpRequest) -> HttpResponse:
     head = audit_head_export()
     with transaction.atomic():
-        audit_record(actor=request.actor, action="audit.head_export", details={"seq": head["seq"]})  # type: ignore[attr-defined]
+        audit_record(actor=actor_from(request), action="audit.head_export", details={"seq": head["seq"]})  # type: ignore[attr-defined]
     response = HttpResponse(json.dumps(head, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="amparo-audit-head-{head["seq"]}.json"'
     return response

@@ -38,7 +38,7 @@ TESTING = envbool("AMPARO_TESTING", "False")
 SECRET_KEY = envget("SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or TESTING:
-        SECRET_KEY = "insecure-development-key-never-use-in-production-0123456789"  # noqa: S105
+        SECRET_KEY = "insecure-development-key-never-use-in-production-0123456789"
     else:
         from django.core.exceptions import ImproperlyConfigured
 

@@ -7,9 +7,9 @@ os.environ.setdefault("AMPARO_TESTING", "1")
 os.environ.setdefault("AMPARO_KEYS", "t1:dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMDAwMDA=")
 os.environ.setdefault("AMPARO_DEMO", "1")
 
-from .settings import *  # noqa: E402,F403
+from .settings import *  # noqa: F403
 
 # Argon2 stays the production hasher (tests/accounts check it); tests use a fast one.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_FAILURE_LIMIT = 5
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405

@@ -85,9 +85,7 @@ class EncryptedMixin:
 
     def get_lookup(self, lookup_name: str) -> Any:
         if lookup_name != "isnull":
-            raise TypeError(
-                f"Encrypted field {self.attname!r} cannot be queried by value; use its blind index."
-            )
+            raise TypeError(f"Encrypted field {self.attname!r} cannot be queried by value; use its blind index.")
         return super().get_lookup(lookup_name)  # type: ignore[misc]
 
     def to_python(self, value: Any) -> Any:
@@ -103,7 +101,7 @@ class EncryptedMixin:
 
 
 class EncryptedTextField(EncryptedMixin, models.TextField):
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         defaults: dict[str, Any] = {"form_class": forms.CharField, "required": not self.blank}
         if self.max_length:
             defaults["max_length"] = self.max_length
@@ -131,7 +129,7 @@ class EncryptedDateField(EncryptedMixin, models.TextField):
     def decode_plain(self, data: bytes) -> Any:
         return datetime.date.fromisoformat(data.decode())
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         return forms.DateField(required=not self.blank, label=self.verbose_name, help_text=self.help_text)
 
     def empty_as_null(self) -> bool:

@@ -131,9 +131,9 @@ class KeyRing:
             master = self._masters.get(kid)
             if master is None:
                 raise KeyConfigurationError(f"Key {kid!r} is not configured; it is needed to read stored data.")
-            key = HKDF(
-                algorithm=hashes.SHA256(), length=KEY_BYTES, salt=b"amparo-v1", info=info.encode()
-            ).derive(master)
+            key = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=b"amparo-v1", info=info.encode()).derive(
+                master
+            )
             with self._lock:
                 self._derived[cache_key] = key
         return key

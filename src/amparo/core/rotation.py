@@ -26,9 +26,9 @@ def register_index_rebuilder(rebuilder: IndexRebuilder) -> None:
 
 
 def encrypted_fields() -> list[tuple[type[models.Model], list[EncryptedMixin]]]:
-    result = []
+    result: list[tuple[type[models.Model], list[EncryptedMixin]]] = []
     for model in apps.get_models():
-        fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedMixin)]
+        fields: list[EncryptedMixin] = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedMixin)]
         if fields:
             result.append((model, fields))
     return result
@@ -46,9 +46,11 @@ def ciphertext_key_counts() -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
     for model, fields in encrypted_fields():
         for f in fields:
-            for raw in model._default_manager.exclude(**{f"{f.attname}__isnull": True}).values_list(
-                f.attname, flat=True
-            ).iterator():
+            for raw in (
+                model._default_manager.exclude(**{f"{f.attname}__isnull": True})
+                .values_list(f.attname, flat=True)
+                .iterator()
+            ):
                 kid = crypto.key_id_of(raw)
                 counts.setdefault(kid, {}).setdefault(model._meta.label, 0)
                 counts[kid][model._meta.label] += 1

@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
+from amparo.accounts.actor import Actor
+
 from .exceptions import NotFound, PermissionDenied
 
 View = Callable[..., HttpResponse]
@@ -22,7 +24,7 @@ def requires(perm: str | None = None) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if perm is not None and not request.actor.has(perm):  # type: ignore[attr-defined]
+            if perm is not None and not actor_from(request).has(perm):  # type: ignore[attr-defined]
                 raise DjangoPermissionDenied()
             try:
                 return view(request, *args, **kwargs)
@@ -41,3 +43,9 @@ def add_service_errors(form: Any, errors: dict[str, list[str]]) -> None:
     for name, messages in errors.items():
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
+
+
+def actor_from(request: HttpRequest) -> Actor:
+    """The actor the middleware (or the API token) attached to the request."""
+    actor: Actor = getattr(request, "actor")  # noqa: B009
+    return actor

@@ -26,7 +26,11 @@ class Organization(models.Model):
     org_type = models.CharField(_("type"), max_length=40, choices=OrganizationType.choices)
     country = models.CharField(_("country"), max_length=2, default="GT")
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent institution"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     is_active = models.BooleanField(_("active"), default=True)

@@ -77,8 +77,11 @@ def _new_person(rng: random.Random, today: datetime.date, owner_org_id: int) -> 
     person = Person(id=_uuid(rng), owner_org_id=owner_org_id)
     person.given_names = given
     person.surnames = surnames
-    person.aliases = [rng.choice(names.NICKNAMES[given.split()[0]])] if (
-        given.split()[0] in names.NICKNAMES and rng.random() < 0.2) else []
+    person.aliases = (
+        [rng.choice(names.NICKNAMES[given.split()[0]])]
+        if (given.split()[0] in names.NICKNAMES and rng.random() < 0.2)
+        else []
+    )
     if rng.random() < 0.5:
         born = today.replace(year=today.year - age) - datetime.timedelta(days=rng.randint(0, 364))
         person.date_of_birth = born
@@ -99,19 +102,37 @@ def _new_person(rng: random.Random, today: datetime.date, owner_org_id: int) -> 
         munis = geo.municipalities_of(dept)
         person.residence_department = dept
         person.residence_municipality = rng.choice(munis)[0] if munis else ""
-        person.address = f"{rng.randint(1, 30)}a. calle {rng.randint(1, 40)}-{rng.randint(10, 99)}, zona {rng.randint(1, 21)}"
+        person.address = (
+            f"{rng.randint(1, 30)}a. calle {rng.randint(1, 40)}-{rng.randint(10, 99)}, zona {rng.randint(1, 21)}"
+        )
     else:
         person.address = None
     docs: list[IdentityDocument] = []
     if rng.random() < 0.75:
         doc_type = DocumentType.DPI if country == "GT" else DocumentType.PASSPORT
         number = _dpi(rng) if country == "GT" else _passport(rng, country)
-        docs.append(IdentityDocument(id=_uuid(rng), person=person, doc_type=doc_type, number=number,
-                                     issuing_country=country, suspected_false=False))
+        docs.append(
+            IdentityDocument(
+                id=_uuid(rng),
+                person=person,
+                doc_type=doc_type,
+                number=number,
+                issuing_country=country,
+                suspected_false=False,
+            )
+        )
     if country != "GT" and rng.random() < 0.25:
         # Authentic-looking but illegally issued Guatemalan documents (seed cable).
-        docs.append(IdentityDocument(id=_uuid(rng), person=person, doc_type=DocumentType.DPI, number=_dpi(rng),
-                                     issuing_country="GT", suspected_false=True))
+        docs.append(
+            IdentityDocument(
+                id=_uuid(rng),
+                person=person,
+                doc_type=DocumentType.DPI,
+                number=_dpi(rng),
+                issuing_country="GT",
+                suspected_false=True,
+            )
+        )
     return DemoPerson(person, docs)
 
 
@@ -121,7 +142,7 @@ def _variant(rng: random.Random, word: str) -> str:
         return rng.choice(options)
     if len(word) > 4 and rng.random() < 0.5:  # a typo: two letters swapped
         i = rng.randint(1, len(word) - 3)
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     return word
 
 
@@ -145,7 +166,7 @@ def _duplicate(rng: random.Random, original: DemoPerson, today: datetime.date, o
     person.given_names = " ".join(given_words)
     person.surnames = " ".join(surname_words)
     person.aliases = []
-    low, high = src.age_range_on(today)
+    low, _high = src.age_range_on(today)
     age = low if low is not None else 20
     if rng.random() < 0.3:
         age += rng.choice([-4, -3, 2, 3, 5])  # a false document shifts the age
@@ -166,11 +187,27 @@ def _duplicate(rng: random.Random, original: DemoPerson, today: datetime.date, o
     docs = []
     if original.documents and rng.random() < 0.5:
         d = original.documents[0]
-        docs.append(IdentityDocument(id=_uuid(rng), person=person, doc_type=d.doc_type, number=d.number,
-                                     issuing_country=d.issuing_country, suspected_false=d.suspected_false))
+        docs.append(
+            IdentityDocument(
+                id=_uuid(rng),
+                person=person,
+                doc_type=d.doc_type,
+                number=d.number,
+                issuing_country=d.issuing_country,
+                suspected_false=d.suspected_false,
+            )
+        )
     elif rng.random() < 0.4:
-        docs.append(IdentityDocument(id=_uuid(rng), person=person, doc_type=DocumentType.DPI, number=_dpi(rng),
-                                     issuing_country="GT", suspected_false=True))
+        docs.append(
+            IdentityDocument(
+                id=_uuid(rng),
+                person=person,
+                doc_type=DocumentType.DPI,
+                number=_dpi(rng),
+                issuing_country="GT",
+                suspected_false=True,
+            )
+        )
     return DemoPerson(person, docs, duplicate_of=src.pk)
 
 

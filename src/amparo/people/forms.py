@@ -20,33 +20,55 @@ class PersonForm(forms.Form):
 
     given_names = forms.CharField(label=_("Given names"), max_length=200)
     surnames = forms.CharField(label=_("Surnames"), max_length=200, required=False)
-    aliases = forms.CharField(label=_("Aliases"), required=False, max_length=500,
-                              help_text=_("Other names the person uses, separated by commas."))
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+    aliases = forms.CharField(
+        label=_("Aliases"),
+        required=False,
+        max_length=500,
+        help_text=_("Other names the person uses, separated by commas."),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     age_min = forms.IntegerField(label=_("Estimated age from"), required=False, min_value=0, max_value=120)
-    age_max = forms.IntegerField(label=_("Estimated age to"), required=False, min_value=0, max_value=120,
-                                 help_text=_("When the date of birth is unknown or documents are doubtful."))
+    age_max = forms.IntegerField(
+        label=_("Estimated age to"),
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text=_("When the date of birth is unknown or documents are doubtful."),
+    )
     gender = forms.ChoiceField(label=_("Sex / gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
-    nationalities = forms.MultipleChoiceField(label=_("Nationalities"), required=False, choices=_country_choices,
-                                              widget=forms.SelectMultiple(attrs={"size": 5}))
-    languages = forms.MultipleChoiceField(label=_("Languages"), required=False,
-                                          choices=lambda: sorted(geo.LANGUAGES.items(), key=lambda kv: kv[1]),
-                                          widget=forms.SelectMultiple(attrs={"size": 5}))
+    nationalities = forms.MultipleChoiceField(
+        label=_("Nationalities"),
+        required=False,
+        choices=_country_choices,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        required=False,
+        choices=lambda: sorted(geo.LANGUAGES.items(), key=lambda kv: kv[1]),
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
     people = forms.ChoiceField(label=_("People"), choices=People.choices, initial=People.UNKNOWN)
     residence_department = forms.ChoiceField(
-        label=_("Department of residence"), required=False,
+        label=_("Department of residence"),
+        required=False,
         choices=lambda: [("", "—"), *sorted(geo.DEPARTMENTS.items())],
     )
     residence_municipality = forms.ChoiceField(
-        label=_("Municipality of residence"), required=False,
-        choices=lambda: [("", "—"), *[(c, f"{geo.department_name(d)} · {n}") for c, (d, n) in
-                                       sorted(geo.MUNICIPALITIES.items())]],
+        label=_("Municipality of residence"),
+        required=False,
+        choices=lambda: [
+            ("", "—"),
+            *[(c, f"{geo.department_name(d)} · {n}") for c, (d, n) in sorted(geo.MUNICIPALITIES.items())],
+        ],
     )
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     email = forms.CharField(label=_("E-mail"), max_length=254, required=False)
-    address = forms.CharField(label=_("Address"), max_length=500, required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    address = forms.CharField(
+        label=_("Address"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def to_input(self, documents: list[DocumentInput]) -> PersonInput:
@@ -93,11 +115,11 @@ class PersonForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    doc_type = forms.ChoiceField(label=_("Document type"), choices=[("", "—"), *DocumentType.choices],
-                                 required=False)
+    doc_type = forms.ChoiceField(label=_("Document type"), choices=[("", "—"), *DocumentType.choices], required=False)
     number = forms.CharField(label=_("Number"), max_length=60, required=False)
-    issuing_country = forms.ChoiceField(label=_("Issuing country"), required=False,
-                                        choices=lambda: [("", "—"), *_country_choices()])
+    issuing_country = forms.ChoiceField(
+        label=_("Issuing country"), required=False, choices=lambda: [("", "—"), *_country_choices()]
+    )
     suspected_false = forms.BooleanField(label=_("Suspected false"), required=False)
 
     def clean(self) -> dict[str, Any]:
@@ -119,6 +141,10 @@ DocumentFormSet = forms.formset_factory(DocumentForm, extra=2, max_num=10)
 
 
 class PersonSearchForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200, required=False,
-                           widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
     document = forms.CharField(label=_("Document number"), max_length=60, required=False)

@@ -44,7 +44,9 @@ class Person(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner_org = models.ForeignKey(
-        "organizations.Organization", verbose_name=_("registering institution"), on_delete=models.PROTECT,
+        "organizations.Organization",
+        verbose_name=_("registering institution"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_by = models.ForeignKey(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -21,13 +22,11 @@ MAX_RESULTS = 50
 
 
 @transaction.atomic
-def person_get_for_view(*, actor: Actor, person_id: object) -> Person:
+def person_get_for_view(*, actor: Actor, person_id: uuid.UUID | str) -> Person:
     """The person, or NotFound for anything the actor may not see (existence does not leak)."""
     if not actor.has(Perm.PERSON_VIEW):
         raise PermissionDenied()
-    person = (
-        Person.objects.filter(pk=person_id).select_related("owner_org").prefetch_related("documents").first()
-    )
+    person = Person.objects.filter(pk=person_id).select_related("owner_org").prefetch_related("documents").first()
     if person is None or not can_view_person(actor, person):
         raise NotFound()
     audit_record(actor=actor, action="person.view", target_type="person", target_id=person.pk)
@@ -37,11 +36,13 @@ def person_get_for_view(*, actor: Actor, person_id: object) -> Person:
 @dataclass
 class SearchResult:
     persons: list[Person]
-    scores: dict[object, int]
+    scores: dict[uuid.UUID, int]
     query_words: int
 
 
-def _ranked_ids(actor: Actor, name_query: str, document_query: str, limit: int) -> tuple[list[object], dict[object, int], int]:
+def _ranked_ids(
+    actor: Actor, name_query: str, document_query: str, limit: int
+) -> tuple[list[uuid.UUID], dict[uuid.UUID, int], int]:
     words = name_words(name_query)
     exact = query_tokens(IndexKind.NAME_EXACT, words)
     phonetic = query_tokens(IndexKind.NAME_PHONETIC, [phonetic_word(w) for w in words])

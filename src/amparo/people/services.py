@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -79,12 +80,12 @@ def changed_fields(person: Person, data: PersonInput) -> list[str]:
 
 
 @transaction.atomic
-def person_update(*, actor: Actor, person_id: object, data: PersonInput, expected_version: int) -> Person:
+def person_update(*, actor: Actor, person_id: uuid.UUID | str, data: PersonInput, expected_version: int) -> Person:
     """Refuses an edit made on an old version (StaleEdit lists the fields that differ now)."""
+    if not actor.has(Perm.PERSON_EDIT):
+        raise PermissionDenied()
     person = Person.objects.select_for_update().filter(pk=person_id).first()
     if person is None or not can_edit_person(actor, person):
-        if person is not None and actor.has(Perm.PERSON_VIEW) and person.owner_org_id == actor.organization_id:
-            raise PermissionDenied()
         raise NotFound()
     errors = validate_person(data)
     if errors:
@@ -105,6 +106,10 @@ def person_update(*, actor: Actor, person_id: object, data: PersonInput, expecte
     _replace_documents(person, data)
     reindex_person(person)
     audit_record(
-        actor=actor, action="person.update", target_type="person", target_id=person.pk, details={"fields": changed}
+        actor=actor,
+        action="person.update",
+        target_type="person",
+        target_id=person.pk,
+        details={"fields": changed},
     )
     return person

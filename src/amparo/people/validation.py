@@ -45,8 +45,14 @@ class PersonInput:
 
 IDENTIFYING_FIELDS = ("given_names", "surnames", "aliases", "date_of_birth", "phone", "email", "address")
 CATEGORY_FIELDS = (
-    "age_min", "age_max", "gender", "nationalities", "languages", "people",
-    "residence_department", "residence_municipality",
+    "age_min",
+    "age_max",
+    "gender",
+    "nationalities",
+    "languages",
+    "people",
+    "residence_department",
+    "residence_municipality",
 )
 
 

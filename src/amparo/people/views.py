@@ -11,7 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from amparo.accounts.roles import Perm
 from amparo.core import geo
 from amparo.core.exceptions import StaleEdit, TamperedCiphertext, ValidationFailed
-from amparo.core.views import add_service_errors, requires
+from amparo.core.views import actor_from, add_service_errors, requires
 
 from . import selectors, services
 from .forms import DocumentFormSet, PersonForm, PersonSearchForm
@@ -21,7 +21,7 @@ from .permissions import can_edit_person
 @requires(Perm.PERSON_SEARCH)
 def person_search_view(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET or None)
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = actor_from(request)
     context: dict[str, Any] = {"form": form, "searched": False}
     if form.is_valid() and (form.cleaned_data["name"] or form.cleaned_data["document"]):
         result = selectors.person_search(
@@ -47,7 +47,7 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and docs.is_valid():
         documents = [d for d in (f.to_input() for f in docs.forms) if d]
         try:
-            person = services.person_create(actor=request.actor, data=form.to_input(documents))  # type: ignore[attr-defined]
+            person = services.person_create(actor=actor_from(request), data=form.to_input(documents))  # type: ignore[attr-defined]
         except ValidationFailed as exc:
             add_service_errors(form, exc.errors)
         else:
@@ -58,50 +58,69 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
 
 @requires(Perm.PERSON_VIEW)
 def person_detail_view(request: HttpRequest, person_id: str) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = actor_from(request)
     person = selectors.person_get_for_view(actor=actor, person_id=person_id)
     try:
         # Decrypt now so a tampered value is reported here, not half-way through the template.
-        fields = {name: getattr(person, name) for name in ("given_names", "surnames", "aliases", "date_of_birth",
-                                                             "phone", "email", "address")}
+        fields = {
+            name: getattr(person, name)
+            for name in ("given_names", "surnames", "aliases", "date_of_birth", "phone", "email", "address")
+        }
         documents = [(d, d.number) for d in person.documents.all()]
     except TamperedCiphertext:
         return render(request, "people/tampered.html", {"person": person}, status=409)
-    return render(request, "people/detail.html", {
-        "person": person, "fields": fields, "documents": documents,
-        "can_edit": can_edit_person(actor, person),
-        "department": geo.department_name(person.residence_department),
-        "municipality": geo.municipality_name(person.residence_municipality),
-        "nationality_names": [geo.COUNTRIES.get(c, c) for c in person.nationalities],
-        "language_names": [geo.LANGUAGES.get(c, c) for c in person.languages],
-    })
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "fields": fields,
+            "documents": documents,
+            "can_edit": can_edit_person(actor, person),
+            "department": geo.department_name(person.residence_department),
+            "municipality": geo.municipality_name(person.residence_municipality),
+            "nationality_names": [geo.COUNTRIES.get(c, c) for c in person.nationalities],
+            "language_names": [geo.LANGUAGES.get(c, c) for c in person.languages],
+        },
+    )
 
 
 @sensitive_post_parameters()
 @requires(Perm.PERSON_EDIT)
 def person_edit_view(request: HttpRequest, person_id: str) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = actor_from(request)
     person = selectors.person_get_for_view(actor=actor, person_id=person_id)
     initial = PersonForm.initial_from(person)
     initial["documents"] = [
-        {"doc_type": d.doc_type, "number": d.number, "issuing_country": d.issuing_country,
-         "suspected_false": d.suspected_false} for d in person.documents.all()
+        {
+            "doc_type": d.doc_type,
+            "number": d.number,
+            "issuing_country": d.issuing_country,
+            "suspected_false": d.suspected_false,
+        }
+        for d in person.documents.all()
     ]
     form, docs = _parse(request, initial)
     conflict: dict[str, Any] | None = None
     if request.method == "POST" and form.is_valid() and docs.is_valid():
         documents = [d for d in (f.to_input() for f in docs.forms) if d]
         try:
-            services.person_update(actor=actor, person_id=person.pk, data=form.to_input(documents),
-                                   expected_version=form.cleaned_data["version"] or 0)
+            services.person_update(
+                actor=actor,
+                person_id=person.pk,
+                data=form.to_input(documents),
+                expected_version=form.cleaned_data["version"] or 0,
+            )
         except ValidationFailed as exc:
             add_service_errors(form, exc.errors)
         except StaleEdit as exc:
             # Keep what this user typed; show the current values of the fields that differ so they can merge.
             current = PersonForm.initial_from(person)
             conflict = {
-                "fields": [(form.fields[f].label if f in form.fields else _("Documents"), current.get(f, ""))
-                           for f in exc.changed_fields],
+                "fields": [
+                    (form.fields[f].label if f in form.fields else _("Documents"), current.get(f, ""))
+                    for f in exc.changed_fields
+                ],
                 "version": exc.current_version,
             }
             data = request.POST.copy()
@@ -111,5 +130,8 @@ def person_edit_view(request: HttpRequest, person_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect("people:detail", person_id=person.pk)
-    return render(request, "people/form.html", {"form": form, "docs": docs, "person": person,
-                                                "creating": False, "conflict": conflict})
+    return render(
+        request,
+        "people/form.html",
+        {"form": form, "docs": docs, "person": person, "creating": False, "conflict": conflict},
+    )

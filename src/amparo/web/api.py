@@ -22,9 +22,11 @@ class MeSerializer(serializers.Serializer):
 def me_api(request: Request) -> Response:
     actor = actor_of(request)
     membership = actor.membership
-    return Response({
-        "username": actor.username,
-        "institution": membership.organization.code if membership else None,
-        "role": membership.role if membership else None,
-        "permissions": sorted(ROLE_TABLE[membership.role].permissions) if membership else [],
-    })
+    return Response(
+        {
+            "username": actor.username,
+            "institution": membership.organization.code if membership else None,
+            "role": membership.role if membership else None,
+            "permissions": sorted(ROLE_TABLE[membership.role].permissions) if membership else [],
+        }
+    )

@@ -12,10 +12,14 @@ from amparo.accounts.selectors import active_memberships
 def home_view(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     perms = sorted(ROLE_TABLE[membership.role].permissions) if membership else []
-    return render(request, "web/home.html", {
-        "memberships": active_memberships(user=request.user),  # type: ignore[arg-type]
-        "capabilities": [PERMISSION_LABELS[p] for p in perms],
-    })
+    return render(
+        request,
+        "web/home.html",
+        {
+            "memberships": active_memberships(user=request.user),  # type: ignore[arg-type]
+            "capabilities": [PERMISSION_LABELS[p] for p in perms],
+        },
+    )
 
 
 def healthz_view(request: HttpRequest) -> HttpResponse:

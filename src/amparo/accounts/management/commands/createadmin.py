@@ -31,10 +31,17 @@ class Command(BaseCommand):
             if password != getpass.getpass("Password (again): "):
                 raise CommandError("The passwords do not match.")
         try:
-            user = admin_create_initial(username=options["username"], password=password,
-                                        organization=organization, email=options["email"])
+            user = admin_create_initial(
+                username=options["username"],
+                password=password,
+                organization=organization,
+                email=options["email"],
+            )
         except ValidationFailed as exc:
             raise CommandError("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.errors.items())) from exc
-        self.stdout.write(self.style.SUCCESS(
-            f"Administrator {user.username} created for {organization}. Two-factor enrolment happens at first sign-in."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Administrator {user.username} created for {organization}. "
+                "Two-factor enrolment happens at first sign-in."
+            )
+        )

@@ -32,9 +32,12 @@ class Command(BaseCommand):
         result = audit_verify(expected_head=expected)
         elapsed = time.perf_counter() - started
         if result.ok:
-            self.stdout.write(self.style.SUCCESS(
-                f"OK: {result.checked} events verified in {elapsed:.2f} s; head {result.head_seq} {result.head_hash}"
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"OK: {result.checked} events verified in {elapsed:.2f} s; "
+                    f"head {result.head_seq} {result.head_hash}"
+                )
+            )
         else:
             raise CommandError(
                 f"BROKEN at event {result.broken_seq}: {result.reason} ({result.checked} events verified before it)"

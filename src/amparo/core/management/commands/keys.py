@@ -25,8 +25,11 @@ class Command(BaseCommand):
         sub.add_parser("check", help="Check that the configured keys match the database.")
         sub.add_parser("status", help="How many stored values each key protects.")
         rot = sub.add_parser("rotate", help="Re-encrypt everything and rebuild the indexes under the active key.")
-        rot.add_argument("--new-dev-key", action="store_true",
-                         help="Development: add a new key to the development key file and make it active first.")
+        rot.add_argument(
+            "--new-dev-key",
+            action="store_true",
+            help="Development: add a new key to the development key file and make it active first.",
+        )
         rot.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -56,17 +59,26 @@ class Command(BaseCommand):
             reset_keyring()
             self.stdout.write(f"New development key {kid} is now active.")
         verify_master_keys(record=True)
-        report = rotate_all(batch_size=options["batch_size"], progress=lambda m: self.stdout.write(m) if
-                            options["verbosity"] > 1 else None)
+        report = rotate_all(
+            batch_size=options["batch_size"],
+            progress=lambda m: self.stdout.write(m) if options["verbosity"] > 1 else None,
+        )
         with transaction.atomic():
             audit_record(
                 actor=Actor.for_system("cli:keys-rotate"),
                 action="keys.rotate",
-                details={"active_kid": report.active_kid, "rows": sum(report.reencrypted.values()),
-                         "index_entries": report.index_entries},
+                details={
+                    "active_kid": report.active_kid,
+                    "rows": sum(report.reencrypted.values()),
+                    "index_entries": report.index_entries,
+                },
             )
         for label, count in report.reencrypted.items():
             self.stdout.write(f"{label}: {count} rows re-encrypted")
         self.stdout.write(f"blind index entries rebuilt: {report.index_entries}")
-        self.stdout.write(self.style.SUCCESS(f"Rotation complete: everything is under key {report.active_kid}. "
-                                             "Older keys can be removed from the configuration."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Rotation complete: everything is under key {report.active_kid}. "
+                "Older keys can be removed from the configuration."
+            )
+        )

@@ -18,7 +18,17 @@ from amparo.people.indexing import tokens_for
 from amparo.people.models import IdentityDocument, Person, PersonIndexToken
 
 # Institutions that register persons in the demo (those with roles that see identifying data).
-REGISTERING = ["casa-alianza", "sbs", "minex", "consulado-tapachula", "pnc", "mp", "pgn", "sobrevivientes", "dgm"]
+REGISTERING = [
+    "casa-alianza",
+    "sbs",
+    "minex",
+    "consulado-tapachula",
+    "pnc",
+    "mp",
+    "pgn",
+    "sobrevivientes",
+    "dgm",
+]
 
 
 class Command(BaseCommand):
@@ -40,12 +50,15 @@ class Command(BaseCommand):
         if not (options["if_empty"] and Person.objects.exists()):
             created = self._persons(options["persons"], options["seed"], options["batch_size"])
         with transaction.atomic():
-            audit_record(actor=Actor.for_system("cli:demo-data"), action="demo_data.load",
-                         details={"persons_created": created, "seed": options["seed"]})
+            audit_record(
+                actor=Actor.for_system("cli:demo-data"),
+                action="demo_data.load",
+                details={"persons_created": created, "seed": options["seed"]},
+            )
         elapsed = time.perf_counter() - started
         self.stdout.write(f"Persons created: {created} (total {Person.objects.count()}) in {elapsed:.1f} s")
         if accounts:
-            self.stdout.write("\nDemo accounts (password: %s)" % DEMO_PASSWORD)
+            self.stdout.write(f"\nDemo accounts (password: {DEMO_PASSWORD})")
             for username, org, role in accounts:
                 self.stdout.write(f"  {username:<20} {org:<16} {role}")
             self.stdout.write("Two-factor code for a demo account: .venv/bin/amparo demo-otp USERNAME")

@@ -1,0 +1,187 @@
+"""Every view and API endpoint x every role x own / other institution -> the status the role table says.
+
+The test fails when a URL pattern exists that the matrix does not list, so new screens must be added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from amparo.accounts.models import ApiToken
+from amparo.accounts.roles import Perm, Role, role_has
+from amparo.accounts.services import api_token_create
+from tests.conftest import login, make_person
+
+ALL = Role.values
+
+
+@dataclass
+class Case:
+    name: str  # URL pattern name (namespace:name)
+    method: str
+    url: Callable[[dict[str, Any]], str]
+    expect: Callable[[str, str], int]  # (role, where) -> status
+    data: dict[str, Any] | None = None
+
+
+def by_perm(perm: str, ok: int = 200) -> Callable[[str, str], int]:
+    return lambda role, where: ok if role_has(role, perm) else 403
+
+
+def own_object(perm: str, ok: int = 200) -> Callable[[str, str], int]:
+    """An object of the home institution: allowed at home, 404 (no existence leak) elsewhere."""
+    return lambda role, where: (ok if where == "home" else 404) if role_has(role, perm) else 403
+
+
+def everyone(status: int = 200) -> Callable[[str, str], int]:
+    return lambda role, where: status
+
+
+PERSON_JSON = {"given_names": "Rosa", "surnames": "Coc Caal", "gender": "Feminine"}
+
+CASES = [
+    Case("web:home", "get", lambda o: "/", everyone()),
+    Case("web:healthz", "get", lambda o: "/healthz", everyone()),
+    Case("people:search", "get", lambda o: "/persons/?name=Valeria", by_perm(Perm.PERSON_SEARCH)),
+    Case("people:create", "get", lambda o: "/persons/new/", by_perm(Perm.PERSON_CREATE)),
+    Case("people:detail", "get", lambda o: f"/persons/{o['person'].pk}/", own_object(Perm.PERSON_VIEW)),
+    Case("people:edit", "get", lambda o: f"/persons/{o['person'].pk}/edit/", own_object(Perm.PERSON_EDIT)),
+    Case("audit:list", "get", lambda o: "/audit/", by_perm(Perm.AUDIT_VIEW)),
+    Case("audit:verify", "post", lambda o: "/audit/verify/", by_perm(Perm.AUDIT_VIEW)),
+    Case("audit:head", "get", lambda o: "/audit/head/", by_perm(Perm.AUDIT_VIEW)),
+    Case("accounts:login", "get", lambda o: "/accounts/login/", everyone(302)),
+    Case("accounts:two_factor_verify", "get", lambda o: "/accounts/two-factor/verify/", everyone()),
+    Case("accounts:two_factor_setup", "get", lambda o: "/accounts/two-factor/setup/", everyone()),
+    Case("accounts:security", "get", lambda o: "/accounts/security/", everyone()),
+    Case("accounts:recovery_codes", "post", lambda o: "/accounts/security/recovery-codes/", everyone()),
+    Case("accounts:reauth", "get", lambda o: "/accounts/reauth/", everyone()),
+    Case(
+        "accounts:membership_switch",
+        "post",
+        lambda o: "/accounts/membership/",
+        everyone(302),
+        {"membership": 0},
+    ),
+    Case("accounts:api_tokens", "get", lambda o: "/accounts/tokens/", by_perm(Perm.API_TOKEN_OWN)),
+    Case(
+        "accounts:api_token_create",
+        "get",
+        lambda o: "/accounts/tokens/new/",
+        by_perm(Perm.API_TOKEN_OWN, 302),
+    ),
+    # A token belongs to one user (the home caseworker): anybody else gets 404.
+    Case(
+        "accounts:api_token_revoke",
+        "post",
+        lambda o: f"/accounts/tokens/{o['token'].pk}/revoke/",
+        lambda role, where: 302 if (role, where) == ("caseworker", "home") else 404,
+    ),
+    Case("accounts:user_list", "get", lambda o: "/accounts/users/", by_perm(Perm.USER_MANAGE)),
+    Case("accounts:user_create", "get", lambda o: "/accounts/users/new/", by_perm(Perm.USER_MANAGE)),
+    Case(
+        "accounts:user_detail",
+        "get",
+        lambda o: f"/accounts/users/{o['home_user'].pk}/",
+        own_object(Perm.USER_MANAGE),
+    ),
+    Case("api:me", "get", lambda o: "/api/v1/me/", everyone()),
+    Case("api:persons", "get", lambda o: "/api/v1/persons/?name=Valeria", by_perm(Perm.PERSON_SEARCH)),
+    Case("api:persons", "post", lambda o: "/api/v1/persons/", by_perm(Perm.PERSON_CREATE, 201), PERSON_JSON),
+    Case("api:person", "get", lambda o: f"/api/v1/persons/{o['person'].pk}/", own_object(Perm.PERSON_VIEW)),
+    Case(
+        "api:person",
+        "put",
+        lambda o: f"/api/v1/persons/{o['person'].pk}/",
+        own_object(Perm.PERSON_EDIT),
+        {**PERSON_JSON, "version": "current"},
+    ),
+    Case("api:person_vocabularies", "get", lambda o: "/api/v1/vocabularies/persons/", everyone()),
+    Case("schema", "get", lambda o: "/api/schema/", everyone()),
+    Case("api_docs", "get", lambda o: "/api/docs/", everyone()),
+    Case("set_language", "post", lambda o: "/i18n/setlang/", everyone(302), {"language": "en"}),
+]
+# Signs the user out: covered by tests/accounts (anonymous and signed-in behaviour).
+NOT_IN_MATRIX = {"accounts:logout"}
+
+
+def _pattern_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            names |= _pattern_names(entry, f"{prefix}{entry.namespace}:" if entry.namespace else prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(prefix + entry.name)
+    return names
+
+
+def test_every_url_is_in_the_matrix() -> None:
+    missing = _pattern_names() - {c.name for c in CASES} - NOT_IN_MATRIX
+    missing = {m for m in missing if not m.startswith(("admin:", "djdt:"))}
+    assert not missing, f"Add these to the authorization matrix: {sorted(missing)}"
+
+
+@pytest.fixture
+def objects(world) -> dict[str, Any]:
+    owner = world.actor("caseworker")
+    token, _raw = api_token_create(actor=owner, name="matrix")
+    return {"person": make_person(owner), "home_user": world.user("caseworker"), "token": token}
+
+
+def _request(client: Client, case: Case, url: str, objects: dict[str, Any]) -> int:
+    if case.method == "get":
+        return client.get(url).status_code
+    if case.name.startswith("api:"):
+        data = dict(case.data or {})
+        if data.get("version") == "current":  # edits must carry the version they read
+            objects["person"].refresh_from_db(fields=["version"])
+            data["version"] = objects["person"].version
+        return getattr(client, case.method)(url, data, content_type="application/json").status_code
+    return getattr(client, case.method)(url, case.data or {}).status_code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.method}-{c.name}")
+def test_matrix(case: Case, world, objects) -> None:
+    failures = []
+    url = case.url(objects)
+    for where in ("home", "other"):
+        for role in ALL:
+            client = login(Client(), world.user(role, where))
+            status = _request(client, case, url, objects)
+            expected = case.expect(role, where)
+            if status != expected:
+                failures.append(f"{role}@{where}: got {status}, expected {expected}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if c.name not in {"web:healthz", "schema", "api_docs", "accounts:login", "set_language"}],
+    ids=lambda c: f"{c.method}-{c.name}",
+)
+def test_anonymous_is_refused(case: Case, objects) -> None:
+    status = _request(Client(), case, case.url(objects), objects)
+    assert status in ({401, 403} if case.name.startswith("api:") else {302}), status
+
+
+@pytest.mark.django_db
+def test_api_token_acts_with_its_membership_and_dies_when_revoked(world, objects) -> None:
+    from amparo.accounts.services import api_token_revoke
+
+    home_token, raw = api_token_create(actor=world.actor("prosecutor"), name="sistema")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get(f"/api/v1/persons/{objects['person'].pk}/").status_code == 200
+    _other_token, other_raw = api_token_create(actor=world.actor("prosecutor", "other"), name="sistema")
+    other = Client(HTTP_AUTHORIZATION=f"Bearer {other_raw}")
+    assert other.get(f"/api/v1/persons/{objects['person'].pk}/").status_code == 404
+    api_token_revoke(actor=world.actor("prosecutor"), token_id=home_token.pk)
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 401 and response.json()["error"]["code"] == "authentication_failed"
+    assert ApiToken.objects.get(pk=home_token.pk).revoked_at is not None
