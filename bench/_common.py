@@ -39,8 +39,7 @@ def setup_django(db_name: str, *, fresh: bool) -> None:
     sqlite_path = Path(os.environ.setdefault("SQLITE_PATH", str(BENCH_DIR / f"{db_name}.sqlite3")))
     postgres = bool(os.environ.get("DATABASE_URL"))
     if fresh and not postgres:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+        _wipe_sqlite(sqlite_path)
     sys.path.insert(0, str(PROJECT_DIR / "src"))
     import django
 
@@ -50,6 +49,26 @@ def setup_django(db_name: str, *, fresh: bool) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def reset_database() -> None:
+    """Empty the benchmark database after set-up (drop everything, migrate again)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        connection.close()
+        _wipe_sqlite(Path(connection.settings_dict["NAME"]))
+    else:
+        _wipe_postgres()
+    call_command("migrate", verbosity=0)
+
+
+def _wipe_sqlite(path: Path) -> None:
+    if "bench" not in str(path):
+        raise SystemExit(f"Refusing to delete SQLite database {path}: its path must contain 'bench'.")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _wipe_postgres() -> None:
@@ -81,8 +100,13 @@ def print_header(title: str) -> None:
     print(f"== {title}")
     print(
         f"   Python {platform.python_version()}, {describe_database()}, "
-        f"{os.cpu_count()} CPUs, DEBUG={settings.DEBUG}"
+        f"{os.cpu_count()} CPUs, DEBUG={settings.DEBUG}, load average {load_average()}"
     )
+
+
+def load_average() -> str:
+    """The 1-minute load average: the machine may be shared, so each run says how busy it was."""
+    return f"{os.getloadavg()[0]:.2f}"
 
 
 @contextmanager

@@ -113,11 +113,29 @@ def test_first_sign_in_without_device_is_forced_into_enrolment(page: Any, world:
     codes = page.locator("#recovery-codes li")
     codes.first.wait_for()
     assert codes.count() == 10
+    screenshot(page, "recovery-codes")
     assert newcomer.totpdevice_set.get().confirmed
     page.click("main .actions a.btn")
     page.wait_for_url(re.compile(r"/$"))
     assert page.locator("header nav").is_visible()
     assert "/accounts/" not in page.url
+
+
+@pytest.mark.xfail(
+    reason="accounts/views.py _qr_data_uri uses segno's svg_inline(), an SVG without xmlns, "
+    "which browsers refuse to render as an image (data:image/svg+xml)",
+    strict=False,
+)
+def test_enrolment_qr_code_is_a_loadable_image(page: Any, world: Any) -> None:
+    MembershipFactory(user=UserFactory(username="scanner"), organization=world.home, role=Role.AUDITOR)
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "scanner")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/accounts/two-factor/setup/**")
+    image = page.locator(".qr img")
+    image.wait_for()
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
 
 
 def test_wrong_code_shows_an_error_and_does_not_sign_in(page: Any, world: Any) -> None:

@@ -198,7 +198,7 @@ def totp_device_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> list
 def recovery_codes_regenerate_unaudited(*, user: User) -> list[str]:
     static, _created = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
     static.token_set.all().delete()
-    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODE_COUNT)]
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
     return codes
 
