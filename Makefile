@@ -51,7 +51,7 @@ test: lint pytest
 
 # Translations: regenerate the catalogue (then translate the new entries) and compile it.
 messages: install-dev
-	cd src/amparo && DEBUG=1 ../../$(AMPARO) makemessages -l es -l en --no-obsolete --no-location
+	cd src/amparo && DEBUG=1 ../../$(AMPARO) makemessages -l es --no-obsolete --no-location
 	cd src/amparo && DEBUG=1 ../../$(AMPARO) compilemessages
 
 check-messages: install-dev

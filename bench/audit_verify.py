@@ -166,12 +166,16 @@ def main() -> None:
     fill_s = fill(args.events, args.batch_size, args.seed, orm=args.orm_fill)
     total = AuditEvent.objects.count()
     how = "bulk_create" if args.orm_fill else "executemany"
-    print(f"fill (chain + {how}): {args.events:>10,} events in {fill_s:8.2f} s  ({args.events / fill_s:>10,.0f} events/s)")
+    print(
+        f"fill (chain + {how}): {args.events:>10,} events in {fill_s:8.2f} s  ({args.events / fill_s:>10,.0f} events/s)"
+    )
 
     reads = [raw_read() for _ in range(2)]  # the first also warms the page cache
     read_n, read_s = min(reads, key=lambda r: r[1])
-    print(f"baseline raw SELECT:         {read_n:>10,} rows   in {read_s:8.2f} s  ({read_n / read_s:>10,.0f} rows/s)"
-          f"  [runs: {', '.join(f'{s:.2f}' for _, s in reads)} s]")
+    print(
+        f"baseline raw SELECT:         {read_n:>10,} rows   in {read_s:8.2f} s  ({read_n / read_s:>10,.0f} rows/s)"
+        f"  [runs: {', '.join(f'{s:.2f}' for _, s in reads)} s]"
+    )
 
     with timer() as orm_s:
         orm_n = sum(1 for _ in _iter_events())
@@ -182,8 +186,10 @@ def main() -> None:
     if not result.ok:
         raise SystemExit(f"Verification failed: {result}")
     rate = result.checked / verify_s[0]
-    print(f"audit_verify():              {result.checked:>10,} events in {verify_s[0]:8.2f} s  ({rate:>10,.0f} events/s)"
-          f"  ok={result.ok}")
+    print(
+        f"audit_verify():              {result.checked:>10,} events in {verify_s[0]:8.2f} s  ({rate:>10,.0f} events/s)"
+        f"  ok={result.ok}"
+    )
     print(f"ratio verify / raw read:     {verify_s[0] / read_s:.1f}x")
     print(f"ratio ORM read / raw read:   {orm_s[0] / read_s:.1f}x")
     verdict = "PASS" if total < 1_000_000 or verify_s[0] < 60 else "FAIL"

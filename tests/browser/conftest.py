@@ -36,14 +36,15 @@ DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip("Browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium).")
+        pytest.skip("Browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls from the
-    # test body unless told it is fine (the live server answers from its own thread).
+    # test body unless told it is fine (the live server answers from its own thread). Module scope, so
+    # the loop and the variable do not outlive the browser tests.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:

@@ -38,9 +38,20 @@ def test_bad_input_gives_field_errors_in_spanish_and_saves_nothing(world) -> Non
     before = Person.objects.count()
     response = client.post(
         "/persons/new/",
-        {"given_names": "", "date_of_birth": tomorrow, "age_min": "30", "age_max": "20", "gender": "Feminine",
-         "people": "maya", "residence_department": "01", "residence_municipality": "0901",
-         "doc-TOTAL_FORMS": "1", "doc-INITIAL_FORMS": "0", "doc-0-number": "123", "doc-0-doc_type": ""},
+        {
+            "given_names": "",
+            "date_of_birth": tomorrow,
+            "age_min": "30",
+            "age_max": "20",
+            "gender": "Feminine",
+            "people": "maya",
+            "residence_department": "01",
+            "residence_municipality": "0901",
+            "doc-TOTAL_FORMS": "1",
+            "doc-INITIAL_FORMS": "0",
+            "doc-0-number": "123",
+            "doc-0-doc_type": "",
+        },
         HTTP_ACCEPT_LANGUAGE="es",
     )
     assert response.status_code == 200
@@ -53,8 +64,15 @@ def test_bad_input_gives_field_errors_in_spanish_and_saves_nothing(world) -> Non
     assert summary in response.content.decode()  # ...and the page speaks Spanish
     # Service-level rules (one place) also refuse, e.g. for the API.
     with pytest.raises(ValidationFailed) as exc:
-        make_person(world.actor("caseworker"), given="Ana", date_of_birth=timezone.localdate() + datetime.timedelta(1),
-                    age_min=30, age_max=20, residence_department="01", residence_municipality="0901")
+        make_person(
+            world.actor("caseworker"),
+            given="Ana",
+            date_of_birth=timezone.localdate() + datetime.timedelta(1),
+            age_min=30,
+            age_max=20,
+            residence_department="01",
+            residence_municipality="0901",
+        )
     assert {"date_of_birth", "age_max", "residence_municipality"} <= set(exc.value.errors)
 
 
@@ -63,10 +81,21 @@ def test_create_view_and_edit_through_the_screens(world) -> None:
     client = login(Client(), world.user("caseworker"))
     response = client.post(
         "/persons/new/",
-        {"given_names": "Ixchel", "surnames": "Coc Caal", "gender": "Feminine", "people": "maya",
-         "nationalities": ["GT"], "languages": ["kek"], "age_min": "15", "age_max": "17",
-         "doc-TOTAL_FORMS": "1", "doc-INITIAL_FORMS": "0", "doc-0-doc_type": "dpi", "doc-0-number": "1234 56789 1601",
-         "doc-0-issuing_country": "GT"},
+        {
+            "given_names": "Ixchel",
+            "surnames": "Coc Caal",
+            "gender": "Feminine",
+            "people": "maya",
+            "nationalities": ["GT"],
+            "languages": ["kek"],
+            "age_min": "15",
+            "age_max": "17",
+            "doc-TOTAL_FORMS": "1",
+            "doc-INITIAL_FORMS": "0",
+            "doc-0-doc_type": "dpi",
+            "doc-0-number": "1234 56789 1601",
+            "doc-0-issuing_country": "GT",
+        },
     )
     assert response.status_code == 302
     person = Person.objects.latest("created_at")
@@ -74,9 +103,18 @@ def test_create_view_and_edit_through_the_screens(world) -> None:
     page = client.get(response["Location"])
     assert "Ixchel" in page.content.decode() and "1234 56789 1601" in page.content.decode()
     assert AuditEvent.objects.filter(action="person.view", target_id=str(person.pk)).exists()
-    edit = client.post(f"/persons/{person.pk}/edit/", {
-        "given_names": "Ixchel", "surnames": "Coc", "gender": "Feminine", "people": "maya", "version": "1",
-        "doc-TOTAL_FORMS": "0", "doc-INITIAL_FORMS": "0"})
+    edit = client.post(
+        f"/persons/{person.pk}/edit/",
+        {
+            "given_names": "Ixchel",
+            "surnames": "Coc",
+            "gender": "Feminine",
+            "people": "maya",
+            "version": "1",
+            "doc-TOTAL_FORMS": "0",
+            "doc-INITIAL_FORMS": "0",
+        },
+    )
     assert edit.status_code == 302
     person.refresh_from_db()
     assert person.version == 2 and person.surnames == "Coc" and not person.documents.exists()
@@ -88,24 +126,42 @@ def test_create_view_and_edit_through_the_screens(world) -> None:
 def test_stale_edit_is_refused_with_differences(world) -> None:
     alice, bob = world.actor("caseworker"), world.actor("supervisor")
     person = make_person(alice, given="Marleny", surnames="Tzoc")
-    person_update(actor=alice, person_id=person.pk, expected_version=1,
-                  data=PersonInput(given_names="Marleny", surnames="Tzoc Ajú", documents=[]))
+    person_update(
+        actor=alice,
+        person_id=person.pk,
+        expected_version=1,
+        data=PersonInput(given_names="Marleny", surnames="Tzoc Ajú", documents=[]),
+    )
     with pytest.raises(StaleEdit) as exc:
-        person_update(actor=bob, person_id=person.pk, expected_version=1,
-                      data=PersonInput(given_names="Marleni", surnames="Tzoc", documents=[]))
+        person_update(
+            actor=bob,
+            person_id=person.pk,
+            expected_version=1,
+            data=PersonInput(given_names="Marleni", surnames="Tzoc", documents=[]),
+        )
     assert exc.value.current_version == 2
     assert {"given_names", "surnames"} <= set(exc.value.changed_fields)
     assert Person.objects.get(pk=person.pk).surnames == "Tzoc Ajú"  # nothing overwritten
     # The screen shows the current values and keeps the user's own.
     client = login(Client(), world.user("supervisor"))
-    response = client.post(f"/persons/{person.pk}/edit/", {
-        "given_names": "Marleni", "surnames": "Tzoc", "gender": "NonSpecifiedUnknown", "people": "unknown",
-        "version": "1", "doc-TOTAL_FORMS": "0", "doc-INITIAL_FORMS": "0"})
+    response = client.post(
+        f"/persons/{person.pk}/edit/",
+        {
+            "given_names": "Marleni",
+            "surnames": "Tzoc",
+            "gender": "NonSpecifiedUnknown",
+            "people": "unknown",
+            "version": "1",
+            "doc-TOTAL_FORMS": "0",
+            "doc-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 200 and response.context["conflict"]["version"] == 2
     assert "Tzoc Ajú" in response.content.decode()
     # API: 409 with a stable code.
-    api = client.put(f"/api/v1/persons/{person.pk}/", {"given_names": "X", "version": 1},
-                     content_type="application/json")
+    api = client.put(
+        f"/api/v1/persons/{person.pk}/", {"given_names": "X", "version": 1}, content_type="application/json"
+    )
     assert api.status_code == 409 and api.json()["error"]["code"] == "stale_edit"
 
 
@@ -123,17 +179,29 @@ def test_tampered_value_is_reported_never_shown(world) -> None:
 @pytest.mark.django_db
 def test_api_errors_are_json_with_code_and_translated_message(world) -> None:
     client = login(Client(), world.user("caseworker"))
-    es = client.post("/api/v1/persons/", {"given_names": "Ana", "age_min": 40, "age_max": 10},
-                     content_type="application/json", HTTP_ACCEPT_LANGUAGE="es")
+    es = client.post(
+        "/api/v1/persons/",
+        {"given_names": "Ana", "age_min": 40, "age_max": 10},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
     assert es.status_code == 400
     body = es.json()["error"]
     assert body["code"] == "validation_error" and "age_max" in body["fields"]
-    en = client.post("/api/v1/persons/", {"given_names": ""}, content_type="application/json",
-                     HTTP_ACCEPT_LANGUAGE="en")
+    en = client.post(
+        "/api/v1/persons/", {"given_names": ""}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert en.status_code == 400 and "given_names" in en.json()["error"]["fields"]
-    created = client.post("/api/v1/persons/", {"given_names": "Ana", "surnames": "Batz", "nationalities": ["GT"],
-                                               "documents": [{"doc_type": "dpi", "number": "9999 88888 0101"}]},
-                          content_type="application/json")
+    created = client.post(
+        "/api/v1/persons/",
+        {
+            "given_names": "Ana",
+            "surnames": "Batz",
+            "nationalities": ["GT"],
+            "documents": [{"doc_type": "dpi", "number": "9999 88888 0101"}],
+        },
+        content_type="application/json",
+    )
     assert created.status_code == 201
     found = client.get("/api/v1/persons/", {"name": "Ana Bats"}).json()["results"]
     assert found[0]["id"] == created.json()["id"]
