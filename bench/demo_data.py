@@ -23,17 +23,19 @@ from _common import print_header, setup_django, timer
 SCRATCH = "bench_scratch_person"
 
 
-def run_demo_data(persons: int, seed: int) -> tuple[float, str]:
+def run_demo_data(persons: int, seed: int) -> tuple[float, float, str]:
     from django.core.management import call_command
 
     out = io.StringIO()
     with timer() as elapsed:
         call_command("demo_data", persons=persons, seed=seed, no_accounts=True, stdout=out)
-    return elapsed[0], out.getvalue().strip()
+    return elapsed[0], elapsed[1], out.getvalue().strip()
 
 
-def raw_insert_baseline(rows: int) -> tuple[float, float]:
-    """Insert ``rows`` copies of stored person rows (new ids) into a scratch table; (seconds, bytes/row)."""
+def raw_insert_baseline(rows: int) -> tuple[float, float, float]:
+    """Insert ``rows`` copies of stored person rows (new ids) into a scratch table.
+
+    Returns (wall seconds, CPU seconds, characters per row)."""
     from django.db import connection, transaction
 
     with connection.cursor() as cursor:
@@ -60,7 +62,7 @@ def raw_insert_baseline(rows: int) -> tuple[float, float]:
                 done += len(batch)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {SCRATCH}")
-    return elapsed[0], width
+    return elapsed[0], elapsed[1], width
 
 
 def per_person_costs(sample: int, seed: int) -> dict[str, float]:
@@ -123,26 +125,26 @@ def main() -> None:
     from amparo.people.models import IdentityDocument, Person, PersonIndexToken
 
     print_header(f"demo_data: {args.persons:,} persons, seed {args.seed}")
-    demo_s, output = run_demo_data(args.persons, args.seed)
+    demo_s, demo_cpu, output = run_demo_data(args.persons, args.seed)
     persons = Person.objects.count()
     documents = IdentityDocument.objects.count()
     tokens = PersonIndexToken.objects.count()
     print(f"   command said: {output}")
     print(
         f"amparo demo-data --no-accounts: {persons:>9,} persons in {demo_s:8.2f} s  "
-        f"({persons / demo_s:>8,.0f} persons/s)"
+        f"({persons / demo_s:>8,.0f} persons/s; CPU {demo_cpu:.1f} s)"
     )
     print(
         f"   rows written: {persons:,} persons, {documents:,} documents, {tokens:,} blind-index entries "
         f"({tokens / persons:.1f} per person)"
     )
 
-    base_s, width = raw_insert_baseline(persons)
+    base_s, base_cpu, width = raw_insert_baseline(persons)
     print(
         f"baseline raw INSERT:            {persons:>9,} rows    in {base_s:8.2f} s  ({persons / base_s:>8,.0f} rows/s)"
-        f"  [{width:.0f} characters per row, same as a stored person]"
+        f"  [CPU {base_cpu:.2f} s; {width:.0f} characters per row, as a stored person]"
     )
-    print(f"ratio demo-data / raw INSERT:   {demo_s / base_s:.1f}x")
+    print(f"ratio demo-data / raw INSERT:   {demo_s / base_s:.1f}x wall, {demo_cpu / base_cpu:.1f}x CPU")
 
     costs = per_person_costs(min(args.sample, args.persons), args.seed)
     print(

@@ -121,11 +121,6 @@ def test_first_sign_in_without_device_is_forced_into_enrolment(page: Any, world:
     assert "/accounts/" not in page.url
 
 
-@pytest.mark.xfail(
-    reason="accounts/views.py _qr_data_uri uses segno's svg_inline(), an SVG without xmlns, "
-    "which browsers refuse to render as an image (data:image/svg+xml)",
-    strict=False,
-)
 def test_enrolment_qr_code_is_a_loadable_image(page: Any, world: Any) -> None:
     MembershipFactory(user=UserFactory(username="scanner"), organization=world.home, role=Role.AUDITOR)
     page.goto("/accounts/login/")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -41,7 +42,7 @@ class IdleTimeoutMiddleware:
                         status=401,
                     )
                 messages.info(request, _("Your session was closed after a period of inactivity."))
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+                return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}")
             request.session[LAST_ACTIVITY_SESSION_KEY] = now
         return self.get_response(request)
 
@@ -86,5 +87,5 @@ class TwoFactorRequiredMiddleware:
             and user_requires_two_factor(user=user)  # type: ignore[arg-type]
             and not user.is_verified()  # type: ignore[union-attr,attr-defined]
         ):
-            return redirect(f"{reverse('accounts:two_factor_verify')}?next={request.path}")
+            return redirect(f"{reverse('accounts:two_factor_verify')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

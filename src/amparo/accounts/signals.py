@@ -14,7 +14,11 @@ from .actor import Actor
 
 
 def _actor_for(request: Any, user: Any) -> Actor:
-    return Actor(user=user, membership=None, request_id=getattr(request, "request_id", ""))
+    """Sign-in events carry the user's first active membership, so their institution's auditors see them."""
+    from .selectors import active_memberships
+
+    membership = active_memberships(user=user).first()
+    return Actor(user=user, membership=membership, request_id=getattr(request, "request_id", ""))
 
 
 @receiver(user_logged_in)
@@ -36,8 +40,11 @@ def _on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = No
     user = User.objects.filter(username=username).first()
     # An unknown username may be a mistyped password or a person's name: keep only a short hash.
     details = {} if user else {"username_sha256": hashlib.sha256(username.encode()).hexdigest()[:16]}
+    # Nobody is signed in: the actor is anonymous, but the targeted account's institution sees the event.
+    membership = _actor_for(request, user).membership if user else None
+    actor = Actor(user=None, membership=membership, system="anonymous", request_id=getattr(request, "request_id", ""))
     audit_record(
-        actor=Actor(user=None, membership=None, system="anonymous", request_id=getattr(request, "request_id", "")),
+        actor=actor,
         action="auth.login_failed",
         target_type="user" if user else "",
         target_id=user.pk if user else "",

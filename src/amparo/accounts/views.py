@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -55,7 +56,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user)
             if selectors.user_requires_two_factor(user=user):  # type: ignore[arg-type]
-                return redirect(f"{reverse('accounts:two_factor_verify')}?next={_safe_next(request)}")
+                return redirect(f"{reverse('accounts:two_factor_verify')}?{urlencode({'next': _safe_next(request)})}")
             return redirect(_safe_next(request))
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
 
@@ -64,11 +65,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not selectors.user_has_confirmed_totp(user=user):  # type: ignore[arg-type]
-        return redirect(f"{reverse('accounts:two_factor_setup')}?next={_safe_next(request)}")
+        return redirect(f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': _safe_next(request)})}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["token"].replace(" ", ""))
-        actor = Actor(user=user, membership=None, request_id=getattr(request, "request_id", ""))  # type: ignore[arg-type]
+        actor = actor_from(request)
         if device is None:
             audit_record(actor=actor, action="auth.two_factor_failed", target_type="user", target_id=user.pk)
             form.add_error("token", _("The code is not valid or has already been used."))
@@ -86,8 +87,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 
 def _qr_data_uri(url: str) -> str:
-    svg = segno.make(url, error="m").svg_inline(scale=5, dark="#111", light="#fff")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return str(segno.make(url, error="m").svg_data_uri(scale=5, dark="#111", light="#fff"))
 
 
 @login_required
@@ -98,7 +98,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     device = services.totp_device_start(user=user)  # type: ignore[arg-type]
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actor = Actor(user=user, membership=None, request_id=getattr(request, "request_id", ""))  # type: ignore[arg-type]
+        actor = actor_from(request)
         try:
             codes = services.totp_device_confirm(actor=actor, device=device, token=form.cleaned_data["token"])
         except ValidationFailed as exc:

@@ -22,6 +22,7 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_events_for(actor=actor_from(request), filters=filters)  # type: ignore[attr-defined]
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read the page before this browse is itself recorded
     with transaction.atomic():
         audit_record(
             actor=actor_from(request),

@@ -704,3 +704,9 @@ PEOPLES: Final[dict[str, str]] = {
     "other": "Otro",
     "unknown": "No indica / desconocido",
 }
+
+
+def country_name(code: str, language: str = "es") -> str:
+    """The country's name in the given language (Spanish or English), or the code if unknown."""
+    names = COUNTRIES_EN if language.startswith("en") else COUNTRIES
+    return names.get(code, code)

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -79,7 +80,7 @@ def person_detail_view(request: HttpRequest, person_id: str) -> HttpResponse:
             "can_edit": can_edit_person(actor, person),
             "department": geo.department_name(person.residence_department),
             "municipality": geo.municipality_name(person.residence_municipality),
-            "nationality_names": [geo.COUNTRIES.get(c, c) for c in person.nationalities],
+            "nationality_names": [geo.country_name(c, get_language() or "es") for c in person.nationalities],
             "language_names": [geo.LANGUAGES.get(c, c) for c in person.languages],
         },
     )

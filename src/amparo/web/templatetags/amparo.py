@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import template
+from django.utils.translation import get_language
+
+from amparo.accounts.roles import Role
+from amparo.core import geo
+
+register = template.Library()
+
+
+@register.filter
+def country(code: str) -> str:
+    return geo.country_name(code, get_language() or "es") if code else ""
+
+
+@register.filter
+def countries(codes: Iterable[str]) -> str:
+    return ", ".join(country(c) for c in codes or [])
+
+
+@register.filter
+def role_label(code: str) -> str:
+    return str(Role(code).label) if code in Role.values else code
