@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from amparo.accounts.models import ApiToken
 from amparo.accounts.roles import Perm, Role, role_has
 from amparo.accounts.services import api_token_create
+from amparo.cases import services as case_services
 from tests.conftest import login, make_person
 
 ALL = Role.values
@@ -41,6 +43,25 @@ def own_object(perm: str, ok: int = 200) -> Callable[[str, str], int]:
 
 def everyone(status: int = 200) -> Callable[[str, str], int]:
     return lambda role, where: status
+
+
+def case_team(perm: str, ok: int = 200) -> Callable[[str, str], int]:
+    """A case of the home institution owned by the home caseworker: the owner and the institution's
+    supervisors get in; everybody else gets 404 (no existence leak), or 403 without the permission."""
+
+    def expect(role: str, where: str) -> int:
+        if not role_has(role, perm):
+            return 403
+        on_team = where == "home" and (role == Role.CASEWORKER or role_has(role, Perm.CASE_SUPERVISE))
+        return ok if on_team else 404
+
+    return expect
+
+
+def case_supervisor(role: str, where: str) -> int:
+    if not role_has(role, Perm.CASE_SUPERVISE):
+        return 403
+    return 200 if where == "home" else 404
 
 
 PERSON_JSON = {"given_names": "Rosa", "surnames": "Coc Caal", "gender": "Feminine"}
@@ -90,6 +111,50 @@ CASES = [
         lambda o: f"/accounts/users/{o['home_user'].pk}/",
         own_object(Perm.USER_MANAGE),
     ),
+    Case("cases:list", "get", lambda o: "/cases/", by_perm(Perm.CASE_VIEW)),
+    Case("cases:open", "post", lambda o: f"/cases/open/{o['person'].pk}/", own_object(Perm.CASE_CREATE, 302)),
+    Case("cases:detail", "get", lambda o: f"/cases/{o['case'].pk}/", case_team(Perm.CASE_VIEW)),
+    *[
+        Case(
+            f"cases:{name}", "get", (lambda n: lambda o: f"/cases/{o['case'].pk}/{n}/")(path), case_team(Perm.CASE_EDIT)
+        )
+        for name, path in [
+            ("team", "team"),
+            ("screening", "screening"),
+            ("determine", "status"),
+            ("event", "events"),
+            ("consent", "consents"),
+            ("risk", "risk"),
+            ("care_plan", "care-plan"),
+            ("delivery", "services"),
+            ("task", "tasks"),
+            ("note", "notes"),
+            ("attachment", "attachments"),
+            ("transition", "transition"),
+            ("closure", "closure"),
+        ]
+    ],
+    Case(
+        "cases:care_plan_submit",
+        "post",
+        lambda o: f"/cases/{o['case'].pk}/care-plan/submit/",
+        case_team(Perm.CASE_EDIT, 302),
+    ),
+    Case("cases:care_plan_review", "get", lambda o: f"/cases/{o['case'].pk}/care-plan/review/", case_supervisor),
+    Case("cases:closure_review", "get", lambda o: f"/cases/{o['case'].pk}/closure/review/", case_supervisor),
+    Case(
+        "cases:consent_withdraw",
+        "post",
+        lambda o: f"/cases/consents/{o['consent'].pk}/withdraw/",
+        case_team(Perm.CASE_EDIT, 302),
+    ),
+    Case("cases:task_done", "post", lambda o: f"/cases/tasks/{o['task'].pk}/done/", case_team(Perm.CASE_EDIT, 302)),
+    Case(
+        "cases:attachment_download",
+        "get",
+        lambda o: f"/cases/attachments/{o['attachment'].pk}/",
+        case_team(Perm.CASE_VIEW),
+    ),
     Case("api:me", "get", lambda o: "/api/v1/me/", everyone()),
     Case("api:persons", "get", lambda o: "/api/v1/persons/?name=Valeria", by_perm(Perm.PERSON_SEARCH)),
     Case("api:persons", "post", lambda o: "/api/v1/persons/", by_perm(Perm.PERSON_CREATE, 201), PERSON_JSON),
@@ -127,10 +192,39 @@ def test_every_url_is_in_the_matrix() -> None:
 
 
 @pytest.fixture
-def objects(world) -> dict[str, Any]:
+def objects(world, settings, tmp_path) -> dict[str, Any]:
+    settings.AMPARO_ATTACHMENTS_DIR = tmp_path
     owner = world.actor("caseworker")
     token, _raw = api_token_create(actor=owner, name="matrix")
-    return {"person": make_person(owner), "home_user": world.user("caseworker"), "token": token}
+    person = make_person(owner)
+    case = case_services.case_open(actor=owner, person_id=person.pk)
+    consent = case_services.consent_record(
+        actor=owner,
+        case_id=case.pk,
+        scopes=["assistance"],
+        given_by="guardian",
+        giver_name="Madre",
+        given_on=timezone.localdate(),
+    )
+    task = case_services.task_create(
+        actor=owner,
+        case_id=case.pk,
+        title="Visita",
+        due_date=timezone.localdate(),
+        assigned_to_id=world.user("caseworker").pk,
+    )
+    attachment = case_services.attachment_add(
+        actor=owner, case_id=case.pk, filename="acta.txt", data=b"Acta de entrevista"
+    )
+    return {
+        "person": person,
+        "home_user": world.user("caseworker"),
+        "token": token,
+        "case": case,
+        "consent": consent,
+        "task": task,
+        "attachment": attachment,
+    }
 
 
 def _request(client: Client, case: Case, url: str, objects: dict[str, Any]) -> int:

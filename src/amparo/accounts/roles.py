@@ -24,6 +24,10 @@ class Perm:
     USER_MANAGE = "user.manage"  # users and memberships of one's institution
     STATS_VIEW = "stats.view"  # disclosure-controlled aggregates only
     API_TOKEN_OWN = "api_token.own"  # create and revoke one's own API tokens
+    CASE_VIEW = "case.view"  # cases of one's team (owner, assigned, supervisor)
+    CASE_CREATE = "case.create"
+    CASE_EDIT = "case.edit"  # record screening, consent, plans, services, tasks, notes on team cases
+    CASE_SUPERVISE = "case.supervise"  # all cases of the institution; approve care plans and closures
 
 
 PERMISSION_LABELS: dict[str, Promise] = {
@@ -35,6 +39,10 @@ PERMISSION_LABELS: dict[str, Promise] = {
     Perm.USER_MANAGE: _("Manage users and roles of the institution"),
     Perm.STATS_VIEW: _("See statistics (aggregates only)"),
     Perm.API_TOKEN_OWN: _("Create and revoke personal API tokens"),
+    Perm.CASE_VIEW: _("See the cases of your team"),
+    Perm.CASE_CREATE: _("Open victim cases"),
+    Perm.CASE_EDIT: _("Work on your team's cases"),
+    Perm.CASE_SUPERVISE: _("Supervise all cases of the institution and approve plans and closures"),
 }
 
 
@@ -59,22 +67,27 @@ class RoleRules:
 
 
 _PERSON_FULL = frozenset({Perm.PERSON_VIEW, Perm.PERSON_SEARCH, Perm.PERSON_CREATE, Perm.PERSON_EDIT})
+_CASE_WORK = frozenset({Perm.CASE_VIEW, Perm.CASE_CREATE, Perm.CASE_EDIT})
 _OWN_TOKENS = frozenset({Perm.API_TOKEN_OWN})
 
 # role -> (permissions, two-factor required)
 ROLE_TABLE: dict[str, RoleRules] = {
-    Role.CASEWORKER: RoleRules(_PERSON_FULL | _OWN_TOKENS, two_factor=True),
-    Role.SUPERVISOR: RoleRules(_PERSON_FULL | _OWN_TOKENS, two_factor=True),
+    Role.CASEWORKER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
+    Role.SUPERVISOR: RoleRules(_PERSON_FULL | _CASE_WORK | {Perm.CASE_SUPERVISE} | _OWN_TOKENS, two_factor=True),
     Role.SHELTER_STAFF: RoleRules(
-        frozenset({Perm.PERSON_VIEW, Perm.PERSON_SEARCH, Perm.PERSON_CREATE}) | _OWN_TOKENS, two_factor=True
+        frozenset({Perm.PERSON_VIEW, Perm.PERSON_SEARCH, Perm.PERSON_CREATE, Perm.CASE_VIEW, Perm.CASE_EDIT})
+        | _OWN_TOKENS,
+        two_factor=True,
     ),
     Role.HOTLINE_OPERATOR: RoleRules(
-        frozenset({Perm.PERSON_VIEW, Perm.PERSON_SEARCH, Perm.PERSON_CREATE}) | _OWN_TOKENS, two_factor=True
+        frozenset({Perm.PERSON_VIEW, Perm.PERSON_SEARCH, Perm.PERSON_CREATE, Perm.CASE_VIEW, Perm.CASE_CREATE})
+        | _OWN_TOKENS,
+        two_factor=True,
     ),
-    Role.CONSULAR_OFFICER: RoleRules(_PERSON_FULL | _OWN_TOKENS, two_factor=True),
-    Role.INVESTIGATOR: RoleRules(_PERSON_FULL | _OWN_TOKENS, two_factor=True),
-    Role.PROSECUTOR: RoleRules(_PERSON_FULL | _OWN_TOKENS, two_factor=True),
-    Role.PGN_ATTORNEY: RoleRules(_PERSON_FULL | _OWN_TOKENS, two_factor=True),
+    Role.CONSULAR_OFFICER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
+    Role.INVESTIGATOR: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
+    Role.PROSECUTOR: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
+    Role.PGN_ATTORNEY: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
     Role.STATISTICIAN: RoleRules(frozenset({Perm.STATS_VIEW}) | _OWN_TOKENS, two_factor=False),
     # The trail holds no identities, but it maps who did what: auditors use two factors too.
     Role.AUDITOR: RoleRules(frozenset({Perm.AUDIT_VIEW}), two_factor=True),

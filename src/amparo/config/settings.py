@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "amparo.organizations",
     "amparo.accounts",
     "amparo.people",
+    "amparo.cases",
     "amparo.web",
 ]
 
@@ -248,6 +249,9 @@ AMPARO_KEY_PROVIDER = envget("AMPARO_KEY_PROVIDER", "amparo.core.keys.Environmen
 # Development only: create var/master.keys on first use so `make run` works with no set-up.
 AMPARO_DEV_KEY_FILE = envget("AMPARO_DEV_KEY_FILE", str(VAR_DIR / "master.keys") if DEBUG else "")
 AMPARO_DEMO = envbool("AMPARO_DEMO", "False")
+# Attachments: encrypted files outside the database; size limit per file.
+AMPARO_ATTACHMENTS_DIR = Path(envget("AMPARO_ATTACHMENTS_DIR", str(VAR_DIR / "attachments")))
+AMPARO_ATTACHMENT_MAX_BYTES = envint("AMPARO_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 EMAIL_BACKEND = envget("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envget("DEFAULT_FROM_EMAIL", "amparo@localhost")

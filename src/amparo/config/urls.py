@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("amparo.web.urls")),
     path("accounts/", include("amparo.accounts.urls")),
     path("persons/", include("amparo.people.urls")),
+    path("cases/", include("amparo.cases.urls")),
     path("audit/", include("amparo.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),

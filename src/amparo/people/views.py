@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from amparo.accounts.roles import Perm
+from amparo.cases.permissions import cases_visible_to
 from amparo.core import geo
 from amparo.core.exceptions import StaleEdit, TamperedCiphertext, ValidationFailed
 from amparo.core.views import actor_from, add_service_errors, requires
@@ -78,6 +79,8 @@ def person_detail_view(request: HttpRequest, person_id: str) -> HttpResponse:
             "fields": fields,
             "documents": documents,
             "can_edit": can_edit_person(actor, person),
+            "can_open_case": actor.has(Perm.CASE_CREATE),
+            "cases": list(cases_visible_to(actor).filter(person=person).order_by("-opened_at")),
             "department": geo.department_name(person.residence_department),
             "municipality": geo.municipality_name(person.residence_municipality),
             "nationality_names": [geo.country_name(c, get_language() or "es") for c in person.nationalities],

@@ -1,0 +1,162 @@
+"""Reads of cases, scoped to the actor (team, or the institution's supervisors). Views are audited."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from amparo.accounts.actor import Actor
+from amparo.accounts.roles import Perm
+from amparo.audit.services import audit_record
+from amparo.core.exceptions import NotFound, PermissionDenied
+from amparo.core.normalize import name_words, phonetic_word
+from amparo.people.indexing import query_tokens
+from amparo.people.models import IndexKind, PersonIndexToken
+
+from .models import Attachment, Case, Task
+from .permissions import can_view_case, cases_visible_to
+
+PAGE_SIZE = 50
+
+
+@transaction.atomic
+def case_get_for_view(*, actor: Actor, case_id: uuid.UUID | str) -> Case:
+    if not actor.has(Perm.CASE_VIEW):
+        raise PermissionDenied()
+    case = (
+        Case.objects.select_related("person", "owner_org", "owner_unit", "owner", "supervisor")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None or not can_view_case(actor, case):
+        raise NotFound()
+    audit_record(actor=actor, action="case.view", target_type="case", target_id=case.pk)
+    return case
+
+
+@dataclass
+class CaseFilters:
+    scope: str = "mine"  # mine | unit | all (all visible)
+    status: str = ""
+    trafficking_status: str = ""
+    form: str = ""
+    age_group: str = ""
+    sex: str = ""
+    nationality: str = ""
+    department: str = ""
+    opened_from: datetime.date | None = None
+    opened_to: datetime.date | None = None
+    name: str = ""
+
+
+@dataclass
+class CasePage:
+    cases: list[Case]
+    next_cursor: str = ""
+    filters: CaseFilters = field(default_factory=CaseFilters)
+
+
+def _encode_cursor(case: Case) -> str:
+    raw = json.dumps([case.opened_at.isoformat(), str(case.pk)]).encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime.datetime, str] | None:
+    try:
+        opened, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return datetime.datetime.fromisoformat(opened), str(uuid.UUID(pk))
+    except (ValueError, TypeError):
+        return None
+
+
+def _name_person_ids(actor: Actor, name: str) -> QuerySet[Any]:
+    words = name_words(name)
+    phonetic = query_tokens(IndexKind.NAME_PHONETIC, [phonetic_word(w) for w in words])
+    return PersonIndexToken.objects.filter(kind=IndexKind.NAME_PHONETIC, value__in=phonetic).values("person_id")
+
+
+def case_queryset(actor: Actor, filters: CaseFilters) -> QuerySet[Case]:
+    cases = cases_visible_to(actor)
+    if filters.scope == "mine":
+        assigned = Case.assigned.through.objects.filter(case_id=OuterRef("pk"), user_id=actor.user_pk)
+        cases = cases.filter(Q(owner_id=actor.user_pk) | Exists(assigned))
+    elif filters.scope == "unit" and actor.membership is not None and actor.membership.unit_id:
+        cases = cases.filter(owner_unit_id=actor.membership.unit_id)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.trafficking_status:
+        cases = cases.filter(trafficking_status=filters.trafficking_status)
+    if filters.form:
+        cases = cases.filter(forms_index__contains=f"|{filters.form}|")
+    if filters.age_group:
+        cases = cases.filter(age_group=filters.age_group)
+    if filters.sex:
+        cases = cases.filter(person__gender=filters.sex)
+    if filters.nationality:
+        cases = cases.filter(person__nationalities__icontains=f'"{filters.nationality}"')
+    if filters.department:
+        cases = cases.filter(person__residence_department=filters.department)
+    if filters.opened_from:
+        cases = cases.filter(opened_at__date__gte=filters.opened_from)
+    if filters.opened_to:
+        cases = cases.filter(opened_at__date__lte=filters.opened_to)
+    if filters.name.strip():
+        cases = cases.filter(person_id__in=_name_person_ids(actor, filters.name))
+    return cases
+
+
+@transaction.atomic
+def case_list(*, actor: Actor, filters: CaseFilters, cursor: str = "", page_size: int = PAGE_SIZE) -> CasePage:
+    """Keyset pagination on (opened, id): constant cost per page however many cases there are."""
+    if not actor.has(Perm.CASE_VIEW):
+        raise PermissionDenied()
+    cases = case_queryset(actor, filters).select_related("person").order_by("-opened_at", "-id")
+    position = _decode_cursor(cursor) if cursor else None
+    if position is not None:
+        opened, pk = position
+        cases = cases.filter(Q(opened_at__lt=opened) | Q(opened_at=opened, id__lt=pk))
+    rows = list(cases[: page_size + 1])
+    page = rows[:page_size]
+    audit_record(
+        actor=actor,
+        action="case.list",
+        details={"results": len(page), "scope": filters.scope, "by_name": bool(filters.name.strip())},
+    )
+    return CasePage(cases=page, next_cursor=_encode_cursor(page[-1]) if len(rows) > page_size else "", filters=filters)
+
+
+def overdue_tasks(*, actor: Actor, mine_only: bool = True) -> QuerySet[Task]:
+    if not actor.has(Perm.CASE_VIEW):
+        raise PermissionDenied()
+    tasks = Task.objects.filter(
+        done_at__isnull=True, due_date__lt=timezone.localdate(), case__in=cases_visible_to(actor)
+    )
+    if mine_only:
+        tasks = tasks.filter(assigned_to_id=actor.user_pk)
+    return tasks.select_related("case", "assigned_to").order_by("due_date")
+
+
+@transaction.atomic
+def attachment_download(*, actor: Actor, attachment_id: uuid.UUID | str) -> tuple[Attachment, bytes]:
+    from . import attachments
+
+    attachment = Attachment.objects.select_related("case").filter(pk=attachment_id).first()
+    if attachment is None or not can_view_case(actor, attachment.case):
+        raise NotFound()
+    data = attachments.load(attachment)
+    audit_record(
+        actor=actor,
+        action="case.attachment_downloaded",
+        target_type="case",
+        target_id=attachment.case_id,
+        details={"attachment": str(attachment.pk)},
+    )
+    return attachment, data

@@ -1,0 +1,726 @@
+"""Writes on cases: atomic, explicit actor, permission re-checked, audited in the same transaction."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amparo.accounts.actor import Actor
+from amparo.accounts.models import Membership, User
+from amparo.accounts.roles import Perm
+from amparo.audit.services import audit_record
+from amparo.core import geo
+from amparo.core.exceptions import NotFound, PermissionDenied, StaleEdit, ValidationFailed
+from amparo.organizations.models import Organization, Unit
+from amparo.people.models import Person
+from amparo.people.permissions import can_view_person
+
+from .models import (
+    Attachment,
+    CarePlan,
+    CarePlanStatus,
+    Case,
+    CaseCounter,
+    CaseNote,
+    CaseStatusChange,
+    Consent,
+    PlannedService,
+    RiskAssessment,
+    Screening,
+    ServiceDelivery,
+    Task,
+    TraffickingEvent,
+)
+from .permissions import can_edit_case, can_supervise_case, can_view_case
+from .screening import age_group, propose_status
+from .vocab import (
+    CLOSABLE_FROM,
+    INDICATOR_BY_CODE,
+    MINOR_CONSENT_GIVERS,
+    RISK_ORDER,
+    TRANSITIONS,
+    Answer,
+    CaseStatus,
+    ConsentGiver,
+    ConsentScope,
+    DeterminedBy,
+    EventKind,
+    ExploitationForm,
+    MeansOfControl,
+    Priority,
+    RecruiterRelation,
+    RecruitmentMethod,
+    RiskLevel,
+    ServiceType,
+    TraffickingStatus,
+)
+
+
+def _fail(name: str, message: str) -> ValidationFailed:
+    return ValidationFailed({name: [message]})
+
+
+def _case_for_edit(actor: Actor, case_id: uuid.UUID | str) -> Case:
+    """The case locked for update, or NotFound/PermissionDenied (existence does not leak)."""
+    if not actor.has(Perm.CASE_EDIT):
+        raise PermissionDenied()
+    case = Case.objects.select_for_update().filter(pk=case_id).first()
+    if case is None or not can_view_case(actor, case):
+        raise NotFound()
+    if not can_edit_case(actor, case):
+        raise PermissionDenied()
+    return case
+
+
+def _user(actor: Actor) -> User:
+    assert actor.user is not None  # services are reached only through an authenticated actor
+    return actor.user
+
+
+def _audit(actor: Actor, action: str, case: Case, **details: object) -> None:
+    audit_record(actor=actor, action=action, target_type="case", target_id=case.pk, details=details)
+
+
+def _bump(case: Case) -> None:
+    Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
+    case.refresh_from_db(fields=["version"])
+
+
+def has_consent(case: Case, scope: str) -> bool:
+    """An active (not withdrawn) consent covering ``scope``, from someone entitled to give it."""
+    for consent in case.consents.filter(withdrawn_at__isnull=True):
+        if scope in consent.scopes and (not case.minor_protocol or consent.given_by in MINOR_CONSENT_GIVERS):
+            return True
+    return False
+
+
+# --- opening and the case team ---
+
+
+def _next_number(organization: Organization) -> str:
+    year = timezone.localdate().year
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(organization=organization, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    prefix = "".join(ch for ch in organization.acronym.upper() if ch.isalnum())[:8] or "CASE"
+    return f"{prefix}-{year}-{counter.last:05d}"
+
+
+@transaction.atomic
+def case_open(
+    *, actor: Actor, person_id: uuid.UUID | str, priority: str = Priority.NORMAL, unit: Unit | None = None
+) -> Case:
+    if not actor.has(Perm.CASE_CREATE):
+        raise PermissionDenied()
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None or not can_view_person(actor, person):
+        raise NotFound()
+    if priority not in Priority.values:
+        raise _fail("priority", _("Choose a valid priority."))
+    assert actor.membership is not None and actor.user is not None
+    organization = actor.membership.organization
+    if unit is not None and unit.organization_id != organization.pk:
+        raise _fail("unit", _("The unit does not belong to the institution."))
+    today = timezone.localdate()
+    low, high = person.age_range_on(today)
+    case = Case.objects.create(
+        number=_next_number(organization),
+        person=person,
+        owner_org=organization,
+        owner_unit=unit or actor.membership.unit,
+        owner=_user(actor),
+        priority=priority,
+        minor_protocol=person.presumed_minor_on(today),
+        age_group=age_group(low, high),
+    )
+    _audit(actor, "case.open", case, minor_protocol=case.minor_protocol)
+    return case
+
+
+@transaction.atomic
+def case_update_team(
+    *,
+    actor: Actor,
+    case_id: uuid.UUID | str,
+    expected_version: int,
+    priority: str,
+    supervisor_id: int | None,
+    assigned_ids: Iterable[int],
+) -> Case:
+    case = _case_for_edit(actor, case_id)
+    members = set(
+        Membership.objects.filter(organization_id=case.owner_org_id, is_active=True).values_list("user_id", flat=True)
+    )
+    assigned = set(assigned_ids)
+    errors: dict[str, list[str]] = {}
+    if priority not in Priority.values:
+        errors["priority"] = [_("Choose a valid priority.")]
+    if supervisor_id is not None and supervisor_id not in members:
+        errors["supervisor"] = [_("The supervisor must belong to the institution.")]
+    if not assigned <= members:
+        errors["assigned"] = [_("Caseworkers must belong to the institution.")]
+    if errors:
+        raise ValidationFailed(errors)
+    current = {
+        "priority": case.priority,
+        "supervisor": case.supervisor_id,
+        "assigned": set(case.assigned.values_list("pk", flat=True)),
+    }
+    wanted = {"priority": priority, "supervisor": supervisor_id, "assigned": assigned}
+    if case.version != expected_version:
+        raise StaleEdit(case.version, [k for k in current if current[k] != wanted[k]])
+    changed = [k for k in current if current[k] != wanted[k]]
+    if changed:
+        case.priority = priority
+        case.supervisor_id = supervisor_id
+        case.save(update_fields=["priority", "supervisor"])
+        case.assigned.set(User.objects.filter(pk__in=assigned))
+        _bump(case)
+        _audit(actor, "case.update", case, fields=changed)
+    return case
+
+
+# --- workflow ---
+
+
+@transaction.atomic
+def case_transition(*, actor: Actor, case_id: uuid.UUID | str, to_status: str, reason: str = "") -> Case:
+    """Move along the workflow; only valid transitions, with their preconditions."""
+    case = _case_for_edit(actor, case_id)
+    if to_status not in TRANSITIONS.get(case.status, frozenset()):
+        raise _fail(
+            "status",
+            _("A case cannot go from “%(from)s” to “%(to)s”.")
+            % {
+                "from": CaseStatus(case.status).label,
+                "to": CaseStatus(to_status).label if to_status in CaseStatus.values else to_status,
+            },
+        )
+    if case.status == CaseStatus.CLOSED and not reason.strip():
+        raise _fail("reason", _("Give the reason for reopening the case."))
+    if to_status == CaseStatus.ASSISTANCE and case.status == CaseStatus.IDENTIFICATION:
+        if case.trafficking_status == TraffickingStatus.NOT_A_VICTIM:
+            raise _fail("status", _("The person was determined not to be a victim: refer them instead."))
+        if not has_consent(case, ConsentScope.ASSISTANCE):
+            message = (
+                _("Assistance needs the consent of a guardian, the PGN attorney or a judge's order (minor).")
+                if case.minor_protocol
+                else _("Assistance needs the person's informed consent: record it first.")
+            )
+            raise _fail("consent", message)
+    if to_status == CaseStatus.FOLLOW_UP:
+        plan = CarePlan.objects.filter(case=case).first()
+        if plan is None or plan.status != CarePlanStatus.APPROVED:
+            raise _fail("care_plan", _("Follow-up needs a care plan approved by a supervisor."))
+    CaseStatusChange.objects.create(
+        case=case, from_status=case.status, to_status=to_status, reason=reason.strip() or None, actor=_user(actor)
+    )
+    reopening = case.status == CaseStatus.CLOSED
+    case.status = to_status
+    case.closed_at = None if reopening else case.closed_at
+    case.closure_requested = False
+    case.save(update_fields=["status", "closed_at", "closure_requested"])
+    _bump(case)
+    _audit(actor, "case.reopen" if reopening else "case.transition", case, to=to_status)
+    return case
+
+
+@transaction.atomic
+def case_request_closure(*, actor: Actor, case_id: uuid.UUID | str, reason: str) -> Case:
+    case = _case_for_edit(actor, case_id)
+    if case.status not in CLOSABLE_FROM:
+        raise _fail("status", _("Only a case in identification, assistance or follow-up can be closed."))
+    if not reason.strip():
+        raise _fail("reason", _("Give the reason for closing the case."))
+    case.closure_requested = True
+    case.closure_reason = reason.strip()
+    case.save(update_fields=["closure_requested", "closure_reason"])
+    _bump(case)
+    _audit(actor, "case.closure_requested", case)
+    return case
+
+
+def _case_for_supervision(actor: Actor, case_id: uuid.UUID | str) -> Case:
+    if not actor.has(Perm.CASE_SUPERVISE):
+        raise PermissionDenied()
+    case = Case.objects.select_for_update().filter(pk=case_id).first()
+    if case is None or not can_supervise_case(actor, case):
+        raise NotFound()
+    return case
+
+
+@transaction.atomic
+def case_review_closure(*, actor: Actor, case_id: uuid.UUID | str, approve: bool, comment: str = "") -> Case:
+    """The supervisor closes the case, or sends the request back with a comment."""
+    case = _case_for_supervision(actor, case_id)
+    if not case.closure_requested:
+        raise _fail("status", _("Nobody has asked to close this case."))
+    if not approve and not comment.strip():
+        raise _fail("comment", _("Say why the closure is sent back."))
+    if approve:
+        CaseStatusChange.objects.create(
+            case=case,
+            from_status=case.status,
+            to_status=CaseStatus.CLOSED,
+            reason=case.closure_reason,
+            actor=_user(actor),
+        )
+        case.status = CaseStatus.CLOSED
+        case.closed_at = timezone.now()
+    else:
+        CaseNote.objects.create(
+            case=case, author=_user(actor), body=_("Closure sent back: %(comment)s") % {"comment": comment.strip()}
+        )
+    case.closure_requested = False
+    case.save(update_fields=["status", "closed_at", "closure_requested"])
+    _bump(case)
+    _audit(actor, "case.closure_approved" if approve else "case.closure_returned", case)
+    return case
+
+
+# --- identification and screening ---
+
+
+@transaction.atomic
+def screening_record(
+    *, actor: Actor, case_id: uuid.UUID | str, answers: Mapping[str, str], notes: Mapping[str, str] | None = None
+) -> Screening:
+    case = _case_for_edit(actor, case_id)
+    unknown = [code for code in answers if code not in INDICATOR_BY_CODE]
+    bad = [code for code, value in answers.items() if value not in Answer.values]
+    if unknown or bad:
+        raise _fail("answers", _("Some answers are not valid."))
+    if case.status == CaseStatus.CLOSED:
+        raise _fail("status", _("The case is closed."))
+    clean = {code: answers.get(code, Answer.UNKNOWN) for code in INDICATOR_BY_CODE}
+    proposed = propose_status(clean, minor=case.minor_protocol)
+    assert actor.membership is not None
+    screening = Screening.objects.create(
+        case=case,
+        answers=clean,
+        notes={k: v for k, v in (notes or {}).items() if v and k in INDICATOR_BY_CODE},  # type: ignore[misc]
+        proposed_status=proposed,
+        screened_by=_user(actor),
+        screened_by_org_type=actor.membership.organization.org_type,
+    )
+    if case.status == CaseStatus.OPEN:
+        CaseStatusChange.objects.create(
+            case=case, from_status=case.status, to_status=CaseStatus.IDENTIFICATION, actor=_user(actor)
+        )
+        case.status = CaseStatus.IDENTIFICATION
+        case.save(update_fields=["status"])
+    _bump(case)
+    _audit(actor, "case.screening", case, proposed=proposed, yes=sum(1 for v in clean.values() if v == Answer.YES))
+    return screening
+
+
+@transaction.atomic
+def case_determine_status(*, actor: Actor, case_id: uuid.UUID | str, status: str, determined_by: str) -> Case:
+    """A person confirms (or changes) the trafficking status, recording who determined it."""
+    case = _case_for_edit(actor, case_id)
+    errors: dict[str, list[str]] = {}
+    if status not in TraffickingStatus.values:
+        errors["status"] = [_("Choose a valid status.")]
+    if determined_by not in DeterminedBy.values:
+        errors["determined_by"] = [_("Say who determined the status.")]
+    if errors:
+        raise ValidationFailed(errors)
+    case.trafficking_status = status
+    case.status_determined_by = determined_by
+    case.status_determined_at = timezone.now()
+    case.status_determined_user = actor.user
+    case.save(
+        update_fields=["trafficking_status", "status_determined_by", "status_determined_at", "status_determined_user"]
+    )
+    _bump(case)
+    _audit(actor, "case.status_determined", case, status=status, by=determined_by)
+    return case
+
+
+# --- trafficking events ---
+
+
+@dataclass
+class EventInput:
+    kind: str
+    country: str = ""
+    department: str = ""
+    municipality: str = ""
+    start_date: datetime.date | None = None
+    start_approximate: bool = False
+    end_date: datetime.date | None = None
+    end_approximate: bool = False
+    forms: list[str] = field(default_factory=list)
+    industry: str = ""
+    means_of_control: list[str] = field(default_factory=list)
+    recruiter_relation: str = ""
+    recruitment_method: str = ""
+    description: str = ""
+
+
+def validate_event(data: EventInput) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    today = timezone.localdate()
+    if data.kind not in EventKind.values:
+        add("kind", _("Choose a valid stage."))
+    for name in ("start_date", "end_date"):
+        value = getattr(data, name)
+        if value is not None and value > today:
+            add(name, _("The date cannot be in the future."))
+    if data.start_date and data.end_date and data.end_date < data.start_date:
+        add("end_date", _("It cannot end before it starts."))
+    if data.country and data.country not in geo.COUNTRIES:
+        add("country", _("Choose a valid country."))
+    if data.department and (data.country not in ("", "GT") or data.department not in geo.DEPARTMENTS):
+        add("department", _("Departments apply to Guatemala only."))
+    if data.municipality and not geo.is_valid_municipality(data.department, data.municipality):
+        add("municipality", _("The municipality does not belong to the department."))
+    if any(f not in ExploitationForm.values for f in data.forms):
+        add("forms", _("Choose valid forms of exploitation."))
+    if data.kind != EventKind.EXPLOITATION and data.forms:
+        add("forms", _("Forms of exploitation belong to the exploitation stage."))
+    if any(m not in MeansOfControl.values for m in data.means_of_control):
+        add("means_of_control", _("Choose valid means of control."))
+    if data.recruiter_relation and data.recruiter_relation not in RecruiterRelation.values:
+        add("recruiter_relation", _("Choose a valid value."))
+    if data.recruitment_method and data.recruitment_method not in RecruitmentMethod.values:
+        add("recruitment_method", _("Choose a valid value."))
+    return errors
+
+
+def _refresh_forms_index(case: Case) -> None:
+    forms = sorted({f for ev in case.events.all() for f in ev.forms})
+    case.forms_index = "|" + "|".join(forms) + "|" if forms else ""
+    case.save(update_fields=["forms_index"])
+
+
+@transaction.atomic
+def event_add(*, actor: Actor, case_id: uuid.UUID | str, data: EventInput) -> TraffickingEvent:
+    case = _case_for_edit(actor, case_id)
+    errors = validate_event(data)
+    if errors:
+        raise ValidationFailed(errors)
+    event = TraffickingEvent.objects.create(
+        case=case,
+        kind=data.kind,
+        country=data.country,
+        department=data.department,
+        municipality=data.municipality,
+        start_date=data.start_date,
+        start_approximate=data.start_approximate,
+        end_date=data.end_date,
+        end_approximate=data.end_approximate,
+        forms=data.forms,
+        industry=data.industry,
+        means_of_control=data.means_of_control,
+        recruiter_relation=data.recruiter_relation,
+        recruitment_method=data.recruitment_method,
+        description=data.description or None,
+    )
+    _refresh_forms_index(case)
+    _bump(case)
+    _audit(actor, "case.event_add", case, kind=data.kind)
+    return event
+
+
+# --- consent ---
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: Actor,
+    case_id: uuid.UUID | str,
+    scopes: list[str],
+    given_by: str,
+    given_on: datetime.date,
+    giver_name: str = "",
+    reference: str = "",
+    referral_services: list[str] | None = None,
+) -> Consent:
+    case = _case_for_edit(actor, case_id)
+    errors: dict[str, list[str]] = {}
+    if not scopes or any(s not in ConsentScope.values for s in scopes):
+        errors["scopes"] = [_("Choose what is consented to.")]
+    if given_by not in ConsentGiver.values:
+        errors["given_by"] = [_("Say who gives the consent.")]
+    elif case.minor_protocol and given_by not in MINOR_CONSENT_GIVERS:
+        errors["given_by"] = [
+            _(
+                "The person is (presumed) a minor: a guardian, the PGN attorney or a judge's "
+                "order must give the consent."
+            )
+        ]
+    if given_by == ConsentGiver.JUDGE_ORDER and not reference.strip():
+        errors["reference"] = [_("Give the court order's reference.")]
+    if given_by in (ConsentGiver.GUARDIAN, ConsentGiver.PGN_ATTORNEY) and not giver_name.strip():
+        errors["giver_name"] = [_("Give the name of who consents.")]
+    if given_on > timezone.localdate():
+        errors["given_on"] = [_("The date cannot be in the future.")]
+    services = referral_services or []
+    if any(s not in ServiceType.values for s in services):
+        errors["referral_services"] = [_("Choose valid services.")]
+    if ConsentScope.REFERRAL in scopes and not services:
+        errors["referral_services"] = [_("Name the services the referral may go to.")]
+    if errors:
+        raise ValidationFailed(errors)
+    consent = Consent.objects.create(
+        case=case,
+        scopes=sorted(set(scopes)),
+        referral_services=sorted(set(services)),
+        given_by=given_by,
+        giver_name=giver_name.strip() or None,
+        reference=reference.strip() or None,
+        given_on=given_on,
+        recorded_by=_user(actor),
+    )
+    _bump(case)
+    _audit(actor, "case.consent_recorded", case, scopes=consent.scopes, given_by=given_by)
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: Actor, consent_id: uuid.UUID | str, reason: str = "") -> Consent:
+    """Takes effect at once: every check of consent reads only consents not withdrawn."""
+    consent = Consent.objects.select_related("case").filter(pk=consent_id).first()
+    if consent is None:
+        raise NotFound()
+    case = _case_for_edit(actor, consent.case_id)
+    if consent.withdrawn_at is not None:
+        raise _fail("consent", _("This consent was already withdrawn."))
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawal_reason = reason.strip() or None
+    consent.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+    _bump(case)
+    _audit(actor, "case.consent_withdrawn", case, scopes=consent.scopes)
+    return consent
+
+
+# --- risk, care plan, services ---
+
+
+@transaction.atomic
+def risk_assess(
+    *, actor: Actor, case_id: uuid.UUID | str, levels: Mapping[str, str], notes: str = ""
+) -> RiskAssessment:
+    case = _case_for_edit(actor, case_id)
+    names = ("individual", "family", "community", "retrafficking", "reprisal")
+    errors = {n: [_("Choose a level.")] for n in names if levels.get(n) not in RiskLevel.values}
+    if errors:
+        raise ValidationFailed(errors)
+    assessment = RiskAssessment.objects.create(
+        case=case, notes=notes.strip() or None, assessed_by=_user(actor), **{n: levels[n] for n in names}
+    )
+    case.risk_level = max((levels[n] for n in names), key=lambda level: RISK_ORDER.index(level))
+    case.save(update_fields=["risk_level"])
+    _bump(case)
+    _audit(actor, "case.risk_assessed", case, level=case.risk_level)
+    return assessment
+
+
+@dataclass
+class PlannedServiceInput:
+    service_type: str
+    provider_id: int | None = None
+    due_date: datetime.date | None = None
+
+
+@transaction.atomic
+def care_plan_save(
+    *,
+    actor: Actor,
+    case_id: uuid.UUID | str,
+    goals: str,
+    services: list[PlannedServiceInput],
+    expected_version: int | None,
+) -> CarePlan:
+    """Create or edit the care plan; an edited approved plan needs approval again."""
+    case = _case_for_edit(actor, case_id)
+    errors: dict[str, list[str]] = {}
+    if not goals.strip():
+        errors["goals"] = [_("Write the goals of the plan.")]
+    if not services:
+        errors["services"] = [_("Plan at least one service.")]
+    if any(s.service_type not in ServiceType.values for s in services):
+        errors["services"] = [_("Choose valid services.")]
+    providers = {s.provider_id for s in services if s.provider_id}
+    if providers and Organization.objects.filter(pk__in=providers).count() != len(providers):
+        errors["services"] = [_("Choose valid providers.")]
+    if errors:
+        raise ValidationFailed(errors)
+    plan = CarePlan.objects.select_for_update().filter(case=case).first()
+    if plan is not None and expected_version is not None and plan.version != expected_version:
+        raise StaleEdit(plan.version, ["goals"] if plan.goals != goals.strip() else ["services"])
+    if plan is None:
+        plan = CarePlan(case=case)
+    else:
+        plan.version += 1
+    plan.goals = goals.strip()
+    plan.status = CarePlanStatus.DRAFT
+    plan.save()
+    plan.services.all().delete()
+    PlannedService.objects.bulk_create(
+        PlannedService(plan=plan, service_type=s.service_type, provider_id=s.provider_id, due_date=s.due_date)
+        for s in services
+    )
+    _bump(case)
+    _audit(actor, "case.care_plan_saved", case, services=len(services))
+    return plan
+
+
+@transaction.atomic
+def care_plan_submit(*, actor: Actor, case_id: uuid.UUID | str) -> CarePlan:
+    case = _case_for_edit(actor, case_id)
+    plan = CarePlan.objects.select_for_update().filter(case=case).first()
+    if plan is None or plan.status not in (CarePlanStatus.DRAFT, CarePlanStatus.RETURNED):
+        raise _fail("care_plan", _("Only a draft or returned plan can be sent for approval."))
+    plan.status = CarePlanStatus.SUBMITTED
+    plan.save(update_fields=["status"])
+    _bump(case)
+    _audit(actor, "case.care_plan_submitted", case)
+    return plan
+
+
+@transaction.atomic
+def care_plan_review(*, actor: Actor, case_id: uuid.UUID | str, approve: bool, comment: str = "") -> CarePlan:
+    case = _case_for_supervision(actor, case_id)
+    plan = CarePlan.objects.select_for_update().filter(case=case).first()
+    if plan is None or plan.status != CarePlanStatus.SUBMITTED:
+        raise _fail("care_plan", _("There is no plan awaiting approval."))
+    if not approve and not comment.strip():
+        raise _fail("comment", _("Say what must change in the plan."))
+    plan.status = CarePlanStatus.APPROVED if approve else CarePlanStatus.RETURNED
+    plan.review_comment = comment.strip() or None
+    plan.reviewed_by = actor.user
+    plan.reviewed_at = timezone.now()
+    plan.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at"])
+    _bump(case)
+    _audit(actor, "case.care_plan_approved" if approve else "case.care_plan_returned", case)
+    return plan
+
+
+@transaction.atomic
+def service_deliver(
+    *,
+    actor: Actor,
+    case_id: uuid.UUID | str,
+    service_type: str,
+    provider_id: int,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    notes: str = "",
+) -> ServiceDelivery:
+    case = _case_for_edit(actor, case_id)
+    errors: dict[str, list[str]] = {}
+    if service_type not in ServiceType.values:
+        errors["service_type"] = [_("Choose a valid service.")]
+    if not Organization.objects.filter(pk=provider_id).exists():
+        errors["provider"] = [_("Choose a valid provider.")]
+    today = timezone.localdate()
+    if start_date > today:
+        errors["start_date"] = [_("The date cannot be in the future.")]
+    if end_date and end_date < start_date:
+        errors["end_date"] = [_("It cannot end before it starts.")]
+    if not has_consent(case, ConsentScope.ASSISTANCE):
+        errors["consent"] = [_("There is no valid consent to assistance (it may have been withdrawn).")]
+    if errors:
+        raise ValidationFailed(errors)
+    delivery = ServiceDelivery.objects.create(
+        case=case,
+        service_type=service_type,
+        provider_id=provider_id,
+        start_date=start_date,
+        end_date=end_date,
+        notes=notes.strip() or None,
+        recorded_by=_user(actor),
+    )
+    _bump(case)
+    _audit(actor, "case.service_delivered", case, service=service_type)
+    return delivery
+
+
+# --- tasks, notes, attachments ---
+
+
+@transaction.atomic
+def task_create(
+    *, actor: Actor, case_id: uuid.UUID | str, title: str, due_date: datetime.date, assigned_to_id: int
+) -> Task:
+    case = _case_for_edit(actor, case_id)
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = [_("Describe the task.")]
+    if not Membership.objects.filter(
+        user_id=assigned_to_id, organization_id=case.owner_org_id, is_active=True
+    ).exists():
+        errors["assigned_to"] = [_("Assign the task to someone of the institution.")]
+    if errors:
+        raise ValidationFailed(errors)
+    task = Task.objects.create(
+        case=case, title=title.strip(), due_date=due_date, assigned_to_id=assigned_to_id, created_by=_user(actor)
+    )
+    _audit(actor, "case.task_created", case)
+    return task
+
+
+@transaction.atomic
+def task_complete(*, actor: Actor, task_id: uuid.UUID | str) -> Task:
+    task = Task.objects.filter(pk=task_id).first()
+    if task is None:
+        raise NotFound()
+    case = _case_for_edit(actor, task.case_id)
+    if task.done_at is None:
+        task.done_at = timezone.now()
+        task.save(update_fields=["done_at"])
+        _audit(actor, "case.task_done", case)
+    return task
+
+
+@transaction.atomic
+def note_add(*, actor: Actor, case_id: uuid.UUID | str, body: str) -> CaseNote:
+    case = _case_for_edit(actor, case_id)
+    if not body.strip():
+        raise _fail("body", _("The note is empty."))
+    note = CaseNote.objects.create(case=case, body=body.strip(), author=_user(actor))
+    _audit(actor, "case.note_added", case)
+    return note
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: Actor, case_id: uuid.UUID | str, filename: str, data: bytes, description: str = ""
+) -> Attachment:
+    """Checks type and size, strips metadata, encrypts the file; the row and the file commit together."""
+    from . import attachments
+
+    case = _case_for_edit(actor, case_id)
+    clean = attachments.validate_and_clean(filename, data)
+    attachment = Attachment(
+        case=case,
+        filename=clean.filename,
+        description=description.strip() or None,
+        content_type=clean.content_type,
+        size=len(clean.data),
+        sha256=hashlib.sha256(clean.data).hexdigest(),
+        uploaded_by=_user(actor),
+    )
+    attachment.key_id = attachments.store(attachment.id, clean.data)
+    try:
+        attachment.save()
+    except Exception:
+        attachments.delete_file(attachment.id)
+        raise
+    _audit(actor, "case.attachment_added", case, size=attachment.size)
+    return attachment
