@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core import geo
+from amparo.core.widgets import FastSelect
 from amparo.organizations.models import Organization
 from amparo.people.models import Gender
 
@@ -45,11 +46,13 @@ class CaseFilterForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=_blank(CaseStatus.choices))
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=FastSelect, choices=_blank(CaseStatus.choices))
     trafficking_status = forms.ChoiceField(
-        label=_("Trafficking status"), required=False, choices=_blank(TraffickingStatus.choices)
+        label=_("Trafficking status"), required=False, widget=FastSelect, choices=_blank(TraffickingStatus.choices)
     )
-    form = forms.ChoiceField(label=_("Form of exploitation"), required=False, choices=_blank(ExploitationForm.choices))
+    form = forms.ChoiceField(
+        label=_("Form of exploitation"), required=False, widget=FastSelect, choices=_blank(ExploitationForm.choices)
+    )
     age_group = forms.ChoiceField(
         label=_("Age group"),
         required=False,
@@ -57,14 +60,17 @@ class CaseFilterForm(forms.Form):
             [(g, g) for g in ("0-8", "9-17", "18-20", "21-23", "24-26", "27-29", "30-38", "39-47", "48+", "-99")]
         ),
     )
-    sex = forms.ChoiceField(label=_("Sex / gender"), required=False, choices=_blank(Gender.choices))
+    sex = forms.ChoiceField(label=_("Sex / gender"), required=False, widget=FastSelect, choices=_blank(Gender.choices))
     nationality = forms.ChoiceField(
         label=_("Nationality"),
         required=False,
         choices=lambda: _blank(sorted(geo.COUNTRIES.items(), key=lambda kv: kv[1])),
     )
     department = forms.ChoiceField(
-        label=_("Department"), required=False, choices=lambda: _blank(sorted(geo.DEPARTMENTS.items()))
+        label=_("Department"),
+        required=False,
+        widget=FastSelect,
+        choices=lambda: _blank(sorted(geo.DEPARTMENTS.items())),
     )
     opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DATE)
     opened_to = forms.DateField(label=_("Opened until"), required=False, widget=DATE)

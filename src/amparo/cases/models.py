@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core.fields import EncryptedJSONField, EncryptedTextField
@@ -63,7 +64,7 @@ class Case(models.Model):
     # Denormalized for list filters and statistics (kept current by the services).
     age_group = models.CharField(_("age group"), max_length=6, blank=True)  # CTDC ageBroad at opening
     forms_index = models.CharField(max_length=300, blank=True)  # "|SexualExploitation|ForcedLabour|"
-    opened_at = models.DateTimeField(_("opened"), auto_now_add=True, db_index=True)
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now, db_index=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closure_requested = models.BooleanField(default=False)
     closure_reason = EncryptedTextField(_("closure reason"), blank=True, null=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 import time
 from typing import Any
 
@@ -8,8 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from amparo.accounts.actor import Actor
-from amparo.accounts.demo import DEMO_PASSWORD, ensure_demo_accounts
+from amparo.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
+from amparo.accounts.models import User
+from amparo.accounts.roles import Perm, Role, role_has
 from amparo.audit.services import audit_record
+from amparo.cases.demo import Batch as CaseBatch
+from amparo.cases.demo import CaseNumbers, build_case
+from amparo.cases.demo import save as save_cases
+from amparo.cases.models import Case
 from amparo.core.keycheck import verify_master_keys
 from amparo.organizations.models import Organization, Unit
 from amparo.organizations.seed import load_institutions
@@ -40,15 +47,23 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if persons already exist.")
         parser.add_argument("--no-accounts", action="store_true")
         parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument(
+            "--cases-share",
+            type=float,
+            default=0.7,
+            help="Share of the new persons who get a victim case (at every stage of the workflow).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         verify_master_keys()
         load_institutions(Organization, Unit)
         accounts = [] if options["no_accounts"] else ensure_demo_accounts()
-        created = 0
+        created = cases = 0
         if not (options["if_empty"] and Person.objects.exists()):
-            created = self._persons(options["persons"], options["seed"], options["batch_size"])
+            created, cases = self._persons(
+                options["persons"], options["seed"], options["batch_size"], options["cases_share"]
+            )
         with transaction.atomic():
             audit_record(
                 actor=Actor.for_system("cli:demo-data"),
@@ -56,29 +71,46 @@ class Command(BaseCommand):
                 details={"persons_created": created, "seed": options["seed"]},
             )
         elapsed = time.perf_counter() - started
-        self.stdout.write(f"Persons created: {created} (total {Person.objects.count()}) in {elapsed:.1f} s")
+        self.stdout.write(
+            f"Persons created: {created} (total {Person.objects.count()}), cases created: {cases} "
+            f"(total {Case.objects.count()}) in {elapsed:.1f} s"
+        )
         if accounts:
             self.stdout.write(f"\nDemo accounts (password: {DEMO_PASSWORD})")
             for username, org, role in accounts:
                 self.stdout.write(f"  {username:<20} {org:<16} {role}")
             self.stdout.write("Two-factor code for a demo account: .venv/bin/amparo demo-otp USERNAME")
 
-    def _persons(self, count: int, seed: int, batch_size: int) -> int:
+    def _persons(self, count: int, seed: int, batch_size: int, cases_share: float) -> tuple[int, int]:
         org_ids = list(Organization.objects.filter(code__in=REGISTERING).values_list("pk", flat=True))
         today = timezone.localdate()
-        created = 0
-        batch = []
+        owners = _case_owners()
+        numbers = CaseNumbers()
+        rng = random.Random(seed + 1)
+        created = cases = 0
+        batch: list[Any] = []
         for item in generate(count, seed, sorted(org_ids), today):
             batch.append(item)
             if len(batch) >= batch_size:
-                created += self._save(batch)
+                made, opened = self._save(batch, owners, numbers, rng, today, cases_share)
+                created, cases = created + made, cases + opened
                 batch = []
         if batch:
-            created += self._save(batch)
-        return created
+            made, opened = self._save(batch, owners, numbers, rng, today, cases_share)
+            created, cases = created + made, cases + opened
+        numbers.save()
+        return created, cases
 
     @transaction.atomic
-    def _save(self, batch: list[Any]) -> int:
+    def _save(
+        self,
+        batch: list[Any],
+        owners: dict[int, tuple[int, int | None]],
+        numbers: CaseNumbers,
+        rng: random.Random,
+        today: Any,
+        cases_share: float,
+    ) -> tuple[int, int]:
         existing = set(Person.objects.filter(pk__in=[i.person.pk for i in batch]).values_list("pk", flat=True))
         fresh = [i for i in batch if i.person.pk not in existing]
         Person.objects.bulk_create([i.person for i in fresh], batch_size=500)
@@ -87,4 +119,27 @@ class Command(BaseCommand):
         for i in fresh:
             tokens.extend(tokens_for(i.person, [d.number for d in i.documents]))
         PersonIndexToken.objects.bulk_create(tokens, batch_size=2000)
-        return len(fresh)
+        cases = CaseBatch()
+        for i in fresh:
+            owner = owners.get(i.person.owner_org_id)
+            if owner and rng.random() < cases_share:
+                build_case(rng, i.person, owner[0], owner[1], numbers, today, cases)
+        return len(fresh), save_cases(cases)
+
+
+def _case_owners() -> dict[int, tuple[int, int | None]]:
+    """Per institution, a demo user who can own cases and one who supervises them."""
+    owners: dict[int, tuple[int, int | None]] = {}
+    for username, org_code, role, _unit in DEMO_ACCOUNTS:
+        org = Organization.objects.filter(code=org_code).first()
+        user = User.objects.filter(username=username).first()
+        if org is None or user is None:
+            continue
+        if role_has(role, Perm.CASE_EDIT) and role != Role.SUPERVISOR and org.pk not in owners:
+            owners[org.pk] = (user.pk, None)
+    for username, org_code, role, _unit in DEMO_ACCOUNTS:
+        org = Organization.objects.filter(code=org_code).first()
+        user = User.objects.filter(username=username).first()
+        if org and user and role == Role.SUPERVISOR and org.pk in owners:
+            owners[org.pk] = (owners[org.pk][0], user.pk)
+    return owners

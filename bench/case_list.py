@@ -1,0 +1,183 @@
+"""Benchmark: the case list (50 rows with decrypted names) and name search at 500,000 cases.
+
+Fills its own database with `amparo demo-data` (persons, and cases at every stage for 100% of them) unless it
+already holds at least the requested number of cases, then measures, interleaved, as a supervisor of one
+institution (who sees all its cases, the widest list):
+  * the whole page through the app: GET /cases/?scope=all (and &after=<cursor> for the second page) with the
+    Django test client: middleware, session, two-factor check, selector, audit event, decryption, template;
+  * the same with a name filter (blind-index search of the victim's name);
+  * baseline: the equivalent raw SQL (the keyset query joined to the persons, returning the ciphertexts);
+  * the selector alone without decryption, and the decryption of 50 names alone, and one audit event alone,
+    to show what decryption and auditing add per request.
+
+    .venv/bin/python bench/case_list.py --cases 500000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from typing import Any
+
+from _common import print_header, setup_django, summary_ms
+
+RAW_PAGE = """
+SELECT c.id, c.number, c.status, c.trafficking_status, c.risk_level, c.priority, c.opened_at,
+       p.given_names, p.surnames
+FROM cases_case c JOIN people_person p ON p.id = c.person_id
+WHERE c.owner_org_id = %s
+ORDER BY c.opened_at DESC, c.id DESC
+LIMIT 51
+"""
+RAW_NAME = """
+SELECT c.id, c.number, c.status, c.trafficking_status, c.opened_at, p.given_names, p.surnames
+FROM cases_case c JOIN people_person p ON p.id = c.person_id
+WHERE c.owner_org_id = %s AND c.person_id IN (
+    SELECT t.person_id FROM people_personindextoken t WHERE t.kind = 2 AND t.value IN ({values}))
+ORDER BY c.opened_at DESC, c.id DESC
+LIMIT 51
+"""
+
+
+def ensure_cases(cases: int, seed: int) -> None:
+    from django.core.management import call_command
+
+    from amparo.cases.models import Case
+
+    have = Case.objects.count()
+    if have >= cases:
+        print(f"   reusing {have} cases")
+        return
+    # Demo institutions with case owners get cases; about 7 of 9 registering institutions have one.
+    persons = int(cases / 0.78) + 1000
+    print(f"   filling: amparo demo-data --persons {persons} --cases-share 1.0 (takes several minutes)")
+    started = time.perf_counter()
+    call_command("demo_data", persons=persons, seed=seed, cases_share=1.0, batch_size=5000, verbosity=0)
+    print(f"   filled in {time.perf_counter() - started:.0f} s: {Case.objects.count()} cases")
+
+
+def supervisor_client() -> tuple[Any, Any, int]:
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from amparo.accounts.actor import Actor
+    from amparo.accounts.models import User
+
+    user = User.objects.get(username="beto.supervisor")
+    membership = user.memberships.get()
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
+    session.save()
+    return client, Actor(user=user, membership=membership), membership.organization_id
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=500_000)
+    parser.add_argument("--seed", type=int, default=2008)
+    parser.add_argument("--rounds", type=int, default=200)
+    args = parser.parse_args()
+    import os
+
+    os.environ.setdefault("SECURE_COOKIES", "0")  # the test client speaks plain HTTP
+    setup_django("cases", fresh=False)
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from amparo.audit.services import audit_record
+    from amparo.cases.models import Case
+    from amparo.cases.selectors import CaseFilters, case_queryset
+    from amparo.core.normalize import name_words, phonetic_word
+    from amparo.people.indexing import query_tokens
+    from amparo.people.models import IndexKind
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # production static storage needs its manifest
+    print_header(f"Case list and name search, {args.cases} cases")
+    ensure_cases(args.cases, args.seed)
+    client, actor, org_id = supervisor_client()
+    org_cases = Case.objects.filter(owner_org_id=org_id).count()
+    print(f"   acting as a supervisor of an institution with {org_cases} cases (all visible to them)")
+    names = [
+        f"{c.person.given_names.split()[0]} {c.person.surnames.split()[0]}"
+        for c in Case.objects.filter(owner_org_id=org_id).select_related("person").order_by("?")[:50]
+    ]
+    rng = random.Random(args.seed)
+    timings: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "app page 1",
+            "app page 2",
+            "app name search",
+            "raw SQL page",
+            "raw SQL name search",
+            "selector page, no decryption",
+            "decrypt 50 names",
+            "one audit event",
+        )
+    }
+    first = client.get("/cases/?scope=all")
+    assert first.status_code == 200, first.status_code
+    from amparo.cases.selectors import case_list
+
+    cursor = case_list(actor=actor, filters=CaseFilters(scope="all")).next_cursor
+    for _ in range(args.rounds):
+        name = rng.choice(names)
+        t = time.perf_counter()
+        response = client.get("/cases/?scope=all")
+        timings["app page 1"].append(time.perf_counter() - t)
+        assert response.status_code == 200
+        t = time.perf_counter()
+        client.get(f"/cases/?scope=all&after={cursor}")
+        timings["app page 2"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        found = client.get("/cases/", {"scope": "all", "name": name})
+        timings["app name search"].append(time.perf_counter() - t)
+        assert found.status_code == 200 and b'<td class="nowrap"><a href="/cases/' in found.content, name
+        t = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute(RAW_PAGE, [org_id])
+            cur.fetchall()
+        timings["raw SQL page"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        values = sorted(query_tokens(IndexKind.NAME_PHONETIC, [phonetic_word(w) for w in name_words(name)]))
+        with connection.cursor() as cur:
+            cur.execute(RAW_NAME.format(values=",".join(["%s"] * len(values))), [org_id, *values])
+            cur.fetchall()
+        timings["raw SQL name search"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        rows = list(
+            case_queryset(actor, CaseFilters(scope="all")).select_related("person").order_by("-opened_at", "-id")[:51]
+        )
+        timings["selector page, no decryption"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        for case in rows[:50]:
+            _ = (case.person.given_names, case.person.surnames)
+        timings["decrypt 50 names"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        with transaction.atomic():
+            audit_record(actor=actor, action="bench.case_list", details={"results": 50})
+        timings["one audit event"].append(time.perf_counter() - t)
+    for label, values in timings.items():
+        print(f"   {label:<30} {summary_ms(values)}")
+    import statistics
+
+    def p95(key: str) -> float:
+        ordered = sorted(timings[key])
+        return ordered[int(0.95 * (len(ordered) - 1))]
+
+    print(f"   ratio app page 1 / raw SQL page (p95):        {p95('app page 1') / p95('raw SQL page'):6.1f}x")
+    print(
+        f"   ratio app name search / raw SQL search (p95): {p95('app name search') / p95('raw SQL name search'):6.1f}x"
+    )
+    print(
+        f"   decryption + audit per page (mean): "
+        f"{(statistics.fmean(timings['decrypt 50 names']) + statistics.fmean(timings['one audit event'])) * 1000:.2f}"
+        " ms"
+    )
+
+
+if __name__ == "__main__":
+    main()

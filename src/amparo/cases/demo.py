@@ -1,0 +1,270 @@
+"""Synthetic cases at every stage of the workflow, for the demo and the benchmarks. Never real people.
+
+Built in bulk (one audit event for the whole load, written by the demo-data command): going through the
+services for hundreds of thousands of cases would take hours and fill the trail with demo noise.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from amparo.organizations.models import Organization
+from amparo.people.models import Person
+
+from .models import (
+    CarePlan,
+    CarePlanStatus,
+    Case,
+    CaseCounter,
+    CaseStatusChange,
+    Consent,
+    PlannedService,
+    RiskAssessment,
+    Screening,
+    ServiceDelivery,
+    Task,
+    TraffickingEvent,
+)
+from .screening import age_group, propose_status
+from .vocab import INDICATORS, Answer, CaseStatus, ConsentGiver, EventKind, RiskLevel, ServiceType
+
+STAGES = [
+    (CaseStatus.OPEN, 10),
+    (CaseStatus.IDENTIFICATION, 20),
+    (CaseStatus.ASSISTANCE, 35),
+    (CaseStatus.FOLLOW_UP, 15),
+    (CaseStatus.CLOSED, 20),
+]
+FORMS = [
+    (["SexualExploitation"], 65),
+    (["ForcedLabour"], 18),
+    (["ForcedBegging"], 5),
+    (["SexualExploitation", "ForcedLabour"], 5),
+    (["ForcedAdoption"], 3),
+    (["ForcedCriminality"], 4),
+]
+SCENES = [
+    "Bar en zona fronteriza",
+    "Finca agrícola",
+    "Casa particular (trabajo doméstico)",
+    "Centro nocturno",
+    "Basurero municipal",
+    "Agencia de empleo falsa",
+]
+
+
+@dataclass
+class Batch:
+    rows: dict[type[Any], list[Any]] = field(default_factory=lambda: defaultdict(list))
+    m2m: list[Any] = field(default_factory=list)
+
+    def add(self, obj: Any) -> None:
+        self.rows[type(obj)].append(obj)
+
+
+def _weighted(rng: random.Random, options: list[tuple[Any, int]]) -> Any:
+    return rng.choices([o for o, _ in options], [w for _, w in options])[0]
+
+
+class CaseNumbers:
+    def __init__(self) -> None:
+        self.year = timezone.localdate().year
+        self.last: dict[int, int] = {c.organization_id: c.last for c in CaseCounter.objects.filter(year=self.year)}
+        self.prefix = {
+            o.pk: "".join(ch for ch in o.acronym.upper() if ch.isalnum())[:8] or "CASE"
+            for o in Organization.objects.all()
+        }
+
+    def next(self, org_id: int) -> str:
+        self.last[org_id] = self.last.get(org_id, 0) + 1
+        return f"{self.prefix[org_id]}-{self.year}-{self.last[org_id]:05d}"
+
+    def save(self) -> None:
+        for org_id, last in self.last.items():
+            CaseCounter.objects.update_or_create(organization_id=org_id, year=self.year, defaults={"last": last})
+
+
+def build_case(
+    rng: random.Random,
+    person: Person,
+    owner_id: int,
+    supervisor_id: int | None,
+    numbers: CaseNumbers,
+    today: datetime.date,
+    batch: Batch,
+) -> None:
+    status = _weighted(rng, STAGES)
+    low, high = person.age_range_on(today)
+    minor = person.presumed_minor_on(today)
+    forms = _weighted(rng, FORMS)
+    opened = timezone.now() - datetime.timedelta(days=rng.randint(1, 900), minutes=rng.randint(0, 1440))
+    case = Case(
+        id=uuid.UUID(int=rng.getrandbits(128), version=4),
+        number=numbers.next(person.owner_org_id),
+        person_id=person.pk,
+        owner_org_id=person.owner_org_id,
+        owner_id=owner_id,
+        supervisor_id=supervisor_id,
+        status=status,
+        minor_protocol=minor,
+        age_group=age_group(low, high),
+        priority=rng.choice(["normal", "normal", "high", "low", "urgent"]),
+    )
+    case.opened_at = opened
+    batch.add(case)
+    order = [s for s, _ in STAGES]
+    reached = order.index(status)
+    previous = CaseStatus.OPEN
+    for stage in order[1 : reached + 1]:
+        batch.add(
+            CaseStatusChange(
+                case=case,
+                from_status=previous,
+                to_status=stage,
+                actor_id=owner_id,
+                reason="Cierre aprobado" if stage == CaseStatus.CLOSED else None,
+            )
+        )
+        previous = stage
+    if reached >= 1:  # screened
+        answers = {i.code: rng.choice([Answer.YES, Answer.NO, Answer.UNKNOWN, Answer.NO]) for i in INDICATORS}
+        if rng.random() < 0.8:
+            answers["ilo_deception"] = Answer.YES
+            answers["ilo_ec_sexual_services" if "SexualExploitation" in forms else "ilo_restriction_movement"] = (
+                Answer.YES
+            )
+        proposed = propose_status(answers, minor=minor)
+        batch.add(
+            Screening(
+                case=case,
+                answers=answers,
+                proposed_status=proposed,
+                screened_by_id=owner_id,
+                screened_by_org_type="NGO",
+            )
+        )
+        case.trafficking_status = proposed if proposed != "not_a_victim" else "possible"
+        if rng.random() < 0.3:
+            case.trafficking_status = "confirmed"
+            case.status_determined_by = "CourtOrProsecution"
+            case.status_determined_at = opened + datetime.timedelta(days=30)
+        start = today - datetime.timedelta(days=rng.randint(100, 1200))
+        batch.add(
+            TraffickingEvent(
+                case=case,
+                kind=EventKind.RECRUITMENT,
+                country=rng.choice(["GT", "SV", "HN"]),
+                start_date=start,
+                start_approximate=True,
+                recruiter_relation=rng.choice(["Friend", "Family", "IntimatePartner", "Other", "Unknown"]),
+                recruitment_method=rng.choice(["JobOffer", "MigrationFacilitation", "Romance"]),
+            )
+        )
+        batch.add(
+            TraffickingEvent(
+                case=case,
+                kind=EventKind.EXPLOITATION,
+                country=rng.choice(["GT", "GT", "MX"]),
+                start_date=start + datetime.timedelta(days=20),
+                end_date=start + datetime.timedelta(days=rng.randint(30, 90)),
+                forms=forms,
+                means_of_control=rng.sample(
+                    ["DebtBondage", "Threats", "WithholdsDocuments", "RestrictsMovement", "FalsePromises"], 2
+                ),
+                description=rng.choice(SCENES),
+            )
+        )
+        case.forms_index = "|" + "|".join(sorted(forms)) + "|"
+    if reached >= 2:  # assistance: consent, risk, care plan, services
+        giver = (
+            rng.choice([ConsentGiver.GUARDIAN, ConsentGiver.PGN_ATTORNEY, ConsentGiver.JUDGE_ORDER])
+            if minor
+            else ConsentGiver.PERSON
+        )
+        batch.add(
+            Consent(
+                case=case,
+                scopes=["assistance", "statistics"] + (["data_sharing"] if rng.random() < 0.5 else []),
+                given_by=giver,
+                giver_name="Tutora" if giver == ConsentGiver.GUARDIAN else None,
+                reference="Juzgado de Niñez 2026-001" if giver == ConsentGiver.JUDGE_ORDER else None,
+                given_on=opened.date(),
+                recorded_by_id=owner_id,
+            )
+        )
+        level = rng.choice([RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.CRITICAL])
+        batch.add(
+            RiskAssessment(
+                case=case,
+                individual=level,
+                family=RiskLevel.MEDIUM,
+                community=RiskLevel.LOW,
+                retrafficking=level,
+                reprisal=RiskLevel.MEDIUM,
+                assessed_by_id=owner_id,
+            )
+        )
+        case.risk_level = level
+        approved = reached >= 3 or rng.random() < 0.5
+        plan = CarePlan(
+            id=uuid.UUID(int=rng.getrandbits(128), version=4),
+            case=case,
+            goals="Atención psicológica, salud y reintegración familiar segura",
+            status=CarePlanStatus.APPROVED if approved else CarePlanStatus.SUBMITTED,
+            reviewed_by_id=supervisor_id if approved else None,
+        )
+        batch.add(plan)
+        for service in rng.sample([s.value for s in ServiceType], 3):
+            batch.add(PlannedService(plan=plan, service_type=service, provider_id=person.owner_org_id))
+            batch.add(
+                ServiceDelivery(
+                    case=case,
+                    service_type=service,
+                    provider_id=person.owner_org_id,
+                    start_date=opened.date() + datetime.timedelta(days=rng.randint(1, 30)),
+                    recorded_by_id=owner_id,
+                )
+            )
+    if status != CaseStatus.CLOSED and rng.random() < 0.6:
+        due = today + datetime.timedelta(days=rng.randint(-20, 30))  # some are overdue
+        batch.add(
+            Task(
+                case=case,
+                title=rng.choice(["Visita de seguimiento", "Cita médica", "Audiencia", "Llamar a la PGN"]),
+                due_date=due,
+                assigned_to_id=owner_id,
+                created_by_id=owner_id,
+            )
+        )
+    if status == CaseStatus.CLOSED:
+        case.closed_at = opened + datetime.timedelta(days=rng.randint(90, 400))
+        case.closure_reason = "Reintegración completada"
+
+
+@transaction.atomic
+def save(batch: Batch) -> int:
+    order = [
+        Case,
+        CaseStatusChange,
+        Screening,
+        TraffickingEvent,
+        Consent,
+        RiskAssessment,
+        CarePlan,
+        PlannedService,
+        ServiceDelivery,
+        Task,
+    ]
+    for model in order:
+        rows = batch.rows.get(model, [])
+        if rows:
+            model._default_manager.bulk_create(rows, batch_size=1000)
+    return len(batch.rows.get(Case, []))
