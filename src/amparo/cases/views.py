@@ -155,6 +155,7 @@ def _action(
 
         raise PermissionDenied()
     extra = form_kwargs(case) if form_kwargs else {}
+    conflict: list[tuple[Any, str]] = []
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, **extra) if request.FILES else form_class(request.POST, **extra)
         if form.is_valid():
@@ -163,10 +164,24 @@ def _action(
             except ValidationFailed as exc:
                 add_service_errors(form, exc.errors)
             except StaleEdit as exc:
+                # Keep what this user typed, show what the other person saved, and take the new version:
+                # saving again applies this user's values on top (an explicit merge, never a silent one).
+                current = _initial(case, form_class)
+                conflict = [
+                    (form.fields[f].label, _display(form.fields[f], current.get(f)))
+                    for f in exc.changed_fields
+                    if f in form.fields
+                ]
+                data = request.POST.copy()
+                data["version"] = str(exc.current_version)
+                form = form_class(data, **extra)
+                form.is_valid()
                 form.add_error(
                     None,
-                    _("Someone else changed this case meanwhile (%(fields)s). Reload and apply your changes again.")
-                    % {"fields": ", ".join(exc.changed_fields)},
+                    _(
+                        "Someone else changed this meanwhile. Nothing was saved. Their values are "
+                        "listed above the form; adjust yours and save again to merge."
+                    ),
                 )
             else:
                 messages.success(request, _("Saved."))
@@ -178,9 +193,17 @@ def _action(
     return render(
         request,
         template,
-        {"case": case, "form": form, "title": title, "multipart": form_class is AttachmentForm},
+        {"case": case, "form": form, "title": title, "multipart": form_class is AttachmentForm, "conflict": conflict},
         status=status,
     )
+
+
+def _display(field: Any, value: Any) -> str:
+    """A stored value as the form would show it (choice labels instead of codes)."""
+    choices = dict(getattr(field, "choices", []) or [])
+    values = value if isinstance(value, list | tuple | set) else [value]
+    shown = [str(choices.get(v, v)) for v in values if v not in (None, "")]
+    return ", ".join(shown) or "—"
 
 
 def _initial(case: Case, form_class: type[Any]) -> dict[str, Any]:
