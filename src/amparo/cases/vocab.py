@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseStatus(models.TextChoices):
@@ -33,9 +34,10 @@ CLOSABLE_FROM = frozenset({CaseStatus.IDENTIFICATION, CaseStatus.ASSISTANCE, Cas
 
 
 class Priority(models.TextChoices):
-    LOW = "low", _("Low")
+    # "priority" context: Spanish "prioridad" is feminine (baja/alta), unlike risk levels (bajo/alto).
+    LOW = "low", pgettext_lazy("priority", "Low")
     NORMAL = "normal", _("Normal")
-    HIGH = "high", _("High")
+    HIGH = "high", pgettext_lazy("priority", "High")
     URGENT = "urgent", _("Urgent")
 
 
