@@ -29,7 +29,7 @@ class Case:
     method: str
     url: Callable[[dict[str, Any]], str]
     expect: Callable[[str, str], int]  # (role, where) -> status
-    data: dict[str, Any] | None = None
+    data: dict[str, Any] | str | None = None
 
 
 def by_perm(perm: str, ok: int = 200) -> Callable[[str, str], int]:
@@ -155,6 +155,24 @@ CASES = [
         lambda o: f"/cases/attachments/{o['attachment'].pk}/",
         case_team(Perm.CASE_VIEW),
     ),
+    Case("api:cases", "get", lambda o: "/api/v1/cases/?scope=all", by_perm(Perm.CASE_VIEW)),
+    Case("api:cases", "post", lambda o: "/api/v1/cases/", own_object(Perm.CASE_CREATE, 201), "person_ref"),
+    Case("api:case", "get", lambda o: f"/api/v1/cases/{o['case'].pk}/", case_team(Perm.CASE_VIEW)),
+    # open -> closed is not a valid transition: the team gets a 400 with a clear message, others 403/404.
+    Case(
+        "api:case_transition",
+        "post",
+        lambda o: f"/api/v1/cases/{o['case'].pk}/transition/",
+        case_team(Perm.CASE_EDIT, 400),
+        {"to_status": "closed"},
+    ),
+    Case(
+        "api:case_screening",
+        "post",
+        lambda o: f"/api/v1/cases/{o['case'].pk}/screenings/",
+        case_team(Perm.CASE_EDIT, 201),
+        {"answers": {"ilo_deception": "yes"}},
+    ),
     Case("api:me", "get", lambda o: "/api/v1/me/", everyone()),
     Case("api:persons", "get", lambda o: "/api/v1/persons/?name=Valeria", by_perm(Perm.PERSON_SEARCH)),
     Case("api:persons", "post", lambda o: "/api/v1/persons/", by_perm(Perm.PERSON_CREATE, 201), PERSON_JSON),
@@ -231,7 +249,7 @@ def _request(client: Client, case: Case, url: str, objects: dict[str, Any]) -> i
     if case.method == "get":
         return client.get(url).status_code
     if case.name.startswith("api:"):
-        data = dict(case.data or {})
+        data = {"person_id": str(objects["person"].pk)} if case.data == "person_ref" else dict(case.data or {})
         if data.get("version") == "current":  # edits must carry the version they read
             objects["person"].refresh_from_db(fields=["version"])
             data["version"] = objects["person"].version

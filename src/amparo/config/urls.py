@@ -1,6 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from amparo.cases import api as cases_api
 from amparo.people import api as people_api
 from amparo.web import api as web_api
 
@@ -9,6 +10,10 @@ api_v1 = [
     path("persons/", people_api.person_collection_api, name="persons"),
     path("persons/<uuid:person_id>/", people_api.person_detail_api, name="person"),
     path("vocabularies/persons/", people_api.vocabulary_api, name="person_vocabularies"),
+    path("cases/", cases_api.case_collection_api, name="cases"),
+    path("cases/<uuid:case_id>/", cases_api.case_detail_api, name="case"),
+    path("cases/<uuid:case_id>/transition/", cases_api.case_transition_api, name="case_transition"),
+    path("cases/<uuid:case_id>/screenings/", cases_api.case_screening_api, name="case_screening"),
 ]
 
 urlpatterns = [

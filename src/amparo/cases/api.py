@@ -1,0 +1,160 @@
+"""JSON API for cases: the same selectors, services, permissions and audit as the screens."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from amparo.accounts.api_auth import actor_of
+
+from . import selectors, services
+from .models import Case
+from .vocab import INDICATOR_BY_CODE, Answer, CaseStatus, Priority
+
+
+class CaseSummarySerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    number = serializers.CharField()
+    person_id = serializers.UUIDField()
+    status = serializers.CharField()
+    trafficking_status = serializers.CharField()
+    risk_level = serializers.CharField()
+    priority = serializers.CharField()
+    minor_protocol = serializers.BooleanField()
+    age_group = serializers.CharField()
+    opened_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    version = serializers.IntegerField()
+
+
+SUMMARY_FIELDS = (
+    "id",
+    "number",
+    "person_id",
+    "status",
+    "trafficking_status",
+    "risk_level",
+    "priority",
+    "minor_protocol",
+    "age_group",
+    "opened_at",
+    "closed_at",
+    "version",
+)
+
+
+class CaseListSerializer(serializers.Serializer):
+    results = CaseSummarySerializer(many=True)
+    next_cursor = serializers.CharField(allow_blank=True)
+
+
+class CaseOpenSerializer(serializers.Serializer):
+    person_id = serializers.UUIDField()
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False, default=Priority.NORMAL)
+
+
+class TransitionSerializer(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=CaseStatus.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ScreeningSerializer(serializers.Serializer):
+    answers = serializers.DictField(child=serializers.ChoiceField(choices=Answer.choices))
+    notes = serializers.DictField(child=serializers.CharField(max_length=1000), required=False, default=dict)
+
+    def validate_answers(self, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(INDICATOR_BY_CODE))
+        if unknown:
+            raise serializers.ValidationError(f"Unknown indicators: {', '.join(unknown)}")
+        return value
+
+
+class ScreeningResultSerializer(serializers.Serializer):
+    proposed_status = serializers.CharField()
+
+
+def _summary(case: Case) -> dict[str, Any]:
+    return {name: getattr(case, name) for name in SUMMARY_FIELDS}
+
+
+class CaseCollectionApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("scope", str, description="mine (default), unit or all (supervisors)"),
+            OpenApiParameter("status", str),
+            OpenApiParameter("trafficking_status", str),
+            OpenApiParameter("name", str, description="Victim's name (fuzzy, blind index)"),
+            OpenApiParameter("after", str, description="Cursor of the next page"),
+        ],
+        responses={200: CaseListSerializer},
+        summary="Cases visible to you, 50 per page",
+        operation_id="v1_cases_list",
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        filters = selectors.CaseFilters(
+            scope=params.get("scope", "mine"),
+            status=params.get("status", ""),
+            trafficking_status=params.get("trafficking_status", ""),
+            name=params.get("name", ""),
+        )
+        page = selectors.case_list(actor=actor_of(request), filters=filters, cursor=params.get("after", ""))
+        return Response({"results": [_summary(c) for c in page.cases], "next_cursor": page.next_cursor})
+
+    @extend_schema(request=CaseOpenSerializer, responses={201: CaseSummarySerializer}, summary="Open a case")
+    def post(self, request: Request) -> Response:
+        serializer = CaseOpenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = services.case_open(
+            actor=actor_of(request),
+            person_id=serializer.validated_data["person_id"],
+            priority=serializer.validated_data["priority"],
+        )
+        return Response(_summary(case), status=status.HTTP_201_CREATED)
+
+
+class CaseDetailApi(APIView):
+    @extend_schema(responses={200: CaseSummarySerializer}, summary="A case (audited)")
+    def get(self, request: Request, case_id: uuid.UUID) -> Response:
+        return Response(_summary(selectors.case_get_for_view(actor=actor_of(request), case_id=case_id)))
+
+
+class CaseTransitionApi(APIView):
+    @extend_schema(
+        request=TransitionSerializer, responses={200: CaseSummarySerializer}, summary="Move the case along the workflow"
+    )
+    def post(self, request: Request, case_id: uuid.UUID) -> Response:
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = services.case_transition(actor=actor_of(request), case_id=case_id, **serializer.validated_data)
+        return Response(_summary(case))
+
+
+class CaseScreeningApi(APIView):
+    @extend_schema(
+        request=ScreeningSerializer,
+        responses={201: ScreeningResultSerializer},
+        summary="Record a screening; returns the proposed trafficking status",
+    )
+    def post(self, request: Request, case_id: uuid.UUID) -> Response:
+        serializer = ScreeningSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        screening = services.screening_record(
+            actor=actor_of(request),
+            case_id=case_id,
+            answers=serializer.validated_data["answers"],
+            notes=serializer.validated_data["notes"],
+        )
+        return Response({"proposed_status": screening.proposed_status}, status=status.HTTP_201_CREATED)
+
+
+case_collection_api = CaseCollectionApi.as_view()
+case_detail_api = CaseDetailApi.as_view()
+case_transition_api = CaseTransitionApi.as_view()
+case_screening_api = CaseScreeningApi.as_view()
