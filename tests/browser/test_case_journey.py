@@ -193,7 +193,7 @@ def test_case_from_opening_to_closure(new_page: Any, world: Any, live_server: An
     page.locator("#care-plan").get_by_role("link", name=_es("Review the plan")).click()
     page.wait_for_url(f"**/cases/{case.pk}/care-plan/review/")
     assert "Atención psicológica semanal" in page.locator("main").inner_text()
-    page.select_option("#id_decision", "approve")
+    page.check("input[name=decision][value=approve]")
     page.fill("#id_comment", "Plan adecuado.")
     screenshot(page, "case-journey-plan-review")
     _save(page, case)
@@ -239,7 +239,7 @@ def test_case_from_opening_to_closure(new_page: Any, world: Any, live_server: An
     page.locator("#workflow").get_by_role("link", name=_es("Review the closure")).click()
     page.wait_for_url(f"**/cases/{case.pk}/closure/review/")
     assert "Objetivos del plan cumplidos" in page.locator("main").inner_text()
-    page.select_option("#id_decision", "approve")
+    page.check("input[name=decision][value=approve]")
     _save(page, case)
     case = _refresh(case)
     assert case.status == CaseStatus.CLOSED
@@ -332,6 +332,16 @@ def test_attachment_checks_the_content_not_the_name(
     files = page.locator("#attachments li a")
     assert files.all_inner_texts() == ["entrevista.txt"]
     assert "Notas" in page.locator("#attachments").inner_text()
+
+
+def test_consent_and_service_dates_start_at_today(page: Any, world: Any, live_server: Any) -> None:
+    actor = world.actor(Role.CASEWORKER)
+    case = services.case_open(actor=actor, person_id=make_person(actor, date_of_birth=_years_ago(30)).pk)
+    sign_in_by_cookie(page, world.user(Role.CASEWORKER), live_server.url)
+    page.goto(f"/cases/{case.pk}/consents/")
+    assert page.locator("#id_given_on").input_value() == _today()
+    page.goto(f"/cases/{case.pk}/services/")
+    assert page.locator("#id_start_date").input_value() == _today()
 
 
 SCREEN_WIDTHS = {"desktop": DESKTOP, "mobile": MOBILE}

@@ -337,3 +337,18 @@ def test_overdue_tasks(world) -> None:
         services.task_create(
             actor=actor, case_id=case.pk, title="x", due_date=TODAY, assigned_to_id=world.user("caseworker", "other").pk
         )
+
+
+@pytest.mark.django_db
+def test_a_closed_case_takes_only_notes_tasks_and_reopening(world) -> None:
+    actor, supervisor = world.actor("caseworker"), world.actor("supervisor")
+    case = _open(world, date_of_birth=TODAY.replace(year=TODAY.year - 30))
+    services.screening_record(actor=actor, case_id=case.pk, answers={})
+    services.case_request_closure(actor=actor, case_id=case.pk, reason="No es víctima de trata")
+    services.case_review_closure(actor=supervisor, case_id=case.pk, approve=True)
+    with pytest.raises(ValidationFailed) as exc:
+        services.event_add(actor=actor, case_id=case.pk, data=EventInput(kind="recruitment"))
+    assert "status" in exc.value.errors
+    services.note_add(actor=actor, case_id=case.pk, body="Llamada de seguimiento después del cierre")
+    services.case_transition(actor=actor, case_id=case.pk, to_status="assistance", reason="Nueva denuncia")
+    services.event_add(actor=actor, case_id=case.pk, data=EventInput(kind="recruitment"))

@@ -57,6 +57,9 @@ def test_spanish_normalization() -> None:
     assert phonetic_word("Quiñónez") == phonetic_word("Kinones")
     assert phonetic_word("Vásquez") == phonetic_word("Basques")
     assert phonetic_word("Ana") != phonetic_word("Ema")
+    assert phonetic_word("Guevara") != phonetic_word("Jevara")  # hard gue is not a soft ge
+    assert phonetic_word("Guillermo") == phonetic_word("Guiyermo") != phonetic_word("Jiyermo")
+    assert phonetic_word("Gerardo") == phonetic_word("Jerardo")
     assert normalize_document("2456 78901-0101") == "2456789010101"
 
 

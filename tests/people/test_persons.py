@@ -206,3 +206,11 @@ def test_api_errors_are_json_with_code_and_translated_message(world) -> None:
     found = client.get("/api/v1/persons/", {"name": "Ana Bats"}).json()["results"]
     assert found[0]["id"] == created.json()["id"]
     assert client.get("/api/v1/persons/not-a-uuid/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_edit_form_in_spanish_keeps_the_date_of_birth(world) -> None:
+    person = make_person(world.actor("caseworker"), date_of_birth=datetime.date(2001, 3, 14))
+    client = login(Client(), world.user("caseworker"))
+    page = client.get(f"/persons/{person.pk}/edit/", HTTP_ACCEPT_LANGUAGE="es")
+    assert 'value="2001-03-14"' in page.content.decode()  # what <input type="date"> understands

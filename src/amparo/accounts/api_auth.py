@@ -31,6 +31,7 @@ class AmparoTokenAuthentication(authentication.BaseAuthentication):
             token is None
             or token.revoked_at is not None
             or not token.membership.is_active
+            or not token.membership.organization.is_active
             or not token.membership.user.is_active
         ):
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))

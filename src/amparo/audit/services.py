@@ -101,11 +101,13 @@ _COLUMNS = (
 )
 
 
-def _iter_events(batch: int = 20000) -> Iterator[tuple[Any, ...]]:
-    """Stream events by seq with keyset pagination (constant memory on SQLite and PostgreSQL)."""
+def _iter_events(*, until: int, batch: int = 20000) -> Iterator[tuple[Any, ...]]:
+    """Stream events up to ``until`` by seq with keyset pagination (constant memory on SQLite and PostgreSQL)."""
     last = -1
     while True:
-        rows = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq").values_list(*_COLUMNS)[:batch])
+        rows = list(
+            AuditEvent.objects.filter(seq__gt=last, seq__lte=until).order_by("seq").values_list(*_COLUMNS)[:batch]
+        )
         if not rows:
             return
         yield from rows
@@ -113,12 +115,18 @@ def _iter_events(batch: int = 20000) -> Iterator[tuple[Any, ...]]:
 
 
 def audit_verify(*, expected_head: Mapping[str, Any] | None = None) -> VerifyResult:
-    """Walk the chain and report the first broken link (edit, deletion, insertion or reordering)."""
+    """Walk the chain and report the first broken link (edit, deletion, insertion or reordering).
+
+    The head is read first and the walk stops there: events appended while verifying (the application
+    keeps writing) belong to the next verification, not to a false alarm.
+    """
+    head = AuditHead.objects.filter(pk=1).first()
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
     prev = GENESIS
     expected_seq = 1
     checked = 0
     seen_expected_head = expected_head is None
-    for row in _iter_events():
+    for row in _iter_events(until=head_seq):
         seq, created, actor_id, username, org_id, role, action, ttype, tid, rid, details, prev_hash, h = row
         if seq != expected_seq:
             kind = "missing events (deleted)" if seq > expected_seq else "out of order"
@@ -149,8 +157,6 @@ def audit_verify(*, expected_head: Mapping[str, Any] | None = None) -> VerifyRes
         prev = h
         expected_seq += 1
         checked += 1
-    head = AuditHead.objects.filter(pk=1).first()
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
     if head_seq != checked or head_hash != prev:
         return VerifyResult(False, checked, checked, prev, checked + 1, "events after this one were deleted")
     if not seen_expected_head:

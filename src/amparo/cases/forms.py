@@ -28,7 +28,7 @@ from .vocab import (
     TraffickingStatus,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> expects
 
 
 def _blank(choices: Any) -> list[tuple[str, Any]]:
@@ -178,8 +178,11 @@ class CarePlanForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    # Radio buttons with nothing chosen: approving must be a deliberate choice, never a default.
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("approve", _("Approve")), ("return", _("Send back with comments"))]
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("return", _("Send back with comments"))],
+        widget=forms.RadioSelect,
     )
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -214,10 +217,19 @@ class AttachmentForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(label=_("New status"), choices=CaseStatus.choices)
+    to_status = forms.ChoiceField(label=_("New status"), choices=[])
     reason = forms.CharField(
-        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to reopen a closed case."),
     )
+
+    def __init__(self, *args: Any, allowed: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the transitions the workflow allows from the current status are offered.
+        self.fields["to_status"].choices = [(s, CaseStatus(s).label) for s in allowed or []]  # type: ignore[attr-defined]
 
 
 class ClosureForm(forms.Form):

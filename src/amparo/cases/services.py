@@ -68,8 +68,10 @@ def _fail(name: str, message: str) -> ValidationFailed:
     return ValidationFailed({name: [message]})
 
 
-def _case_for_edit(actor: Actor, case_id: uuid.UUID | str) -> Case:
-    """The case locked for update, or NotFound/PermissionDenied (existence does not leak)."""
+def _case_for_edit(actor: Actor, case_id: uuid.UUID | str, *, allow_closed: bool = False) -> Case:
+    """The case locked for update, or NotFound/PermissionDenied (existence does not leak).
+
+    A closed case takes only notes, tasks, files, team changes, consent withdrawals and reopening."""
     if not actor.has(Perm.CASE_EDIT):
         raise PermissionDenied()
     case = Case.objects.select_for_update().filter(pk=case_id).first()
@@ -77,6 +79,8 @@ def _case_for_edit(actor: Actor, case_id: uuid.UUID | str) -> Case:
         raise NotFound()
     if not can_edit_case(actor, case):
         raise PermissionDenied()
+    if case.status == CaseStatus.CLOSED and not allow_closed:
+        raise _fail("status", _("The case is closed: reopen it first."))
     return case
 
 
@@ -155,7 +159,7 @@ def case_update_team(
     supervisor_id: int | None,
     assigned_ids: Iterable[int],
 ) -> Case:
-    case = _case_for_edit(actor, case_id)
+    case = _case_for_edit(actor, case_id, allow_closed=True)
     members = set(
         Membership.objects.filter(organization_id=case.owner_org_id, is_active=True).values_list("user_id", flat=True)
     )
@@ -194,7 +198,7 @@ def case_update_team(
 @transaction.atomic
 def case_transition(*, actor: Actor, case_id: uuid.UUID | str, to_status: str, reason: str = "") -> Case:
     """Move along the workflow; only valid transitions, with their preconditions."""
-    case = _case_for_edit(actor, case_id)
+    case = _case_for_edit(actor, case_id, allow_closed=True)
     if to_status not in TRANSITIONS.get(case.status, frozenset()):
         raise _fail(
             "status",
@@ -497,7 +501,7 @@ def consent_withdraw(*, actor: Actor, consent_id: uuid.UUID | str, reason: str =
     consent = Consent.objects.select_related("case").filter(pk=consent_id).first()
     if consent is None:
         raise NotFound()
-    case = _case_for_edit(actor, consent.case_id)
+    case = _case_for_edit(actor, consent.case_id, allow_closed=True)
     if consent.withdrawn_at is not None:
         raise _fail("consent", _("This consent was already withdrawn."))
     consent.withdrawn_at = timezone.now()
@@ -658,7 +662,7 @@ def service_deliver(
 def task_create(
     *, actor: Actor, case_id: uuid.UUID | str, title: str, due_date: datetime.date, assigned_to_id: int
 ) -> Task:
-    case = _case_for_edit(actor, case_id)
+    case = _case_for_edit(actor, case_id, allow_closed=True)
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = [_("Describe the task.")]
@@ -680,7 +684,7 @@ def task_complete(*, actor: Actor, task_id: uuid.UUID | str) -> Task:
     task = Task.objects.filter(pk=task_id).first()
     if task is None:
         raise NotFound()
-    case = _case_for_edit(actor, task.case_id)
+    case = _case_for_edit(actor, task.case_id, allow_closed=True)
     if task.done_at is None:
         task.done_at = timezone.now()
         task.save(update_fields=["done_at"])
@@ -690,7 +694,7 @@ def task_complete(*, actor: Actor, task_id: uuid.UUID | str) -> Task:
 
 @transaction.atomic
 def note_add(*, actor: Actor, case_id: uuid.UUID | str, body: str) -> CaseNote:
-    case = _case_for_edit(actor, case_id)
+    case = _case_for_edit(actor, case_id, allow_closed=True)
     if not body.strip():
         raise _fail("body", _("The note is empty."))
     note = CaseNote.objects.create(case=case, body=body.strip(), author=_user(actor))
@@ -705,7 +709,7 @@ def attachment_add(
     """Checks type and size, strips metadata, encrypts the file; the row and the file commit together."""
     from . import attachments
 
-    case = _case_for_edit(actor, case_id)
+    case = _case_for_edit(actor, case_id, allow_closed=True)
     clean = attachments.validate_and_clean(filename, data)
     attachment = Attachment(
         case=case,

@@ -112,6 +112,8 @@ def _detail_context(actor: Actor, case: Case) -> dict[str, Any]:
         "case": case,
         "person_name": case.person.full_name,
         "can_edit": editable,
+        # A closed case takes only notes, tasks, files and team changes until it is reopened.
+        "can_work": editable and case.status != CaseStatus.CLOSED,
         "can_supervise": can_supervise_case(actor, case),
         "transitions": [CaseStatus(s) for s in sorted(TRANSITIONS.get(case.status, ()))] if editable else [],
         "can_request_closure": editable and case.status in CLOSABLE_FROM and not case.closure_requested,
@@ -122,6 +124,7 @@ def _detail_context(actor: Actor, case: Case) -> dict[str, Any]:
         "risk": case.risk_assessments.first(),
         "plan": plan,
         "plan_submittable": editable
+        and case.status != CaseStatus.CLOSED
         and plan is not None
         and plan.status in (CarePlanStatus.DRAFT, CarePlanStatus.RETURNED),
         "plan_reviewable": plan is not None and plan.status == CarePlanStatus.SUBMITTED,
@@ -229,6 +232,9 @@ def _initial(case: Case, form_class: type[Any]) -> dict[str, Any]:
         }
     if form_class in (ConsentForm, DeliveryForm):
         return {"given_on": today, "start_date": today}
+    if form_class is ScreeningForm:
+        last = case.screenings.first()  # a new screening starts from the previous answers
+        return dict(last.answers) if last else {}
     if form_class is DetermineForm:
         screening = case.screenings.first()
         return {"status": screening.proposed_status if screening else case.trafficking_status}
@@ -450,7 +456,7 @@ def attachment_download_view(request: HttpRequest, attachment_id: uuid.UUID) -> 
 
 def _extension(attachment: Any) -> str:
     return {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "text/plain": ".txt"}.get(
-        attachment.content_type, ""
+        attachment.content_type.split(";")[0], ""
     )
 
 
@@ -463,6 +469,7 @@ def transition_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         lambda a, c, d: services.case_transition(actor=a, case_id=c.pk, to_status=d["to_status"], reason=d["reason"]),
         title=_("Change the status"),
         anchor="workflow",
+        form_kwargs=lambda c: {"allowed": sorted(TRANSITIONS.get(c.status, ()))},
     )
 
 

@@ -44,11 +44,11 @@ _PHONETIC_RULES: list[tuple[re.Pattern[str], str]] = [
         (r"ll|y(?=[aeiou])", "y"),
         (r"y", "i"),
         (r"qu(?=[ei])", "k"),
-        (r"gu(?=[ei])", "g"),
-        (r"gü", "gu"),
+        (r"gu(?=[ei])", "2"),  # hard g of gue/gui (Guevara), kept apart from the soft ge/gi (= j)
         (r"c(?=[ei])|z", "s"),
         (r"q|c|k", "k"),
         (r"g(?=[ei])|j", "j"),
+        (r"2", "g"),
         (r"v|w", "b"),
         (r"nb", "mb"),
         (r"h", ""),

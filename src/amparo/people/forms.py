@@ -27,7 +27,7 @@ class PersonForm(forms.Form):
         help_text=_("Other names the person uses, separated by commas."),
     )
     date_of_birth = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     age_min = forms.IntegerField(label=_("Estimated age from"), required=False, min_value=0, max_value=120)
     age_max = forms.IntegerField(

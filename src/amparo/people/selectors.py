@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Q, Sum, When
+from django.db.models import Case, IntegerField, Q, Sum, When
 
 from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
@@ -63,13 +63,16 @@ def _ranked_ids(
         default=1,
         output_field=IntegerField(),
     )
-    # Ask for at least half the words to match (phonetically), or a document.
-    minimum = max(1, (len(words) + 1) // 2) if words else 10
+    # At least half the query's words must match (phonetically, which exact matches also do), or a document.
+    minimum = max(1, (len(words) + 1) // 2)
+    phonetic_hit = Case(When(kind=IndexKind.NAME_PHONETIC, then=1), default=0, output_field=IntegerField())
+    document_hit = Case(When(kind=IndexKind.DOCUMENT, then=1), default=0, output_field=IntegerField())
     rows = (
-        PersonIndexToken.objects.filter(condition, person__in=persons_visible_to(actor))
+        PersonIndexToken.objects.filter(condition, person__owner_org_id=actor.org_pk)
+        .filter(person__in=persons_visible_to(actor))
         .values("person_id")
-        .annotate(score=Sum(weight), hits=Count("id"))
-        .filter(score__gte=minimum)
+        .annotate(score=Sum(weight), words=Sum(phonetic_hit), documents=Sum(document_hit))
+        .filter(Q(words__gte=minimum) | Q(documents__gte=1))
         .order_by("-score", "person_id")[:limit]
     )
     scores = {r["person_id"]: r["score"] for r in rows}

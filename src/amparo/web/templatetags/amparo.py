@@ -24,3 +24,10 @@ def countries(codes: Iterable[str]) -> str:
 @register.filter
 def role_label(code: str) -> str:
     return str(Role(code).label) if code in Role.values else code
+
+
+@register.filter
+def exploitation_forms(codes: Iterable[str]) -> str:
+    from amparo.cases.vocab import ExploitationForm
+
+    return ", ".join(str(ExploitationForm(c).label) if c in ExploitationForm.values else c for c in codes or [])

@@ -63,6 +63,12 @@ class Command(BaseCommand):
             batch_size=options["batch_size"],
             progress=lambda m: self.stdout.write(m) if options["verbosity"] > 1 else None,
         )
+        # Everything is under the active key now: forget the fingerprints of the retired keys, so that they can
+        # be removed from the configuration (the start-up check would otherwise still ask for them).
+        from amparo.core.models import KeyCheck
+
+        retired = list(KeyCheck.objects.exclude(kid=report.active_kid).values_list("kid", flat=True))
+        KeyCheck.objects.filter(kid__in=retired).delete()
         with transaction.atomic():
             audit_record(
                 actor=Actor.for_system("cli:keys-rotate"),
