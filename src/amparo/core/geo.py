@@ -17,6 +17,7 @@ Codes:
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Final
 
 __all__ = [
@@ -497,7 +498,12 @@ def municipalities_of(department_code: str) -> list[tuple[str, str]]:
 
     An unknown department code yields an empty list.
     """
-    return sorted((code, name) for code, (dept, name) in MUNICIPALITIES.items() if dept == department_code)
+    return list(_municipalities_of(department_code))
+
+
+@lru_cache(maxsize=64)
+def _municipalities_of(department_code: str) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((code, name) for code, (dept, name) in MUNICIPALITIES.items() if dept == department_code))
 
 
 def department_name(code: str) -> str:

@@ -21,8 +21,8 @@ from amparo.core.keycheck import verify_master_keys
 from amparo.organizations.models import Organization, Unit
 from amparo.organizations.seed import load_institutions
 from amparo.people.demo import generate
-from amparo.people.indexing import tokens_for
-from amparo.people.models import IdentityDocument, Person, PersonIndexToken
+from amparo.people.indexing import bulk_insert_tokens
+from amparo.people.models import IdentityDocument, Person
 
 # Institutions that register persons in the demo (those with roles that see identifying data).
 REGISTERING = [
@@ -115,10 +115,7 @@ class Command(BaseCommand):
         fresh = [i for i in batch if i.person.pk not in existing]
         Person.objects.bulk_create([i.person for i in fresh], batch_size=500)
         IdentityDocument.objects.bulk_create([d for i in fresh for d in i.documents], batch_size=500)
-        tokens: list[PersonIndexToken] = []
-        for i in fresh:
-            tokens.extend(tokens_for(i.person, [d.number for d in i.documents]))
-        PersonIndexToken.objects.bulk_create(tokens, batch_size=2000)
+        bulk_insert_tokens((i.person, [d.number for d in i.documents]) for i in fresh)
         cases = CaseBatch()
         for i in fresh:
             owner = owners.get(i.person.owner_org_id)
