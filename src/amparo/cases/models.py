@@ -75,9 +75,9 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         constraints = [models.UniqueConstraint(fields=["owner_org", "number"], name="unique_case_number")]
         indexes = [
-            models.Index(fields=["owner_org", "status", "-opened_at"]),
-            models.Index(fields=["owner_org", "-opened_at", "id"]),
-            models.Index(fields=["owner", "-opened_at"]),
+            models.Index(fields=["owner_org", "status", "-opened_at"], name="case_org_status_opened"),
+            models.Index(fields=["owner_org", "-opened_at", "-id"], name="case_org_opened_id"),  # keyset pages
+            models.Index(fields=["owner", "-opened_at"], name="case_owner_opened"),
         ]
 
     def __str__(self) -> str:
