@@ -308,6 +308,8 @@ def test_lists_filters_name_search_and_keyset_pages(world) -> None:
     assert len(seen) == 7 == len(set(seen)) and page3.next_cursor == ""
     assert len(case_list(actor=actor, filters=CaseFilters(nationality="SV")).cases) == 3
     assert len(case_list(actor=actor, filters=CaseFilters(name="Sicara")).cases) == 3
+    assert len(case_list(actor=actor, filters=CaseFilters(name="Nombre3 Sicara")).cases) == 3  # half the words
+    assert len(case_list(actor=actor, filters=CaseFilters(name="Nombre3 Sicara Batz")).cases) == 1
     assert case_list(actor=actor, filters=CaseFilters(status="closed")).cases == []
 
 

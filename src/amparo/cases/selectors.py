@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from amparo.accounts.actor import Actor
@@ -78,9 +78,19 @@ def _decode_cursor(cursor: str) -> tuple[datetime.datetime, str] | None:
 
 
 def _name_person_ids(actor: Actor, name: str) -> QuerySet[Any]:
-    words = name_words(name)
-    phonetic = query_tokens(IndexKind.NAME_PHONETIC, [phonetic_word(w) for w in words])
-    return PersonIndexToken.objects.filter(kind=IndexKind.NAME_PHONETIC, value__in=phonetic).values("person_id")
+    """Persons of the actor's institution whose names match at least half the words (phonetically)."""
+    words = {phonetic_word(w) for w in name_words(name)}
+    minimum = max(1, (len(words) + 1) // 2)
+    phonetic = query_tokens(IndexKind.NAME_PHONETIC, words)
+    return (
+        PersonIndexToken.objects.filter(
+            kind=IndexKind.NAME_PHONETIC, value__in=phonetic, person__owner_org_id=actor.org_pk
+        )
+        .values("person_id")
+        .annotate(words=Count("value", distinct=True))
+        .filter(words__gte=minimum)
+        .values("person_id")
+    )
 
 
 def case_queryset(actor: Actor, filters: CaseFilters) -> QuerySet[Case]:
