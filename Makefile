@@ -26,7 +26,13 @@ run: install
 	$(RUN_ENV) $(AMPARO) migrate --noinput
 	$(RUN_ENV) $(AMPARO) demo-data --if-empty --persons 300
 	@echo "Amparo is on http://127.0.0.1:8000 (Ctrl-C to stop)"
-	$(RUN_ENV) $(AMPARO) serve 127.0.0.1:8000
+	@# The task worker (notification e-mails) runs in the background; it stops when the server stops.
+	@$(RUN_ENV) $(AMPARO) db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM HUP; \
+	echo "The task worker runs beside the server (pid $$worker): it sends the notification e-mails."; \
+	$(RUN_ENV) $(AMPARO) serve 127.0.0.1:8000 & server=$$!; \
+	trap 'kill $$server $$worker 2>/dev/null' EXIT; \
+	wait $$server
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench

@@ -62,6 +62,10 @@ def _append_only_audit(request: Any) -> None:
             # A transactional test's flush also removes the seed institutions of the data migration.
             if not Organization.objects.filter(code="casa-alianza").exists():
                 load_institutions(Organization, Unit)
+                from amparo.referrals.models import ServiceOffer
+                from amparo.referrals.seed import load_offers
+
+                load_offers(Organization, ServiceOffer)
 
 
 @dataclass

@@ -18,6 +18,9 @@ from amparo.accounts.models import ApiToken
 from amparo.accounts.roles import Perm, Role, role_has
 from amparo.accounts.services import api_token_create
 from amparo.cases import services as case_services
+from amparo.notifications.models import Notification
+from amparo.referrals import services as referral_services
+from amparo.referrals.models import ServiceOffer
 from tests.conftest import login, make_person
 
 ALL = Role.values
@@ -62,6 +65,30 @@ def case_supervisor(role: str, where: str) -> int:
     if not role_has(role, Perm.CASE_SUPERVISE):
         return 403
     return 200 if where == "home" else 404
+
+
+def referral_party(ok: int = 200, receiver_ok: int | None = None) -> Callable[[str, str], int]:
+    """The referral goes from the home case (team: home caseworker, home supervisors) to the other institution,
+    whose roles that receive referrals see its shared sections; anybody else gets 404."""
+
+    def expect(role: str, where: str) -> int:
+        if where == "home" and (role == Role.CASEWORKER or role_has(role, Perm.CASE_SUPERVISE)):
+            return ok
+        if where == "other" and role_has(role, Perm.REFERRAL_RECEIVE):
+            return ok if receiver_ok is None else receiver_ok
+        return 404
+
+    return expect
+
+
+def receiver_action(role: str, where: str) -> int:
+    if not role_has(role, Perm.REFERRAL_RECEIVE):
+        return 403
+    return 302 if where == "other" else 404
+
+
+def any_of(*perms: str) -> Callable[[str, str], int]:
+    return lambda role, where: 200 if any(role_has(role, p) for p in perms) else 403
 
 
 PERSON_JSON = {"given_names": "Rosa", "surnames": "Coc Caal", "gender": "Feminine"}
@@ -173,6 +200,49 @@ CASES = [
         case_team(Perm.CASE_EDIT, 201),
         {"answers": {"ilo_deception": "yes"}},
     ),
+    Case("referrals:boxes", "get", lambda o: "/referrals/", any_of(Perm.REFERRAL_RECEIVE, Perm.CASE_VIEW)),
+    Case("referrals:directory", "get", lambda o: "/referrals/directory/", by_perm(Perm.CASE_VIEW)),
+    Case("referrals:new", "get", lambda o: f"/referrals/new/{o['case'].pk}/", case_team(Perm.REFERRAL_SEND)),
+    Case("referrals:detail", "get", lambda o: f"/referrals/{o['referral'].pk}/", referral_party()),
+    Case(
+        "referrals:respond",
+        "post",
+        lambda o: f"/referrals/{o['referral'].pk}/respond/",
+        receiver_action,
+        {"decision": "accept"},
+    ),
+    Case(
+        "referrals:complete",
+        "post",
+        lambda o: f"/referrals/{o['referral'].pk}/complete/",
+        receiver_action,
+        {"outcome": "x"},
+    ),
+    Case(
+        "referrals:cancel",
+        "post",
+        lambda o: f"/referrals/{o['referral'].pk}/cancel/",
+        case_team(Perm.REFERRAL_SEND, 302),
+    ),
+    # Re-authentication comes first for everyone; the access check follows it (tests/referrals).
+    Case("referrals:pdf", "get", lambda o: f"/referrals/{o['referral'].pk}/pdf/", everyone(302)),
+    Case(
+        "referrals:attachment",
+        "get",
+        lambda o: f"/referrals/{o['referral'].pk}/attachments/{o['attachment'].pk}/",
+        referral_party(),
+    ),
+    Case("api:referrals", "get", lambda o: "/api/v1/referrals/", any_of(Perm.REFERRAL_RECEIVE, Perm.CASE_VIEW)),
+    Case("api:referral", "get", lambda o: f"/api/v1/referrals/{o['referral'].pk}/", referral_party()),
+    Case("notifications:list", "get", lambda o: "/notifications/", everyone()),
+    # The notification belongs to the other institution's caseworker (a referral was sent to them).
+    Case(
+        "notifications:open",
+        "get",
+        lambda o: f"/notifications/{o['notification'].pk}/open/",
+        lambda role, where: 302 if (role, where) == ("caseworker", "other") else 404,
+    ),
+    Case("notifications:mark_all_read", "post", lambda o: "/notifications/read-all/", everyone(302)),
     Case("api:me", "get", lambda o: "/api/v1/me/", everyone()),
     Case("api:persons", "get", lambda o: "/api/v1/persons/?name=Valeria", by_perm(Perm.PERSON_SEARCH)),
     Case("api:persons", "post", lambda o: "/api/v1/persons/", by_perm(Perm.PERSON_CREATE, 201), PERSON_JSON),
@@ -234,6 +304,27 @@ def objects(world, settings, tmp_path) -> dict[str, Any]:
     attachment = case_services.attachment_add(
         actor=owner, case_id=case.pk, filename="acta.txt", data=b"Acta de entrevista"
     )
+    ServiceOffer.objects.filter(organization=world.other, service_type="psychological").update(max_age=None)
+    referral_consent = case_services.consent_record(
+        actor=owner,
+        case_id=case.pk,
+        scopes=["referral"],
+        referral_services=["psychological"],
+        given_by="guardian",
+        giver_name="Madre",
+        given_on=timezone.localdate(),
+    )
+    referral = referral_services.referral_send(
+        actor=owner,
+        case_id=case.pk,
+        to_org_id=world.other.pk,
+        service_type="psychological",
+        legal_basis="consent",
+        shared_sections=["identity", "attachments"],
+    )
+    assert referral.consent == referral_consent
+    notification = Notification.objects.filter(recipient=world.user("caseworker", "other")).first()
+    assert notification is not None  # the receivers were notified
     return {
         "person": person,
         "home_user": world.user("caseworker"),
@@ -242,6 +333,8 @@ def objects(world, settings, tmp_path) -> dict[str, Any]:
         "consent": consent,
         "task": task,
         "attachment": attachment,
+        "referral": referral,
+        "notification": notification,
     }
 
 

@@ -28,6 +28,9 @@ class Perm:
     CASE_CREATE = "case.create"
     CASE_EDIT = "case.edit"  # record screening, consent, plans, services, tasks, notes on team cases
     CASE_SUPERVISE = "case.supervise"  # all cases of the institution; approve care plans and closures
+    REFERRAL_SEND = "referral.send"  # refer a team case to another institution
+    REFERRAL_RECEIVE = "referral.receive"  # see referrals to the institution (shared sections), answer them
+    REFERRAL_OVERRIDE = "referral.override"  # refer without consent or order, with a written reason
 
 
 PERMISSION_LABELS: dict[str, Promise] = {
@@ -43,6 +46,9 @@ PERMISSION_LABELS: dict[str, Promise] = {
     Perm.CASE_CREATE: _("Open victim cases"),
     Perm.CASE_EDIT: _("Work on your team's cases"),
     Perm.CASE_SUPERVISE: _("Supervise all cases of the institution and approve plans and closures"),
+    Perm.REFERRAL_SEND: _("Refer cases to other institutions"),
+    Perm.REFERRAL_RECEIVE: _("Receive and answer referrals"),
+    Perm.REFERRAL_OVERRIDE: _("Refer without consent or order, giving a written reason"),
 }
 
 
@@ -67,15 +73,26 @@ class RoleRules:
 
 
 _PERSON_FULL = frozenset({Perm.PERSON_VIEW, Perm.PERSON_SEARCH, Perm.PERSON_CREATE, Perm.PERSON_EDIT})
-_CASE_WORK = frozenset({Perm.CASE_VIEW, Perm.CASE_CREATE, Perm.CASE_EDIT})
+_CASE_WORK = frozenset({Perm.CASE_VIEW, Perm.CASE_CREATE, Perm.CASE_EDIT, Perm.REFERRAL_SEND, Perm.REFERRAL_RECEIVE})
 _OWN_TOKENS = frozenset({Perm.API_TOKEN_OWN})
 
 # role -> (permissions, two-factor required)
 ROLE_TABLE: dict[str, RoleRules] = {
     Role.CASEWORKER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
-    Role.SUPERVISOR: RoleRules(_PERSON_FULL | _CASE_WORK | {Perm.CASE_SUPERVISE} | _OWN_TOKENS, two_factor=True),
+    Role.SUPERVISOR: RoleRules(
+        _PERSON_FULL | _CASE_WORK | {Perm.CASE_SUPERVISE, Perm.REFERRAL_OVERRIDE} | _OWN_TOKENS, two_factor=True
+    ),
     Role.SHELTER_STAFF: RoleRules(
-        frozenset({Perm.PERSON_VIEW, Perm.PERSON_SEARCH, Perm.PERSON_CREATE, Perm.CASE_VIEW, Perm.CASE_EDIT})
+        frozenset(
+            {
+                Perm.PERSON_VIEW,
+                Perm.PERSON_SEARCH,
+                Perm.PERSON_CREATE,
+                Perm.CASE_VIEW,
+                Perm.CASE_EDIT,
+                Perm.REFERRAL_RECEIVE,
+            }
+        )
         | _OWN_TOKENS,
         two_factor=True,
     ),

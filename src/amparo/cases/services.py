@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -96,6 +96,10 @@ def _audit(actor: Actor, action: str, case: Case, **details: object) -> None:
 def _bump(case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
     case.refresh_from_db(fields=["version"])
+
+
+# Called in the withdrawal's transaction by apps whose access rests on a consent (referrals register here).
+CONSENT_WITHDRAWN_HOOKS: list[Callable[[Actor, Consent], object]] = []
 
 
 def has_consent(case: Case, scope: str) -> bool:
@@ -507,6 +511,8 @@ def consent_withdraw(*, actor: Actor, consent_id: uuid.UUID | str, reason: str =
     consent.withdrawn_at = timezone.now()
     consent.withdrawal_reason = reason.strip() or None
     consent.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+    for hook in CONSENT_WITHDRAWN_HOOKS:
+        hook(actor, consent)
     _bump(case)
     _audit(actor, "case.consent_withdrawn", case, scopes=consent.scopes)
     return consent

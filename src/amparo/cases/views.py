@@ -106,6 +106,8 @@ def case_detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 def _detail_context(actor: Actor, case: Case) -> dict[str, Any]:
+    from amparo.referrals.models import Referral
+
     plan = CarePlan.objects.filter(case=case).prefetch_related("services__provider").first()
     editable = can_edit_case(actor, case)
     return {
@@ -135,6 +137,8 @@ def _detail_context(actor: Actor, case: Case) -> dict[str, Any]:
         "history": list(case.status_changes.select_related("actor")),
         "assigned": list(case.assigned.all()),
         "today": timezone.localdate(),
+        "referrals": list(Referral.objects.filter(case=case).select_related("to_org").order_by("-sent_at")),
+        "can_refer": editable and case.status != CaseStatus.CLOSED and actor.has(Perm.REFERRAL_SEND),
     }
 
 

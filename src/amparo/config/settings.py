@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -66,6 +68,8 @@ INSTALLED_APPS = [
     "amparo.accounts",
     "amparo.people",
     "amparo.cases",
+    "amparo.referrals",
+    "amparo.notifications",
     "amparo.web",
 ]
 
@@ -106,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "amparo.accounts.context_processors.membership",
+                "amparo.notifications.context_processors.unread",
                 "csp.context_processors.nonce",
             ],
         },
@@ -252,6 +257,13 @@ AMPARO_DEMO = envbool("AMPARO_DEMO", "False")
 # Attachments: encrypted files outside the database; size limit per file.
 AMPARO_ATTACHMENTS_DIR = Path(envget("AMPARO_ATTACHMENTS_DIR", str(VAR_DIR / "attachments")))
 AMPARO_ATTACHMENT_MAX_BYTES = envint("AMPARO_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+# Background tasks (e-mail of notifications...) on the database queue; `amparo db_worker` runs them.
+TASKS = {
+    "default": {
+        "BACKEND": envget("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 EMAIL_BACKEND = envget("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envget("DEFAULT_FROM_EMAIL", "amparo@localhost")

@@ -1,0 +1,52 @@
+"""What a notification says: a short code, shown through this table of translatable labels.
+
+Notifications never carry identifying data: no names, no free text, only the kind and a link inside
+Amparo. The text a user reads comes from here, in their language.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+REFERRAL_RECEIVED = "referral.received"
+REFERRAL_ACCEPTED = "referral.accepted"
+REFERRAL_DECLINED = "referral.declined"
+REFERRAL_COMPLETED = "referral.completed"
+REFERRAL_CANCELLED = "referral.cancelled"
+REFERRAL_ENDED = "referral.ended"
+REFERRAL_OVERDUE = "referral.overdue"
+
+LABELS: dict[str, Promise] = {
+    REFERRAL_RECEIVED: _("A referral was sent to your institution"),
+    REFERRAL_ACCEPTED: _("A referral you sent was accepted"),
+    REFERRAL_DECLINED: _("A referral you sent was declined"),
+    REFERRAL_COMPLETED: _("A referral was completed"),
+    REFERRAL_CANCELLED: _("A referral was cancelled"),
+    REFERRAL_ENDED: _("A referral has ended"),
+    REFERRAL_OVERDUE: _("A referral is overdue"),
+}
+GENERIC_LABEL: Promise = _("You have a new notification")
+
+# A kind is a code ("referral.received"), never text typed by a user.
+_KIND = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+# A target is a path inside Amparo (optionally a code-like query or fragment): never another site.
+_TARGET = re.compile(r"^/(?![/\\])[A-Za-z0-9._~/-]*(\?[A-Za-z0-9._~=&-]*)?(#[A-Za-z0-9._~-]*)?$")
+KIND_MAX_LENGTH = 64
+TARGET_MAX_LENGTH = 300
+
+
+def label_for(kind: str) -> str:
+    """The kind's label in the active language (a generic one for kinds this table does not know)."""
+    return str(LABELS.get(kind, GENERIC_LABEL))
+
+
+def is_valid_kind(kind: str) -> bool:
+    return isinstance(kind, str) and len(kind) <= KIND_MAX_LENGTH and bool(_KIND.match(kind))
+
+
+def is_safe_target(url: str) -> bool:
+    """A path of this site: starts with one "/", no scheme, no host, no backslash, no control characters."""
+    return isinstance(url, str) and len(url) <= TARGET_MAX_LENGTH and bool(_TARGET.match(url))

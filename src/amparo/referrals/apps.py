@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferralsConfig(AppConfig):
+    name = "amparo.referrals"
+    label = "referrals"
+    verbose_name = _("Referrals")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from amparo.cases.services import CONSENT_WITHDRAWN_HOOKS
+
+        from .services import end_referrals_of_withdrawn_consent
+
+        if end_referrals_of_withdrawn_consent not in CONSENT_WITHDRAWN_HOOKS:
+            CONSENT_WITHDRAWN_HOOKS.append(end_referrals_of_withdrawn_consent)

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from amparo.cases.vocab import ServiceType
+from amparo.core.fields import EncryptedTextField
+
+USER = settings.AUTH_USER_MODEL
+
+
+class ServiceOffer(models.Model):
+    """The service directory: what an institution offers, to whom and where. Public directory data."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("institution"),
+        on_delete=models.CASCADE,
+        related_name="service_offers",
+    )
+    service_type = models.CharField(_("service"), max_length=20, choices=ServiceType.choices)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    sexes = models.JSONField(_("for"), default=list, blank=True, help_text=_("Empty: everyone."))
+    nationalities = models.JSONField(_("nationalities"), default=list, blank=True, help_text=_("Empty: any."))
+    departments = models.JSONField(_("coverage"), default=list, blank=True, help_text=_("Empty: the whole country."))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=120, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["organization__name", "service_type"]
+        verbose_name = _("service offered")
+        verbose_name_plural = _("services offered")
+        constraints = [models.UniqueConstraint(fields=["organization", "service_type"], name="unique_offer")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.service_type}"
+
+
+class LegalBasis(models.TextChoices):
+    CONSENT = "consent", _("The person's consent to this referral")
+    COURT_ORDER = "court_order", _("Court protection order (minor)")
+    PGN_ORDER = "pgn_order", _("PGN protection measure (minor)")
+    SUPERVISOR_OVERRIDE = "override", _("Supervisor's override (written reason)")
+
+
+class Section(models.TextChoices):
+    """Case sections a referral can share (minimum necessary: the sender chooses)."""
+
+    IDENTITY = "identity", _("Identity (name, age, sex, nationality, languages)")
+    CONTACT = "contact", _("Contact and residence")
+    SCREENING = "screening", _("Identification and trafficking status")
+    EVENTS = "events", _("Trafficking events")
+    RISK = "risk", _("Risk assessment")
+    CARE_PLAN = "care_plan", _("Care plan and services")
+    NOTES = "notes", _("Case notes")
+    ATTACHMENTS = "attachments", _("Attachments")
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent, awaiting answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled by the sender")
+    ENDED = "ended", _("Ended: consent withdrawn")
+
+
+# While a referral is in one of these states, the receiver sees the shared sections.
+ACTIVE_STATUSES = frozenset({ReferralStatus.SENT, ReferralStatus.ACCEPTED})
+
+
+class Referral(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="referrals")
+    from_org = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_org = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+    )
+    service_type = models.CharField(_("service"), max_length=20, choices=ServiceType.choices)
+    legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
+    consent = models.ForeignKey("cases.Consent", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    order_reference = EncryptedTextField(_("order reference"), blank=True, null=True)
+    override_reason = EncryptedTextField(_("reason for the override"), blank=True, null=True)
+    shared_sections = models.JSONField(_("shared sections"), default=list)
+    reason = EncryptedTextField(_("reason for the referral"), blank=True, null=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.SENT, db_index=True
+    )
+    respond_by = models.DateField(_("answer expected by"))
+    sent_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    responded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    decline_reason = EncryptedTextField(_("reason for declining"), blank=True, null=True)
+    outcome = EncryptedTextField(_("outcome"), blank=True, null=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        indexes = [
+            models.Index(fields=["to_org", "status", "-sent_at"], name="referral_inbox"),
+            models.Index(fields=["from_org", "status", "-sent_at"], name="referral_outbox"),
+        ]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+
+    def __str__(self) -> str:
+        return f"referral {self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES

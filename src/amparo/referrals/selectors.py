@@ -1,0 +1,177 @@
+"""Reads of referrals and of what they share. The receiver's view is built here, section by section,
+from the sections the sender chose: nothing else of the case is ever loaded for the receiver."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from amparo.accounts.actor import Actor
+from amparo.accounts.roles import Perm
+from amparo.audit.services import audit_record
+from amparo.cases.models import Attachment, CarePlan
+from amparo.core import geo
+from amparo.core.exceptions import NotFound, PermissionDenied
+
+from .models import Referral, Section, ServiceOffer
+from .permissions import inbox_for, is_sender, outbox_for, receiver_has_access
+
+
+@dataclass
+class ReferralView:
+    referral: Referral
+    as_sender: bool
+    sections: dict[str, Any]  # section code -> data, only shared sections (all of them for the sender)
+
+
+@transaction.atomic
+def referral_get_for_view(*, actor: Actor, referral_id: uuid.UUID | str) -> ReferralView:
+    referral = (
+        Referral.objects.select_related("case__person", "consent", "from_org", "to_org", "sent_by")
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None:
+        raise NotFound()
+    if is_sender(actor, referral):
+        audit_record(actor=actor, action="referral.view", target_type="referral", target_id=referral.pk)
+        return ReferralView(referral, True, shared_sections(referral))
+    if receiver_has_access(actor, referral):
+        audit_record(
+            actor=actor,
+            action="referral.view_shared",
+            target_type="referral",
+            target_id=referral.pk,
+            details={"sections": referral.shared_sections},
+        )
+        return ReferralView(referral, False, shared_sections(referral))
+    raise NotFound()
+
+
+def shared_sections(referral: Referral) -> dict[str, Any]:
+    case = referral.case
+    person = case.person
+    sections: dict[str, Any] = {}
+    shared = set(referral.shared_sections)
+    if Section.IDENTITY in shared:
+        low, high = person.age_range_on(timezone.localdate())
+        sections[Section.IDENTITY] = {
+            "given_names": person.given_names,
+            "surnames": person.surnames,
+            "aliases": person.aliases,
+            "date_of_birth": person.date_of_birth,
+            "age_min": low,
+            "age_max": high,
+            "gender": person.gender,
+            "gender_label": person.get_gender_display(),
+            "nationalities": person.nationalities,
+            "languages": [geo.LANGUAGES.get(c, c) for c in person.languages],
+            "minor_protocol": case.minor_protocol,
+        }
+    if Section.CONTACT in shared:
+        sections[Section.CONTACT] = {
+            "phone": person.phone,
+            "email": person.email,
+            "address": person.address,
+            "department": geo.department_name(person.residence_department),
+            "municipality": geo.municipality_name(person.residence_municipality),
+        }
+    if Section.SCREENING in shared:
+        screening = case.screenings.first()
+        sections[Section.SCREENING] = {
+            "trafficking_status": case.get_trafficking_status_display(),
+            "determined_by": case.get_status_determined_by_display() if case.status_determined_by else "",
+            "proposed": screening.get_proposed_status_display() if screening else "",
+        }
+    if Section.EVENTS in shared:
+        sections[Section.EVENTS] = list(case.events.all())
+    if Section.RISK in shared:
+        sections[Section.RISK] = case.risk_assessments.first()
+    if Section.CARE_PLAN in shared:
+        sections[Section.CARE_PLAN] = {
+            "plan": CarePlan.objects.filter(case=case).first(),
+            "deliveries": list(case.deliveries.select_related("provider")),
+        }
+    if Section.NOTES in shared:
+        sections[Section.NOTES] = list(case.notes.select_related("author")[:50])
+    if Section.ATTACHMENTS in shared:
+        sections[Section.ATTACHMENTS] = list(case.attachments.all())
+    return sections
+
+
+@transaction.atomic
+def referral_attachment(
+    *, actor: Actor, referral_id: uuid.UUID | str, attachment_id: uuid.UUID | str
+) -> tuple[Attachment, bytes]:
+    """A file of the case, for the receiver only if attachments were shared and the referral is active."""
+    from amparo.cases import attachments
+
+    referral = Referral.objects.select_related("case", "consent").filter(pk=referral_id).first()
+    if referral is None or not (
+        is_sender(actor, referral)
+        or (receiver_has_access(actor, referral) and Section.ATTACHMENTS in referral.shared_sections)
+    ):
+        raise NotFound()
+    attachment = Attachment.objects.filter(pk=attachment_id, case_id=referral.case_id).first()
+    if attachment is None:
+        raise NotFound()
+    data = attachments.load(attachment)
+    audit_record(
+        actor=actor,
+        action="referral.attachment_downloaded",
+        target_type="referral",
+        target_id=referral.pk,
+        details={"attachment": str(attachment.pk)},
+    )
+    return attachment, data
+
+
+@dataclass
+class Boxes:
+    inbox: list[Referral]
+    outbox: list[Referral]
+    overdue_in: int
+    overdue_out: int
+
+
+def referral_boxes(*, actor: Actor, limit: int = 50, status: str = "") -> Boxes:
+    """The caseworker's inbox (received) and outbox (sent), newest first; overdue = unanswered past the date."""
+    if not (actor.has(Perm.REFERRAL_RECEIVE) or actor.has(Perm.CASE_VIEW)):
+        raise PermissionDenied()
+    today = timezone.localdate()
+    inbox, outbox = inbox_for(actor), outbox_for(actor)
+    if status:
+        inbox, outbox = inbox.filter(status=status), outbox.filter(status=status)
+    overdue = Q(status="sent", respond_by__lt=today)
+    related = ("from_org", "to_org", "case")
+    return Boxes(
+        inbox=list(inbox.select_related(*related).order_by("-sent_at")[:limit]),
+        outbox=list(outbox.select_related(*related).order_by("-sent_at")[:limit]),
+        overdue_in=inbox.filter(overdue).count(),
+        overdue_out=outbox.filter(overdue).count(),
+    )
+
+
+def directory_search(
+    *, service_type: str = "", department: str = "", age: int | None = None, gender: str = "", nationality: str = ""
+) -> QuerySet[ServiceOffer]:
+    """The service directory (public data about institutions): who offers what, to whom, where."""
+    offers = ServiceOffer.objects.filter(is_active=True, organization__is_active=True).select_related("organization")
+    if service_type:
+        offers = offers.filter(service_type=service_type)
+    rows = list(offers)
+    if department:
+        rows = [o for o in rows if not o.departments or department in o.departments]
+    if age is not None:
+        rows = [o for o in rows if (o.min_age is None or age >= o.min_age) and (o.max_age is None or age <= o.max_age)]
+    if gender:
+        rows = [o for o in rows if not o.sexes or gender in o.sexes]
+    if nationality:
+        rows = [o for o in rows if not o.nationalities or nationality in o.nationalities]
+    ids = [o.pk for o in rows]
+    return offers.filter(pk__in=ids)

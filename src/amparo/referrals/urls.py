@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "referrals"
+
+urlpatterns = [
+    path("", views.referral_boxes_view, name="boxes"),
+    path("directory/", views.directory_view, name="directory"),
+    path("new/<uuid:case_id>/", views.referral_new_view, name="new"),
+    path("<uuid:referral_id>/", views.referral_detail_view, name="detail"),
+    path("<uuid:referral_id>/respond/", views.referral_respond_view, name="respond"),
+    path("<uuid:referral_id>/complete/", views.referral_complete_view, name="complete"),
+    path("<uuid:referral_id>/cancel/", views.referral_cancel_view, name="cancel"),
+    path("<uuid:referral_id>/pdf/", views.referral_pdf_view, name="pdf"),
+    path("<uuid:referral_id>/attachments/<uuid:attachment_id>/", views.referral_attachment_view, name="attachment"),
+]
