@@ -82,6 +82,10 @@ class CaseNumbers:
             o.pk: "".join(ch for ch in o.acronym.upper() if ch.isalnum())[:8] or "CASE"
             for o in Organization.objects.all()
         }
+        # A load interrupted before its counters were saved left numbered cases behind: continue after them.
+        for org_id, prefix in self.prefix.items():
+            used = Case.objects.filter(owner_org_id=org_id, number__startswith=f"{prefix}-{self.year}-").count()
+            self.last[org_id] = max(self.last.get(org_id, 0), used)
 
     def next(self, org_id: int) -> str:
         self.last[org_id] = self.last.get(org_id, 0) + 1

@@ -121,7 +121,9 @@ class Command(BaseCommand):
             owner = owners.get(i.person.owner_org_id)
             if owner and rng.random() < cases_share:
                 build_case(rng, i.person, owner[0], owner[1], numbers, today, cases)
-        return len(fresh), save_cases(cases)
+        saved = save_cases(cases)
+        numbers.save()  # with each batch, so an interrupted load resumes with the right numbers
+        return len(fresh), saved
 
 
 def _case_owners() -> dict[int, tuple[int, int | None]]:
