@@ -83,7 +83,11 @@ def _sections_json(referral: Referral, sections: dict[str, Any]) -> dict[str, An
 
 
 class ReferralBoxesApi(APIView):
-    @extend_schema(responses={200: BoxesSerializer}, summary="Referrals received by and sent from your institution")
+    @extend_schema(
+        responses={200: BoxesSerializer},
+        summary="Referrals received by and sent from your institution",
+        operation_id="v1_referrals_list",
+    )
     def get(self, request: Request) -> Response:
         boxes = selectors.referral_boxes(actor=actor_of(request))
         return Response(
