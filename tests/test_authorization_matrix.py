@@ -20,7 +20,8 @@ from amparo.accounts.services import api_token_create
 from amparo.cases import services as case_services
 from amparo.notifications.models import Notification
 from amparo.referrals import services as referral_services
-from amparo.referrals.models import ServiceOffer
+from amparo.referrals import shelter_services
+from amparo.referrals.models import ServiceOffer, Shelter, ShelterBeds
 from tests.conftest import login, make_person
 
 ALL = Role.values
@@ -85,6 +86,11 @@ def receiver_action(role: str, where: str) -> int:
     if not role_has(role, Perm.REFERRAL_RECEIVE):
         return 403
     return 302 if where == "other" else 404
+
+
+def shelter_staff(ok: int) -> Callable[[str, str], int]:
+    """The shelter belongs to the other institution: its roles that admit get in; others with the right, 404."""
+    return lambda role, where: (ok if where == "other" else 404) if role_has(role, Perm.SHELTER_ADMIT) else 403
 
 
 def any_of(*perms: str) -> Callable[[str, str], int]:
@@ -232,6 +238,16 @@ CASES = [
         lambda o: f"/referrals/{o['referral'].pk}/attachments/{o['attachment'].pk}/",
         referral_party(),
     ),
+    Case("referrals:shelters", "get", lambda o: "/referrals/shelters/", any_of(Perm.CASE_VIEW, Perm.REFERRAL_RECEIVE)),
+    Case("referrals:shelter", "get", lambda o: f"/referrals/shelters/{o['shelter'].pk}/", shelter_staff(200)),
+    Case("referrals:admit", "get", lambda o: f"/referrals/{o['shelter_referral'].pk}/admit/", shelter_staff(200)),
+    Case(
+        "referrals:discharge",
+        "post",
+        lambda o: f"/referrals/placements/{o['placement'].pk}/discharge/",
+        shelter_staff(302),
+        {"destination": "ngo"},
+    ),
     Case("api:referrals", "get", lambda o: "/api/v1/referrals/", any_of(Perm.REFERRAL_RECEIVE, Perm.CASE_VIEW)),
     Case("api:referral", "get", lambda o: f"/api/v1/referrals/{o['referral'].pk}/", referral_party()),
     Case("notifications:list", "get", lambda o: "/notifications/", everyone()),
@@ -323,6 +339,30 @@ def objects(world, settings, tmp_path) -> dict[str, Any]:
         shared_sections=["identity", "attachments"],
     )
     assert referral.consent == referral_consent
+    shelter = Shelter.objects.create(organization=world.other, name="Hogar", address="Dirección secreta")
+    ShelterBeds.objects.create(shelter=shelter, category="girls", beds=3)
+    shelter_referral = referral_services.referral_send(
+        actor=owner,
+        case_id=case.pk,
+        to_org_id=world.other.pk,
+        service_type="shelter",
+        legal_basis="court_order",
+        order_reference="Juzgado 1",
+        shared_sections=["identity"],
+    )
+    referral_services.referral_respond(
+        actor=world.actor("shelter_staff", "other"), referral_id=shelter_referral.pk, accept=True
+    )
+    placement = shelter_services.placement_admit(
+        actor=world.actor("shelter_staff", "other"),
+        referral_id=shelter_referral.pk,
+        shelter_id=shelter.pk,
+        category="girls",
+        court="Juzgado",
+        file_number="1-2026",
+        order_date=timezone.localdate(),
+        stay_days=60,
+    )
     notification = Notification.objects.filter(recipient=world.user("caseworker", "other")).first()
     assert notification is not None  # the receivers were notified
     return {
@@ -334,6 +374,9 @@ def objects(world, settings, tmp_path) -> dict[str, Any]:
         "task": task,
         "attachment": attachment,
         "referral": referral,
+        "shelter": shelter,
+        "shelter_referral": shelter_referral,
+        "placement": placement,
         "notification": notification,
     }
 

@@ -31,6 +31,7 @@ class Perm:
     REFERRAL_SEND = "referral.send"  # refer a team case to another institution
     REFERRAL_RECEIVE = "referral.receive"  # see referrals to the institution (shared sections), answer them
     REFERRAL_OVERRIDE = "referral.override"  # refer without consent or order, with a written reason
+    SHELTER_ADMIT = "shelter.admit"  # admit to and discharge from the institution's shelters
 
 
 PERMISSION_LABELS: dict[str, Promise] = {
@@ -49,6 +50,7 @@ PERMISSION_LABELS: dict[str, Promise] = {
     Perm.REFERRAL_SEND: _("Refer cases to other institutions"),
     Perm.REFERRAL_RECEIVE: _("Receive and answer referrals"),
     Perm.REFERRAL_OVERRIDE: _("Refer without consent or order, giving a written reason"),
+    Perm.SHELTER_ADMIT: _("Admit to and discharge from the institution's shelters"),
 }
 
 
@@ -80,7 +82,8 @@ _OWN_TOKENS = frozenset({Perm.API_TOKEN_OWN})
 ROLE_TABLE: dict[str, RoleRules] = {
     Role.CASEWORKER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
     Role.SUPERVISOR: RoleRules(
-        _PERSON_FULL | _CASE_WORK | {Perm.CASE_SUPERVISE, Perm.REFERRAL_OVERRIDE} | _OWN_TOKENS, two_factor=True
+        _PERSON_FULL | _CASE_WORK | {Perm.CASE_SUPERVISE, Perm.REFERRAL_OVERRIDE, Perm.SHELTER_ADMIT} | _OWN_TOKENS,
+        two_factor=True,
     ),
     Role.SHELTER_STAFF: RoleRules(
         frozenset(
@@ -91,6 +94,7 @@ ROLE_TABLE: dict[str, RoleRules] = {
                 Perm.CASE_VIEW,
                 Perm.CASE_EDIT,
                 Perm.REFERRAL_RECEIVE,
+                Perm.SHELTER_ADMIT,
             }
         )
         | _OWN_TOKENS,

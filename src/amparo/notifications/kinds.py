@@ -18,6 +18,8 @@ REFERRAL_COMPLETED = "referral.completed"
 REFERRAL_CANCELLED = "referral.cancelled"
 REFERRAL_ENDED = "referral.ended"
 REFERRAL_OVERDUE = "referral.overdue"
+REFERRAL_PLACED = "referral.placed"
+REFERRAL_DISCHARGED = "referral.discharged"
 
 LABELS: dict[str, Promise] = {
     REFERRAL_RECEIVED: _("A referral was sent to your institution"),
@@ -27,6 +29,8 @@ LABELS: dict[str, Promise] = {
     REFERRAL_CANCELLED: _("A referral was cancelled"),
     REFERRAL_ENDED: _("A referral has ended"),
     REFERRAL_OVERDUE: _("A referral is overdue"),
+    REFERRAL_PLACED: _("A person you referred was admitted to a shelter"),
+    REFERRAL_DISCHARGED: _("A person you referred left the shelter"),
 }
 GENERIC_LABEL: Promise = _("You have a new notification")
 

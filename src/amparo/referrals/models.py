@@ -119,3 +119,107 @@ class Referral(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+
+class ShelterCategory(models.TextChoices):
+    GIRLS = "girls", _("Girls")
+    BOYS = "boys", _("Boys")
+    ADOLESCENT_MOTHERS = "adolescent_mothers", _("Adolescent mothers")
+    ADULT_WOMEN = "adult_women", _("Adult women")
+    FOREIGN_VICTIMS = "foreign_victims", _("Foreign victims")
+    MEN = "men", _("Men")
+
+
+class Shelter(models.Model):
+    """A shelter. Its address is critical data: encrypted, shown only to its staff and to explicit grantees."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("institution"), on_delete=models.PROTECT, related_name="shelters"
+    )
+    unit = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name=_("unit (its staff)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    department = models.CharField(_("department"), max_length=2, blank=True)
+    address = EncryptedTextField(_("address"), blank=True, null=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("shelter")
+        verbose_name_plural = _("shelters")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ShelterBeds(models.Model):
+    """Capacity of a shelter for one category; its row is locked while admitting (no double booking)."""
+
+    shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="beds")
+    category = models.CharField(_("category"), max_length=20, choices=ShelterCategory.choices)
+    beds = models.PositiveSmallIntegerField(_("beds"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shelter", "category"], name="unique_shelter_category")]
+
+    def __str__(self) -> str:
+        return f"{self.shelter} · {self.category}: {self.beds}"
+
+
+class ShelterAccess(models.Model):
+    """An explicit grant to see a shelter's address (someone who is not its staff)."""
+
+    shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    granted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shelter", "user"], name="unique_shelter_grant")]
+
+    def __str__(self) -> str:
+        return f"{self.shelter} · {self.user_id}"
+
+
+class Destination(models.TextChoices):
+    FAMILY = "family", _("Family (assessed safe)")
+    NGO = "ngo", _("NGO long-term care")
+    OTHER_SHELTER = "other_shelter", _("Another shelter")
+    REPATRIATED = "repatriated", _("Repatriated")
+    INDEPENDENT = "independent", _("Independent living")
+    LEFT = "left", _("Left without notice")
+    OTHER = "other", _("Other")
+
+
+class Placement(models.Model):
+    """An admission to a shelter under a court order (court, file, date, judge, length of stay)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    shelter = models.ForeignKey(Shelter, on_delete=models.PROTECT, related_name="placements")
+    category = models.CharField(_("category"), max_length=20, choices=ShelterCategory.choices)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="placements")
+    court = models.CharField(_("court"), max_length=200)
+    file_number = EncryptedTextField(_("file number"))
+    judge = EncryptedTextField(_("judge"), blank=True, null=True)
+    order_date = models.DateField(_("order date"))
+    order_end = models.DateField(_("order ends"), db_index=True)
+    admitted_at = models.DateTimeField(_("admitted"), auto_now_add=True)
+    admitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    discharged_at = models.DateTimeField(_("discharged"), null=True, blank=True)
+    destination = models.CharField(_("destination"), max_length=20, choices=Destination.choices, blank=True)
+    discharge_notes = EncryptedTextField(_("discharge notes"), blank=True, null=True)
+
+    class Meta:
+        ordering = ["order_end"]
+        indexes = [models.Index(fields=["shelter", "category", "discharged_at"], name="placement_occupancy")]
+
+    def __str__(self) -> str:
+        return f"placement {self.pk}"

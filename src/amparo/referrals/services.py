@@ -101,7 +101,7 @@ def referral_send(
 ) -> Referral:
     if not actor.has(Perm.REFERRAL_SEND):
         raise PermissionDenied()
-    case = Case.objects.select_for_update().select_related("person").filter(pk=case_id).first()
+    case = Case.objects.select_for_update(of=("self",)).select_related("person").filter(pk=case_id).first()
     if case is None or not can_view_case(actor, case):
         raise NotFound()
     if not can_edit_case(actor, case):
@@ -189,7 +189,7 @@ def referral_send(
 def _for_receiver(actor: Actor, referral_id: uuid.UUID | str) -> Referral:
     if not actor.has(Perm.REFERRAL_RECEIVE):
         raise PermissionDenied()
-    referral = Referral.objects.select_for_update().select_related("case").filter(pk=referral_id).first()
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("case").filter(pk=referral_id).first()
     if referral is None or not is_receiver(actor, referral):
         raise NotFound()
     return referral
@@ -232,7 +232,7 @@ def referral_complete(*, actor: Actor, referral_id: uuid.UUID | str, outcome: st
 
 @transaction.atomic
 def referral_cancel(*, actor: Actor, referral_id: uuid.UUID | str) -> Referral:
-    referral = Referral.objects.select_for_update().select_related("case").filter(pk=referral_id).first()
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("case").filter(pk=referral_id).first()
     if referral is None or referral.from_org_id != actor.org_pk or not can_view_case(actor, referral.case):
         raise NotFound()
     if not can_edit_case(actor, referral.case):

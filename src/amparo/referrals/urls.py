@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import shelter_views, views
 
 app_name = "referrals"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("<uuid:referral_id>/cancel/", views.referral_cancel_view, name="cancel"),
     path("<uuid:referral_id>/pdf/", views.referral_pdf_view, name="pdf"),
     path("<uuid:referral_id>/attachments/<uuid:attachment_id>/", views.referral_attachment_view, name="attachment"),
+    path("<uuid:referral_id>/admit/", shelter_views.admit_view, name="admit"),
+    path("shelters/", shelter_views.availability_view, name="shelters"),
+    path("shelters/<uuid:shelter_id>/", shelter_views.shelter_detail_view, name="shelter"),
+    path("placements/<uuid:placement_id>/discharge/", shelter_views.discharge_view, name="discharge"),
 ]

@@ -1,0 +1,103 @@
+"""Shelter availability (operational counts, no identities) and a shelter's own placements and alerts."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from amparo.accounts.actor import Actor
+from amparo.accounts.roles import Perm
+from amparo.core.exceptions import NotFound, PermissionDenied
+
+from .models import Placement, Shelter, ShelterAccess, ShelterBeds
+
+EXPIRY_WARNING_DAYS = 7
+
+
+@dataclass
+class Availability:
+    shelter: Shelter
+    category: str
+    category_label: str
+    beds: int
+    occupied: int
+
+    @property
+    def free(self) -> int:
+        return max(self.beds - self.occupied, 0)
+
+
+def availability(*, actor: Actor, department: str = "", category: str = "") -> list[Availability]:
+    """Beds, occupied and free per shelter and category, for the whole country, in one grouped query."""
+    if not (actor.has(Perm.CASE_VIEW) or actor.has(Perm.REFERRAL_RECEIVE)):
+        raise PermissionDenied()
+    beds = ShelterBeds.objects.filter(shelter__is_active=True).select_related("shelter")
+    if department:
+        beds = beds.filter(shelter__department=department)
+    if category:
+        beds = beds.filter(category=category)
+    occupied = {
+        (row["shelter_id"], row["category"]): row["n"]
+        for row in Placement.objects.filter(discharged_at__isnull=True)
+        .values("shelter_id", "category")
+        .annotate(n=Count("id"))
+    }
+    return [
+        Availability(
+            b.shelter, b.category, b.get_category_display(), b.beds, occupied.get((b.shelter_id, b.category), 0)
+        )
+        for b in beds.order_by("shelter__name", "category")
+    ]
+
+
+def can_see_address(actor: Actor, shelter: Shelter) -> bool:
+    """Critical data: the shelter's own staff (its unit) and explicit grantees only."""
+    staff = (
+        actor.membership is not None
+        and actor.membership.organization_id == shelter.organization_id
+        and (shelter.unit_id is None or actor.membership.unit_id == shelter.unit_id)
+        and actor.has(Perm.SHELTER_ADMIT)
+    )
+    return staff or ShelterAccess.objects.filter(shelter=shelter, user_id=actor.user_pk).exists()
+
+
+def shelters_of(actor: Actor) -> QuerySet[Shelter]:
+    if not actor.has(Perm.SHELTER_ADMIT):
+        return Shelter.objects.none()
+    return Shelter.objects.filter(organization_id=actor.org_pk, is_active=True)
+
+
+def shelter_get(*, actor: Actor, shelter_id: uuid.UUID | str) -> Shelter:
+    shelter = shelters_of(actor).filter(pk=shelter_id).first()
+    if shelter is None:
+        raise NotFound()
+    return shelter
+
+
+def placements_of(*, actor: Actor, shelter: Shelter) -> QuerySet[Placement]:
+    return Placement.objects.filter(
+        shelter=shelter, shelter__organization_id=actor.org_pk, discharged_at__isnull=True
+    ).select_related("case")
+
+
+@dataclass
+class OrderAlerts:
+    expiring: list[Placement]
+    expired: list[Placement]
+
+
+def order_alerts(*, actor: Actor, today: datetime.date | None = None) -> OrderAlerts:
+    """Active placements whose court order ends within a week, and those whose order has already ended."""
+    today = today or timezone.localdate()
+    active = Placement.objects.filter(shelter__in=shelters_of(actor), discharged_at__isnull=True).select_related(
+        "shelter", "case"
+    )
+    soon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+    return OrderAlerts(
+        expiring=list(active.filter(Q(order_end__gte=today) & Q(order_end__lte=soon))),
+        expired=list(active.filter(order_end__lt=today)),
+    )

@@ -1,0 +1,128 @@
+"""Admissions to shelters under court orders, and discharges. Capacity is enforced under a row lock."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amparo.accounts.actor import Actor
+from amparo.accounts.roles import Perm
+from amparo.audit.services import audit_record
+from amparo.cases.vocab import ServiceType
+from amparo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+
+from .models import Destination, Placement, Referral, ReferralStatus, Shelter, ShelterBeds, ShelterCategory
+from .services import _notify, _senders, _user
+
+MAX_STAY_DAYS = 3 * 365
+
+
+@transaction.atomic
+def placement_admit(
+    *,
+    actor: Actor,
+    referral_id: uuid.UUID | str,
+    shelter_id: uuid.UUID | str,
+    category: str,
+    court: str,
+    file_number: str,
+    order_date: datetime.date,
+    stay_days: int,
+    judge: str = "",
+) -> Placement:
+    """Admit the person of an accepted shelter referral, under the judge's order that sets the length of stay."""
+    if not actor.has(Perm.SHELTER_ADMIT):
+        raise PermissionDenied()
+    shelter = Shelter.objects.filter(pk=shelter_id, organization_id=actor.org_pk, is_active=True).first()
+    referral = Referral.objects.select_related("case").filter(pk=referral_id, to_org_id=actor.org_pk).first()
+    if shelter is None or referral is None:
+        raise NotFound()
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if referral.status != ReferralStatus.ACCEPTED or referral.service_type != ServiceType.SHELTER:
+        add("referral", _("Admissions come from an accepted shelter referral."))
+    if category not in ShelterCategory.values:
+        add("category", _("Choose a category."))
+    if not court.strip():
+        add("court", _("Name the court that ordered the placement."))
+    if not file_number.strip():
+        add("file_number", _("Give the court file number."))
+    today = timezone.localdate()
+    if order_date > today:
+        add("order_date", _("The order date cannot be in the future."))
+    if not 1 <= stay_days <= MAX_STAY_DAYS:
+        add("stay_days", _("The length of stay must be between 1 and %(max)s days.") % {"max": MAX_STAY_DAYS})
+    order_end = order_date + datetime.timedelta(days=max(stay_days, 0))
+    if not errors and order_end < today:
+        add("order_date", _("The order ended on %(date)s: a new order is needed.") % {"date": order_end.isoformat()})
+    if Placement.objects.filter(case_id=referral.case_id, discharged_at__isnull=True).exists():
+        add("referral", _("This person is already placed in a shelter."))
+    if errors:
+        raise ValidationFailed(errors)
+    # The capacity row is locked until commit: two admissions for the last bed cannot both succeed.
+    beds = ShelterBeds.objects.select_for_update().filter(shelter=shelter, category=category).first()
+    occupied = Placement.objects.filter(shelter=shelter, category=category, discharged_at__isnull=True).count()
+    if beds is None or occupied >= beds.beds:
+        raise ValidationFailed(
+            {"category": [_("%(shelter)s has no free bed for this category.") % {"shelter": shelter.name}]}
+        )
+    placement = Placement.objects.create(
+        shelter=shelter,
+        category=category,
+        case=referral.case,
+        referral=referral,
+        court=court.strip(),
+        file_number=file_number.strip(),
+        judge=judge.strip() or None,
+        order_date=order_date,
+        order_end=order_end,
+        admitted_by=_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        action="shelter.admitted",
+        target_type="placement",
+        target_id=placement.pk,
+        details={"shelter": str(shelter.pk), "category": category, "referral": str(referral.pk)},
+    )
+    _notify(_senders(referral), "referral.placed", referral)
+    return placement
+
+
+@transaction.atomic
+def placement_discharge(*, actor: Actor, placement_id: uuid.UUID | str, destination: str, notes: str = "") -> Placement:
+    if not actor.has(Perm.SHELTER_ADMIT):
+        raise PermissionDenied()
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("shelter", "referral", "referral__case")
+        .filter(pk=placement_id, shelter__organization_id=actor.org_pk)
+        .first()
+    )
+    if placement is None:
+        raise NotFound()
+    if placement.discharged_at is not None:
+        raise ValidationFailed({"destination": [_("Already discharged.")]})
+    if destination not in Destination.values:
+        raise ValidationFailed({"destination": [_("Choose where the person goes.")]})
+    placement.discharged_at = timezone.now()
+    placement.destination = destination
+    placement.discharge_notes = notes.strip() or None
+    placement.save(update_fields=["discharged_at", "destination", "discharge_notes"])
+    audit_record(
+        actor=actor,
+        action="shelter.discharged",
+        target_type="placement",
+        target_id=placement.pk,
+        details={"destination": destination},
+    )
+    if placement.referral is not None:
+        _notify(_senders(placement.referral), "referral.discharged", placement.referral)
+    return placement
