@@ -104,8 +104,10 @@ def build_case(
     numbers: CaseNumbers,
     today: datetime.date,
     batch: Batch,
-) -> None:
+) -> tuple[Case, Consent | None]:
+    """Add a case (and what its stage implies) to the batch; returns the case and its consent, if any."""
     status = _weighted(rng, STAGES)
+    consent: Consent | None = None
     low, high = person.age_range_on(today)
     minor = person.presumed_minor_on(today)
     forms = _weighted(rng, FORMS)
@@ -193,17 +195,17 @@ def build_case(
             if minor
             else ConsentGiver.PERSON
         )
-        batch.add(
-            Consent(
-                case=case,
-                scopes=["assistance", "statistics"] + (["data_sharing"] if rng.random() < 0.5 else []),
-                given_by=giver,
-                giver_name="Tutora" if giver == ConsentGiver.GUARDIAN else None,
-                reference="Juzgado de Niñez 2026-001" if giver == ConsentGiver.JUDGE_ORDER else None,
-                given_on=opened.date(),
-                recorded_by_id=owner_id,
-            )
+        consent = Consent(
+            case=case,
+            scopes=["assistance", "statistics", "referral"] + (["data_sharing"] if rng.random() < 0.5 else []),
+            referral_services=["shelter", "psychological", "legal"],
+            given_by=giver,
+            giver_name="Tutora" if giver == ConsentGiver.GUARDIAN else None,
+            reference="Juzgado de Niñez 2026-001" if giver == ConsentGiver.JUDGE_ORDER else None,
+            given_on=opened.date(),
+            recorded_by_id=owner_id,
         )
+        batch.add(consent)
         level = rng.choice([RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.CRITICAL])
         batch.add(
             RiskAssessment(
@@ -252,6 +254,8 @@ def build_case(
         case.closed_at = opened + datetime.timedelta(days=rng.randint(90, 400))
         case.closure_reason = "Reintegración completada"
 
+    return case, consent
+
 
 @transaction.atomic
 def save(batch: Batch) -> int:
@@ -267,6 +271,8 @@ def save(batch: Batch) -> int:
         ServiceDelivery,
         Task,
     ]
+    # Other apps' rows (referrals, placements) follow, in the order they were first added.
+    order += [model for model in batch.rows if model not in order]
     for model in order:
         rows = batch.rows.get(model, [])
         if rows:

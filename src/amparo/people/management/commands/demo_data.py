@@ -23,6 +23,7 @@ from amparo.organizations.seed import load_institutions
 from amparo.people.demo import generate
 from amparo.people.indexing import bulk_insert_tokens
 from amparo.people.models import IdentityDocument, Person
+from amparo.referrals.demo import build_referrals, ensure_shelters
 
 # Institutions that register persons in the demo (those with roles that see identifying data).
 REGISTERING = [
@@ -85,6 +86,8 @@ class Command(BaseCommand):
         org_ids = list(Organization.objects.filter(code__in=REGISTERING).values_list("pk", flat=True))
         today = timezone.localdate()
         owners = _case_owners()
+        self.shelters = ensure_shelters()
+        self.receivers = _shelter_receivers()
         numbers = CaseNumbers()
         rng = random.Random(seed + 1)
         created = cases = 0
@@ -120,10 +123,23 @@ class Command(BaseCommand):
         for i in fresh:
             owner = owners.get(i.person.owner_org_id)
             if owner and rng.random() < cases_share:
-                build_case(rng, i.person, owner[0], owner[1], numbers, today, cases)
+                case, consent = build_case(rng, i.person, owner[0], owner[1], numbers, today, cases)
+                if case.status in ("assistance", "follow_up", "closed") and rng.random() < 0.5:
+                    build_referrals(rng, case, consent, cases, self.shelters, self.receivers)
         saved = save_cases(cases)
         numbers.save()  # with each batch, so an interrupted load resumes with the right numbers
         return len(fresh), saved
+
+
+def _shelter_receivers() -> dict[int, int]:
+    """Per institution, a demo user who answers referrals and admits to shelters (if any)."""
+    receivers: dict[int, int] = {}
+    for username, org_code, role, _unit in DEMO_ACCOUNTS:
+        org = Organization.objects.filter(code=org_code).first()
+        user = User.objects.filter(username=username).first()
+        if org and user and role_has(role, Perm.REFERRAL_RECEIVE) and org.pk not in receivers:
+            receivers[org.pk] = user.pk
+    return receivers
 
 
 def _case_owners() -> dict[int, tuple[int, int | None]]:
