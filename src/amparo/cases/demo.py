@@ -36,6 +36,7 @@ from .models import (
 from .screening import age_group, propose_status
 from .vocab import INDICATORS, Answer, CaseStatus, ConsentGiver, EventKind, RiskLevel, ServiceType
 
+DEMO_NAMESPACE = uuid.UUID("6f1c2f7e-3b1a-4c55-9d0e-5a1d2b7c9e11")
 STAGES = [
     (CaseStatus.OPEN, 10),
     (CaseStatus.IDENTIFICATION, 20),
@@ -113,7 +114,7 @@ def build_case(
     forms = _weighted(rng, FORMS)
     opened = timezone.now() - datetime.timedelta(days=rng.randint(1, 900), minutes=rng.randint(0, 1440))
     case = Case(
-        id=uuid.UUID(int=rng.getrandbits(128), version=4),
+        id=uuid.uuid5(DEMO_NAMESPACE, f"case:{person.pk}"),  # one case per person, stable across reruns
         number=numbers.next(person.owner_org_id),
         person_id=person.pk,
         owner_org_id=person.owner_org_id,
@@ -221,7 +222,7 @@ def build_case(
         case.risk_level = level
         approved = reached >= 3 or rng.random() < 0.5
         plan = CarePlan(
-            id=uuid.UUID(int=rng.getrandbits(128), version=4),
+            id=uuid.uuid5(DEMO_NAMESPACE, f"care-plan:{case.pk}"),
             case=case,
             goals="Atención psicológica, salud y reintegración familiar segura",
             status=CarePlanStatus.APPROVED if approved else CarePlanStatus.SUBMITTED,
