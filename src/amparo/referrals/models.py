@@ -107,8 +107,9 @@ class Referral(models.Model):
     class Meta:
         ordering = ["-sent_at"]
         indexes = [
-            models.Index(fields=["to_org", "status", "-sent_at"], name="referral_inbox"),
-            models.Index(fields=["from_org", "status", "-sent_at"], name="referral_outbox"),
+            models.Index(fields=["to_org", "-sent_at"], name="referral_inbox"),  # newest first, no sort
+            models.Index(fields=["from_org", "-sent_at"], name="referral_outbox"),
+            models.Index(fields=["to_org", "status", "respond_by"], name="referral_overdue"),
         ]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
