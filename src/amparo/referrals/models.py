@@ -110,6 +110,7 @@ class Referral(models.Model):
             models.Index(fields=["to_org", "-sent_at"], name="referral_inbox"),  # newest first, no sort
             models.Index(fields=["from_org", "-sent_at"], name="referral_outbox"),
             models.Index(fields=["to_org", "status", "respond_by"], name="referral_overdue"),
+            models.Index(fields=["from_org", "status", "respond_by"], name="referral_overdue_sent"),
         ]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
