@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from fpdf import FPDF
 
 from .models import Section
@@ -51,8 +52,8 @@ def referral_pdf(view: ReferralView) -> bytes:
 
     heading(_("Referral"))
     row(_("Case"), referral.case.number)
-    row(_("From"), referral.from_org.name)
-    row(_("To"), referral.to_org.name)
+    row(pgettext("referral", "From"), referral.from_org.name)
+    row(pgettext("referral", "To"), referral.to_org.name)
     row(_("Service"), referral.get_service_type_display())
     row(_("Legal basis"), referral.get_legal_basis_display())
     row(_("Sent"), timezone.localtime(referral.sent_at).strftime("%Y-%m-%d %H:%M"))
