@@ -27,21 +27,27 @@ def token_values(kind: IndexKind, normalized: Iterable[str], kid: str | None = N
     return {blind_index(v, kind=_KIND_LABEL[kind], kid=kid) for v in normalized if v}
 
 
-def tokens_for(person: Person, document_numbers: Iterable[str], kid: str | None = None) -> list[PersonIndexToken]:
-    kid = kid or get_keyring().active_kid
+def _entries(person: Person, document_numbers: Iterable[str], kid: str) -> list[tuple[int, int]]:
+    """(kind, value) pairs of a person's index entries under key ``kid``."""
     words = {w for text in _name_texts(person) for w in name_words(text)}
     phonetic = {phonetic_word(w) for w in words}
     docs = {normalize_document(n) for n in document_numbers}
-    entries: list[PersonIndexToken] = []
-    for kind, values in (
-        (IndexKind.NAME_EXACT, words),
-        (IndexKind.NAME_PHONETIC, phonetic),
-        (IndexKind.DOCUMENT, docs),
-    ):
-        entries.extend(
-            PersonIndexToken(person=person, kind=kind, kid=kid, value=v) for v in token_values(kind, values, kid)
+    return [
+        (kind, value)
+        for kind, values in (
+            (IndexKind.NAME_EXACT, words),
+            (IndexKind.NAME_PHONETIC, phonetic),
+            (IndexKind.DOCUMENT, docs),
         )
-    return entries
+        for value in token_values(kind, values, kid)
+    ]
+
+
+def tokens_for(person: Person, document_numbers: Iterable[str], kid: str | None = None) -> list[PersonIndexToken]:
+    kid = kid or get_keyring().active_kid
+    return [
+        PersonIndexToken(person=person, kind=k, kid=kid, value=v) for k, v in _entries(person, document_numbers, kid)
+    ]
 
 
 def bulk_insert_tokens(persons_with_numbers: Iterable[tuple[Person, list[str]]]) -> int:
@@ -51,10 +57,11 @@ def bulk_insert_tokens(persons_with_numbers: Iterable[tuple[Person, list[str]]])
 
     pk_field = Person._meta.pk
     assert pk_field is not None
+    kid = get_keyring().active_kid
     rows = [
-        (pk_field.get_db_prep_value(t.person.pk, connection), t.kind, t.kid, t.value)
+        (pk_field.get_db_prep_value(person.pk, connection), kind, kid, value)
         for person, numbers in persons_with_numbers
-        for t in tokens_for(person, numbers)
+        for kind, value in _entries(person, numbers, kid)
     ]
     table = PersonIndexToken._meta.db_table
     with connection.cursor() as cursor:
