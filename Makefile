@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 AMPARO := $(BIN)/amparo
 RUN_ENV := DEBUG=1 AMPARO_DEMO=1
 
-.PHONY: run test lint typecheck pytest install install-dev browser-deps messages check-messages bench clean
+.PHONY: otp run test lint typecheck pytest install install-dev browser-deps messages check-messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ run: install
 	$(RUN_ENV) $(AMPARO) serve 127.0.0.1:8000 & server=$$!; \
 	trap 'kill $$server $$worker 2>/dev/null' EXIT; \
 	wait $$server
+
+# The current two-factor code of a demo account: make otp ACCOUNT=ana.caseworker
+otp: install
+	@$(RUN_ENV) $(AMPARO) demo-otp $(ACCOUNT)
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench

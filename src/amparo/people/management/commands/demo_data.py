@@ -80,7 +80,7 @@ class Command(BaseCommand):
             self.stdout.write(f"\nDemo accounts (password: {DEMO_PASSWORD})")
             for username, org, role in accounts:
                 self.stdout.write(f"  {username:<20} {org:<16} {role}")
-            self.stdout.write("Two-factor code for a demo account: .venv/bin/amparo demo-otp USERNAME")
+            self.stdout.write("Two-factor code for a demo account: make otp ACCOUNT=ana.caseworker")
 
     def _persons(self, count: int, seed: int, batch_size: int, cases_share: float) -> tuple[int, int]:
         org_ids = list(Organization.objects.filter(code__in=REGISTERING).values_list("pk", flat=True))
