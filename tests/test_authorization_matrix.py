@@ -5,8 +5,6 @@ The test fails when a URL pattern exists that the matrix does not list, so new s
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -15,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from amparo.accounts.models import ApiToken
-from amparo.accounts.roles import Perm, Role, role_has
+from amparo.accounts.roles import Perm, Role
 from amparo.accounts.services import api_token_create
 from amparo.cases import services as case_services
 from amparo.notifications.models import Notification
@@ -23,78 +21,21 @@ from amparo.referrals import services as referral_services
 from amparo.referrals import shelter_services
 from amparo.referrals.models import ServiceOffer, Shelter, ShelterBeds
 from tests.conftest import login, make_person
+from tests.matrix import (
+    Case,
+    any_of,
+    by_perm,
+    case_supervisor,
+    case_team,
+    everyone,
+    extension_modules,
+    own_object,
+    receiver_action,
+    referral_party,
+    shelter_staff,
+)
 
 ALL = Role.values
-
-
-@dataclass
-class Case:
-    name: str  # URL pattern name (namespace:name)
-    method: str
-    url: Callable[[dict[str, Any]], str]
-    expect: Callable[[str, str], int]  # (role, where) -> status
-    data: dict[str, Any] | str | None = None
-
-
-def by_perm(perm: str, ok: int = 200) -> Callable[[str, str], int]:
-    return lambda role, where: ok if role_has(role, perm) else 403
-
-
-def own_object(perm: str, ok: int = 200) -> Callable[[str, str], int]:
-    """An object of the home institution: allowed at home, 404 (no existence leak) elsewhere."""
-    return lambda role, where: (ok if where == "home" else 404) if role_has(role, perm) else 403
-
-
-def everyone(status: int = 200) -> Callable[[str, str], int]:
-    return lambda role, where: status
-
-
-def case_team(perm: str, ok: int = 200) -> Callable[[str, str], int]:
-    """A case of the home institution owned by the home caseworker: the owner and the institution's
-    supervisors get in; everybody else gets 404 (no existence leak), or 403 without the permission."""
-
-    def expect(role: str, where: str) -> int:
-        if not role_has(role, perm):
-            return 403
-        on_team = where == "home" and (role == Role.CASEWORKER or role_has(role, Perm.CASE_SUPERVISE))
-        return ok if on_team else 404
-
-    return expect
-
-
-def case_supervisor(role: str, where: str) -> int:
-    if not role_has(role, Perm.CASE_SUPERVISE):
-        return 403
-    return 200 if where == "home" else 404
-
-
-def referral_party(ok: int = 200, receiver_ok: int | None = None) -> Callable[[str, str], int]:
-    """The referral goes from the home case (team: home caseworker, home supervisors) to the other institution,
-    whose roles that receive referrals see its shared sections; anybody else gets 404."""
-
-    def expect(role: str, where: str) -> int:
-        if where == "home" and (role == Role.CASEWORKER or role_has(role, Perm.CASE_SUPERVISE)):
-            return ok
-        if where == "other" and role_has(role, Perm.REFERRAL_RECEIVE):
-            return ok if receiver_ok is None else receiver_ok
-        return 404
-
-    return expect
-
-
-def receiver_action(role: str, where: str) -> int:
-    if not role_has(role, Perm.REFERRAL_RECEIVE):
-        return 403
-    return 302 if where == "other" else 404
-
-
-def shelter_staff(ok: int) -> Callable[[str, str], int]:
-    """The shelter belongs to the other institution: its roles that admit get in; others with the right, 404."""
-    return lambda role, where: (ok if where == "other" else 404) if role_has(role, Perm.SHELTER_ADMIT) else 403
-
-
-def any_of(*perms: str) -> Callable[[str, str], int]:
-    return lambda role, where: 200 if any(role_has(role, p) for p in perms) else 403
 
 
 PERSON_JSON = {"given_names": "Rosa", "surnames": "Coc Caal", "gender": "Feminine"}
@@ -275,6 +216,8 @@ CASES = [
     Case("api_docs", "get", lambda o: "/api/docs/", everyone()),
     Case("set_language", "post", lambda o: "/i18n/setlang/", everyone(302), {"language": "en"}),
 ]
+EXTENSIONS = extension_modules()
+CASES += [case for module in EXTENSIONS for case in module.CASES]
 # Signs the user out: covered by tests/accounts (anonymous and signed-in behaviour).
 NOT_IN_MATRIX = {"accounts:logout"}
 
@@ -365,7 +308,7 @@ def objects(world, settings, tmp_path) -> dict[str, Any]:
     )
     notification = Notification.objects.filter(recipient=world.user("caseworker", "other")).first()
     assert notification is not None  # the receivers were notified
-    return {
+    base = {
         "person": person,
         "home_user": world.user("caseworker"),
         "token": token,
@@ -379,6 +322,10 @@ def objects(world, settings, tmp_path) -> dict[str, Any]:
         "placement": placement,
         "notification": notification,
     }
+    for module in EXTENSIONS:
+        if hasattr(module, "objects"):
+            base.update(module.objects(world, base))
+    return base
 
 
 def _request(client: Client, case: Case, url: str, objects: dict[str, Any]) -> int:
