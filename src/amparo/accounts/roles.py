@@ -32,6 +32,12 @@ class Perm:
     REFERRAL_RECEIVE = "referral.receive"  # see referrals to the institution (shared sections), answer them
     REFERRAL_OVERRIDE = "referral.override"  # refer without consent or order, with a written reason
     SHELTER_ADMIT = "shelter.admit"  # admit to and discharge from the institution's shelters
+    # --- justice (investigations and prosecutions) ---
+    COMPLAINT_CREATE = "complaint.create"  # record a complaint (denuncia), e.g. from a hotline call
+    JUSTICE_VIEW = "justice.view"  # complaints received by the institution; investigations of one's team
+    JUSTICE_EDIT = "justice.edit"  # open investigations, work on those of one's team
+    OPERATION_CREATE = "operation.create"  # plan compartmented operations (raids) and name their members
+    WITNESS_PROTECT = "witness.protect"  # place witnesses under protection and name the protection team
 
 
 PERMISSION_LABELS: dict[str, Promise] = {
@@ -51,6 +57,12 @@ PERMISSION_LABELS: dict[str, Promise] = {
     Perm.REFERRAL_RECEIVE: _("Receive and answer referrals"),
     Perm.REFERRAL_OVERRIDE: _("Refer without consent or order, giving a written reason"),
     Perm.SHELTER_ADMIT: _("Admit to and discharge from the institution's shelters"),
+    # --- justice ---
+    Perm.COMPLAINT_CREATE: _("Record complaints (denuncias)"),
+    Perm.JUSTICE_VIEW: _("See complaints received and the investigations of your team"),
+    Perm.JUSTICE_EDIT: _("Open investigations and work on those of your team"),
+    Perm.OPERATION_CREATE: _("Plan compartmented operations and name their members"),
+    Perm.WITNESS_PROTECT: _("Place witnesses under protection and name the protection team"),
 }
 
 
@@ -77,6 +89,10 @@ class RoleRules:
 _PERSON_FULL = frozenset({Perm.PERSON_VIEW, Perm.PERSON_SEARCH, Perm.PERSON_CREATE, Perm.PERSON_EDIT})
 _CASE_WORK = frozenset({Perm.CASE_VIEW, Perm.CASE_CREATE, Perm.CASE_EDIT, Perm.REFERRAL_SEND, Perm.REFERRAL_RECEIVE})
 _OWN_TOKENS = frozenset({Perm.API_TOKEN_OWN})
+# --- justice: police investigators plan and execute operations; prosecutors also run witness protection ---
+_JUSTICE_WORK = frozenset({Perm.COMPLAINT_CREATE, Perm.JUSTICE_VIEW, Perm.JUSTICE_EDIT, Perm.OPERATION_CREATE})
+_INVESTIGATOR_JUSTICE = _JUSTICE_WORK
+_PROSECUTOR_JUSTICE = _JUSTICE_WORK | {Perm.WITNESS_PROTECT}
 
 # role -> (permissions, two-factor required)
 ROLE_TABLE: dict[str, RoleRules] = {
@@ -102,12 +118,13 @@ ROLE_TABLE: dict[str, RoleRules] = {
     ),
     Role.HOTLINE_OPERATOR: RoleRules(
         frozenset({Perm.PERSON_VIEW, Perm.PERSON_SEARCH, Perm.PERSON_CREATE, Perm.CASE_VIEW, Perm.CASE_CREATE})
+        | {Perm.COMPLAINT_CREATE}  # justice: a call can become a complaint
         | _OWN_TOKENS,
         two_factor=True,
     ),
     Role.CONSULAR_OFFICER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
-    Role.INVESTIGATOR: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
-    Role.PROSECUTOR: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
+    Role.INVESTIGATOR: RoleRules(_PERSON_FULL | _CASE_WORK | _INVESTIGATOR_JUSTICE | _OWN_TOKENS, two_factor=True),
+    Role.PROSECUTOR: RoleRules(_PERSON_FULL | _CASE_WORK | _PROSECUTOR_JUSTICE | _OWN_TOKENS, two_factor=True),
     Role.PGN_ATTORNEY: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
     Role.STATISTICIAN: RoleRules(frozenset({Perm.STATS_VIEW}) | _OWN_TOKENS, two_factor=False),
     # The trail holds no identities, but it maps who did what: auditors use two factors too.
