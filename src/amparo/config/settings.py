@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "amparo.cases",
     "amparo.referrals",
     "amparo.notifications",
+    "amparo.law",
     "amparo.web",
 ]
 
