@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -331,7 +332,7 @@ def _check_overlaps(versions: list[dict[str, Any]], problems: list[str]) -> None
         by_article.setdefault((version["law"], version["number"]), []).append(version)
     for (law, number), items in by_article.items():
         items.sort(key=lambda v: v["effective_from"])
-        for earlier, later in zip(items, items[1:], strict=False):
+        for earlier, later in itertools.pairwise(items):
             if earlier["effective_to"] is None or earlier["effective_to"] > later["effective_from"]:
                 problems.append(f"article {law}:{number}: versions {earlier['code']} and {later['code']} overlap")
 

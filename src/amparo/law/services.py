@@ -20,7 +20,9 @@ def catalog_load(*, actor: Actor, path: Path = DEFAULT_PATH) -> Changes:
     """Make the catalog tables match the reviewed file; idempotent. Only commands and jobs (system
     actors) load the catalog: the file is the reviewed source, so no screen edits it."""
     if actor.user is not None or not actor.system:
-        raise PermissionDenied(_("The legal catalog is loaded from its reviewed file by the `amparo law-catalog load` command."))
+        raise PermissionDenied(
+            _("The legal catalog is loaded from its reviewed file by the `amparo law-catalog load` command.")
+        )
     data = read_catalog(path)
     try:
         changes = sync_catalog(data, real_models())

@@ -11,7 +11,10 @@ from amparo.law.services import catalog_load
 
 
 class Command(BaseCommand):
-    help = "The legal catalog: `load` makes the database match the reviewed file (idempotent, audited); `check` only validates the file."
+    help = (
+        "The legal catalog: `load` makes the database match the reviewed file (idempotent, audited); "
+        "`check` only validates the file."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["load", "check"])
