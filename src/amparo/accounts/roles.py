@@ -32,6 +32,9 @@ class Perm:
     REFERRAL_RECEIVE = "referral.receive"  # see referrals to the institution (shared sections), answer them
     REFERRAL_OVERRIDE = "referral.override"  # refer without consent or order, with a written reason
     SHELTER_ADMIT = "shelter.admit"  # admit to and discharge from the institution's shelters
+    # law app: the legal catalog is public law that every signed-in user browses; the calculator is
+    # for the roles that work with cases or justice.
+    LAW_CALCULATE = "law.calculate"
 
 
 PERMISSION_LABELS: dict[str, Promise] = {
@@ -51,6 +54,7 @@ PERMISSION_LABELS: dict[str, Promise] = {
     Perm.REFERRAL_RECEIVE: _("Receive and answer referrals"),
     Perm.REFERRAL_OVERRIDE: _("Refer without consent or order, giving a written reason"),
     Perm.SHELTER_ADMIT: _("Admit to and discharge from the institution's shelters"),
+    Perm.LAW_CALCULATE: _("Run the penalty calculator"),  # law app
 }
 
 
@@ -115,6 +119,19 @@ ROLE_TABLE: dict[str, RoleRules] = {
     # Administrators manage accounts, which could grant any access: two factors, and no case content.
     Role.ADMINISTRATOR: RoleRules(frozenset({Perm.USER_MANAGE}), two_factor=True),
 }
+
+# law app: the penalty calculator for every role that works with cases or justice.
+for _role in (
+    Role.CASEWORKER,
+    Role.SUPERVISOR,
+    Role.SHELTER_STAFF,
+    Role.HOTLINE_OPERATOR,
+    Role.CONSULAR_OFFICER,
+    Role.INVESTIGATOR,
+    Role.PROSECUTOR,
+    Role.PGN_ATTORNEY,
+):
+    ROLE_TABLE[_role] = RoleRules(ROLE_TABLE[_role].permissions | {Perm.LAW_CALCULATE}, ROLE_TABLE[_role].two_factor)
 
 
 def role_has(role: str, perm: str) -> bool:
