@@ -163,7 +163,14 @@ TABLE = [
         steps=["cp-204-2009-d", "cp-204-2009-g"],
     ),
     # Art. 204 has no increase for a minor victim: 202 Ter stays 8-18 years.
-    Row("202 Ter minor", "penal-code:202 Ter", D2010, age=15, prison=(years(8), years(18)), fine=("300000.00", "500000.00")),
+    Row(
+        "202 Ter minor",
+        "penal-code:202 Ter",
+        D2010,
+        age=15,
+        prison=(years(8), years(18)),
+        fine=("300000.00", "500000.00"),
+    ),
     # Every letter: 8 + 7 x 2 2/3 = 26 2/3 years; 18 + 7 x 6 = 60 years, capped at 50 (art. 44, verify).
     Row(
         "202 Ter all of art. 204, capped at 50 years",
@@ -239,7 +246,9 @@ TABLE = [
     Row("176 age 16", "penal-code:176", D2008, age=16, prison=(6 * M, years(1))),
     Row("173 (2008)", "penal-code:173", D2008, prison=(years(6), years(12))),
     Row("174 (2008)", "penal-code:174", D2008, prison=(years(8), years(20))),
-    Row("175, victim under 10: 30-50 years, never death", "penal-code:175", D2008, age=8, prison=(years(30), years(50))),
+    Row(
+        "175, victim under 10: 30-50 years, never death", "penal-code:175", D2008, age=8, prison=(years(30), years(50))
+    ),
     # Corruption of minors: 2-6 years; +2/3 in six circumstances (one increase).
     Row("188 base", "penal-code:188", D2008, age=15, prison=(years(2), years(6))),
     Row(
@@ -318,9 +327,7 @@ def _calc(article: str, offence: datetime.date, judgment: datetime.date | None =
             offence_date=offence,
             judgment_date=judgment,
             articles=(article,),
-            circumstances=Circumstances(
-                victim_age=circ.get("age"), given=frozenset(circ.get("given", ()))
-            ),
+            circumstances=Circumstances(victim_age=circ.get("age"), given=frozenset(circ.get("given", ()))),
         ),
         today=TODAY,
     )
@@ -329,7 +336,7 @@ def _calc(article: str, offence: datetime.date, judgment: datetime.date | None =
 def test_each_step_names_its_rule_source_and_the_running_range() -> None:
     (result,) = _calc("penal-code:194", D2008, age=15, given={"physical_harm"}).results
     minor, harm = result.outcomes[0].steps
-    assert minor.rule.source == "cable-2008" and minor.rule.verified
+    assert "08GUATEMALA327" in minor.rule.source and minor.rule.verified
     assert minor.fraction_text == "+1/3" and harm.fraction_text == "+2/3"
     assert (minor.prison_added.low.days, minor.prison_added.high.days) == (years(2), years(4))
     assert (minor.prison_after.low.days, minor.prison_after.high.days) == (years(8), years(16))
@@ -427,7 +434,14 @@ def test_unverified_facts_are_flagged_in_the_output() -> None:
     capped = _calc(
         "penal-code:202 Ter",
         D2010,
-        given={"violence", "servile_marriage", "offender_partner", "weapons_or_drugs", "victim_pregnant", "victim_elderly"},
+        given={
+            "violence",
+            "servile_marriage",
+            "offender_partner",
+            "weapons_or_drugs",
+            "victim_pregnant",
+            "victim_elderly",
+        },
     )
     assert capped.results[0].outcomes[0].capped  # 18 + 6 x 6 = 54 years
     codes = {f.code for f in capped.results[0].outcomes[0].flags}
@@ -447,7 +461,11 @@ def test_format_term() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "field", "text"),
     [
-        ({"offence_date": datetime.date(2008, 6, 1), "judgment_date": datetime.date(2008, 1, 1)}, "judgment_date", "before"),
+        (
+            {"offence_date": datetime.date(2008, 6, 1), "judgment_date": datetime.date(2008, 1, 1)},
+            "judgment_date",
+            "before",
+        ),
         ({"offence_date": datetime.date(2026, 1, 1)}, "offence_date", "future"),
         ({"offence_date": D2008, "judgment_date": datetime.date(2026, 1, 1)}, "judgment_date", "future"),
         ({"offence_date": D2008, "articles": ("penal-code:202 Ter",)}, "articles", "not in force"),
@@ -461,7 +479,11 @@ def test_format_term() -> None:
             "circumstances",
             "minor",
         ),
-        ({"offence_date": D2008, "circumstances": Circumstances(given=frozenset({"bribery"}))}, "circumstances", "bribery"),
+        (
+            {"offence_date": D2008, "circumstances": Circumstances(given=frozenset({"bribery"}))},
+            "circumstances",
+            "bribery",
+        ),
         ({"offence_date": D2008, "combination": "max"}, "combination", "Unknown"),
         ({"offence_date": D2008, "articles": ("penal-code:177",)}, "victim_age", "depends on the victim's age"),
         (

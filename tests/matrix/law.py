@@ -24,8 +24,9 @@ CASES = [
     Case(
         "law:calculator",
         "get",
-        lambda o: "/law/calculator/?offence_date=2008-06-01&articles=penal-code%3A194&victim_age=15"
-        "&combination=additive",
+        lambda o: (
+            "/law/calculator/?offence_date=2008-06-01&articles=penal-code%3A194&victim_age=15&combination=additive"
+        ),
         by_perm(Perm.LAW_CALCULATE),
     ),
     Case("api:law_catalog", "get", lambda o: "/api/v1/law/catalog/", everyone()),

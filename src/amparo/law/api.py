@@ -46,7 +46,7 @@ class RuleSerializer(serializers.Serializer):
     label_es = serializers.CharField()
     notes_en = serializers.CharField()
     notes_es = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.source
     verified = serializers.BooleanField()
 
     def get_fraction(self, rule: Any) -> str | None:
@@ -67,7 +67,7 @@ class VersionSerializer(serializers.Serializer):
     summary_es = serializers.CharField()
     notes_en = serializers.CharField()
     notes_es = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.source
     verified = serializers.BooleanField()
     bands = BandSerializer(many=True, source="bands.all")
     rules = RuleSerializer(many=True, source="rules.all")
@@ -86,7 +86,7 @@ class LawSerializer(serializers.Serializer):
     name_en = serializers.CharField()
     name_es = serializers.CharField()
     instrument = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.source
     articles = ArticleSerializer(many=True, source="articles.all")
 
 
@@ -96,7 +96,7 @@ class ProvisionSerializer(serializers.Serializer):
     summary_en = serializers.CharField()
     summary_es = serializers.CharField()
     max_prison_days = serializers.IntegerField(allow_null=True)
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.source
     verified = serializers.BooleanField()
 
 
@@ -147,13 +147,13 @@ class FineSerializer(serializers.Serializer):
 
 class StepSerializer(serializers.Serializer):
     rule = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     kind = serializers.CharField()
     fraction = serializers.CharField(allow_null=True)
     matched = serializers.ListField(child=serializers.CharField())
     applied = serializers.BooleanField()
     skipped_reason = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.source
     verified = serializers.BooleanField()
     prison_added = PrisonSerializer(allow_null=True)
     prison_after = PrisonSerializer(allow_null=True)
@@ -204,7 +204,12 @@ class CalculationSerializer(serializers.Serializer):
 def _prison(value: PrisonRange | None) -> dict[str, Any] | None:
     if value is None:
         return None
-    return {"min_days": value.low.days, "max_days": value.high.days, "min_text": value.low.text, "max_text": value.high.text}
+    return {
+        "min_days": value.low.days,
+        "max_days": value.high.days,
+        "min_text": value.low.text,
+        "max_text": value.high.text,
+    }
 
 
 def _fine(value: FineRange | None) -> dict[str, Any] | None:

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import template
 
-from amparo.law.calculator import fraction_text, period_text, version_period
 from amparo.law.calculator import format_term as _format_term
+from amparo.law.calculator import fraction_text, period_text, version_period
 from amparo.law.circumstances import label
 
 register = template.Library()
