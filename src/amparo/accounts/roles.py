@@ -32,6 +32,8 @@ class Perm:
     REFERRAL_RECEIVE = "referral.receive"  # see referrals to the institution (shared sections), answer them
     REFERRAL_OVERRIDE = "referral.override"  # refer without consent or order, with a written reason
     SHELTER_ADMIT = "shelter.admit"  # admit to and discharge from the institution's shelters
+    # --- reintegration / directory editing (issue 4) ---
+    DIRECTORY_MANAGE = "directory.manage"  # edit the institution's own rows of the service directory
 
 
 PERMISSION_LABELS: dict[str, Promise] = {
@@ -51,6 +53,8 @@ PERMISSION_LABELS: dict[str, Promise] = {
     Perm.REFERRAL_RECEIVE: _("Receive and answer referrals"),
     Perm.REFERRAL_OVERRIDE: _("Refer without consent or order, giving a written reason"),
     Perm.SHELTER_ADMIT: _("Admit to and discharge from the institution's shelters"),
+    # --- reintegration / directory editing (issue 4) ---
+    Perm.DIRECTORY_MANAGE: _("Edit the institution's services in the service directory"),
 }
 
 
@@ -78,11 +82,18 @@ _PERSON_FULL = frozenset({Perm.PERSON_VIEW, Perm.PERSON_SEARCH, Perm.PERSON_CREA
 _CASE_WORK = frozenset({Perm.CASE_VIEW, Perm.CASE_CREATE, Perm.CASE_EDIT, Perm.REFERRAL_SEND, Perm.REFERRAL_RECEIVE})
 _OWN_TOKENS = frozenset({Perm.API_TOKEN_OWN})
 
+# --- reintegration / directory editing (issue 4): who keeps the institution's directory rows current ---
+_DIRECTORY = frozenset({Perm.DIRECTORY_MANAGE})
+
 # role -> (permissions, two-factor required)
 ROLE_TABLE: dict[str, RoleRules] = {
     Role.CASEWORKER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
     Role.SUPERVISOR: RoleRules(
-        _PERSON_FULL | _CASE_WORK | {Perm.CASE_SUPERVISE, Perm.REFERRAL_OVERRIDE, Perm.SHELTER_ADMIT} | _OWN_TOKENS,
+        _PERSON_FULL
+        | _CASE_WORK
+        | {Perm.CASE_SUPERVISE, Perm.REFERRAL_OVERRIDE, Perm.SHELTER_ADMIT}
+        | _OWN_TOKENS
+        | _DIRECTORY,
         two_factor=True,
     ),
     Role.SHELTER_STAFF: RoleRules(
@@ -113,7 +124,7 @@ ROLE_TABLE: dict[str, RoleRules] = {
     # The trail holds no identities, but it maps who did what: auditors use two factors too.
     Role.AUDITOR: RoleRules(frozenset({Perm.AUDIT_VIEW}), two_factor=True),
     # Administrators manage accounts, which could grant any access: two factors, and no case content.
-    Role.ADMINISTRATOR: RoleRules(frozenset({Perm.USER_MANAGE}), two_factor=True),
+    Role.ADMINISTRATOR: RoleRules(frozenset({Perm.USER_MANAGE}) | _DIRECTORY, two_factor=True),
 }
 
 
