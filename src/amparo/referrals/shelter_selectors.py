@@ -81,7 +81,7 @@ def shelter_get(*, actor: Actor, shelter_id: uuid.UUID | str) -> Shelter:
 def placements_of(*, actor: Actor, shelter: Shelter) -> QuerySet[Placement]:
     return Placement.objects.filter(
         shelter=shelter, shelter__organization_id=actor.org_pk, discharged_at__isnull=True
-    ).select_related("case")
+    ).select_related("case", "referral")
 
 
 @dataclass
