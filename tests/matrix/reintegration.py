@@ -36,7 +36,12 @@ CASES = [
         lambda o: f"/reintegration/cases/{o['case'].pk}/visits/new/",
         case_team(Perm.CASE_EDIT),
     ),
-    Case("reintegration:goal_edit", "get", lambda o: f"/reintegration/goals/{o['goal'].pk}/", case_team(Perm.CASE_EDIT)),
+    Case(
+        "reintegration:goal_edit",
+        "get",
+        lambda o: f"/reintegration/goals/{o['goal'].pk}/",
+        case_team(Perm.CASE_EDIT),
+    ),
     Case(
         "api:case_reintegration",
         "get",

@@ -15,9 +15,9 @@ from amparo.notifications.models import Notification
 from amparo.referrals import services as referrals
 from amparo.referrals import shelter_services
 from amparo.referrals.models import Placement, Referral, ServiceOffer, Shelter, ShelterBeds
+from amparo.reintegration.models import ScheduledFollowUp
 from amparo.reminders import services as reminders
 from amparo.reminders.models import SentReminder
-from amparo.reintegration.models import ScheduledFollowUp
 from tests.conftest import make_person
 
 TODAY = timezone.localdate()
@@ -108,7 +108,7 @@ def _closed_case(world, settings, months=(1,)):
 
 @pytest.mark.django_db
 def test_unanswered_referral_is_reminded_once_after_its_date(world) -> None:
-    referral = _referral(world)
+    _referral(world)
     Notification.objects.all().delete()
     assert reminders.referral_reminders(TODAY) == 0  # the answer is due today: not overdue yet
     assert reminders.referral_reminders(TODAY + DAY) == 1
@@ -144,9 +144,7 @@ def test_accepted_referral_without_outcome_is_reminded_after_the_set_days(world,
 def test_a_current_shelter_stay_is_not_an_overdue_outcome(world, settings) -> None:
     settings.AMPARO_REFERRAL_COMPLETION_DAYS = 1
     placement = _placement(world, stay_days=200)
-    Referral.objects.filter(pk=placement.referral_id).update(
-        responded_at=timezone.now() - datetime.timedelta(days=90)
-    )
+    Referral.objects.filter(pk=placement.referral_id).update(responded_at=timezone.now() - datetime.timedelta(days=90))
     assert reminders.referral_reminders(TODAY) == 0
 
 
