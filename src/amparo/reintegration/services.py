@@ -230,7 +230,7 @@ def visit_record(
 
     if date > timezone.localdate():
         add("date", _("The date cannot be in the future."))
-    if date < case.opened_at.date():
+    if date < timezone.localdate(case.opened_at):
         add("date", _("The date is before the case was opened."))
     if modality not in Modality.values:
         add("modality", _("Choose how the follow-up was made."))
