@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from amparo.accounts.models import Membership
 from amparo.cases.models import Case
@@ -23,9 +25,12 @@ class ReferralChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class FollowUpChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return str(
-            _("%(months)s months after closure · due %(date)s") % {"months": obj.months, "date": obj.due_on.isoformat()}
+        text = ngettext(
+            "%(months)s month after closure (due %(date)s)",
+            "%(months)s months after closure (due %(date)s)",
+            obj.months,
         )
+        return text % {"months": obj.months, "date": formats.date_format(obj.due_on, "SHORT_DATE_FORMAT")}
 
 
 class GoalForm(forms.Form):

@@ -32,6 +32,7 @@ from amparo.notifications.kinds import PLACEMENT_ORDER_EXPIRING as ORDER_EXPIRIN
 from amparo.notifications.services import notify
 from amparo.referrals.models import Placement, Referral, ReferralStatus
 from amparo.referrals.services import responsible_receivers
+from amparo.referrals.shelter_selectors import expiry_warning_days
 from amparo.reintegration import schedule
 from amparo.reintegration.models import ScheduledFollowUp
 from amparo.reintegration.selectors import pending_follow_ups
@@ -139,7 +140,7 @@ def referral_reminders(today: datetime.date) -> int:
 
 
 def placement_reminders(today: datetime.date) -> int:
-    days = int(getattr(settings, "AMPARO_ORDER_EXPIRY_DAYS", 15))
+    days = expiry_warning_days()
     active = Placement.objects.filter(
         discharged_at__isnull=True, order_end__lte=today + datetime.timedelta(days=days)
     ).select_related("shelter", "referral__case__owner", "referral__sent_by")
