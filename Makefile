@@ -26,12 +26,15 @@ run: install
 	$(RUN_ENV) $(AMPARO) migrate --noinput
 	$(RUN_ENV) $(AMPARO) demo-data --if-empty --persons 300
 	@echo "Amparo is on http://127.0.0.1:8000 (Ctrl-C to stop)"
-	@# The task worker (notification e-mails) runs in the background; it stops when the server stops.
+	@# The task worker (notification e-mails, reminders) runs in the background, and a small loop enqueues
+	@# the reminders job every AMPARO_REMINDERS_EVERY_SECONDS (1 h); both stop when the server stops.
 	@$(RUN_ENV) $(AMPARO) db_worker --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM HUP; \
+	$(RUN_ENV) $(AMPARO) send-reminders --every & reminders=$$!; \
+	trap 'kill $$worker $$reminders 2>/dev/null' EXIT; trap 'exit 130' INT TERM HUP; \
 	echo "The task worker runs beside the server (pid $$worker): it sends the notification e-mails."; \
+	echo "The reminders loop (pid $$reminders) enqueues the reminders job every hour for the worker."; \
 	$(RUN_ENV) $(AMPARO) serve 127.0.0.1:8000 & server=$$!; \
-	trap 'kill $$server $$worker 2>/dev/null' EXIT; \
+	trap 'kill $$server $$worker $$reminders 2>/dev/null' EXIT; \
 	wait $$server
 
 # The current two-factor code of a demo account: make otp ACCOUNT=ana.caseworker

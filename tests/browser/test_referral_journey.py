@@ -218,6 +218,8 @@ def test_a_girl_referred_to_a_shelter_is_admitted_and_the_ngo_sees_the_outcome(
     shelter_page.goto(f"/referrals/{referral.pk}/")
     outcome = shelter_page.locator("section[aria-labelledby=outcome-title]")
     assert _es("Report the outcome") in outcome.locator("h2").inner_text()
+    # She is still placed: the screen says what closing the referral does to the shelter's access.
+    assert outcome.locator(".callout.warn").count() == 1
     outcome.locator("#id_outcome").fill(OUTCOME)
     outcome.get_by_role("button", name=_es("Close the referral with this outcome")).click()
     shelter_page.wait_for_url(re.compile(r"/referrals/$"))
@@ -228,9 +230,20 @@ def test_a_girl_referred_to_a_shelter_is_admitted_and_the_ngo_sees_the_outcome(
     assert referral.closed_at is not None
     row = shelter_page.locator("section[aria-labelledby=inbox-title] tbody tr").filter(has_text=world.home.name)
     assert _es("Completed") in row.inner_text()
-    # The shelter no longer sees what was shared.
+    # The shelter no longer sees what was shared: it keeps the referral's record and its outcome, and the
+    # screen says so.
     response = shelter_page.goto(f"/referrals/{referral.pk}/")
-    assert response is not None and response.status == 404
+    assert response is not None and response.status == 200
+    main = shelter_page.locator("main")
+    assert main.locator("#access-ended").count() == 1
+    assert "Ixchel" not in main.inner_text().replace(OUTCOME, "")
+    assert OUTCOME in main.locator("dl.facts").first.inner_text()
+    assert main.get_by_role("link", name=_es("Referral form (PDF)")).count() == 0
+    screenshot(shelter_page, "referral-journey-closed-for-receiver")
+    shelter_page.goto(f"/referrals/shelters/{shelter.pk}/")
+    present = shelter_page.locator("section[aria-labelledby=placements-title] li")
+    assert case.number in present.inner_text() and "Ixchel" not in present.inner_text()
+    assert present.locator(".muted").count() == 1  # "referral closed: ... no longer available here"
 
     # --- The caseworker (a verified session): the bell, the notification, the outcome.
     assert set(Notification.objects.filter(recipient=caseworker).values_list("kind", flat=True)) == {

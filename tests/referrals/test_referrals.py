@@ -58,6 +58,18 @@ def _send(world, case, **kwargs):
     return services.referral_send(actor=world.actor(kwargs.pop("role", "caseworker")), case_id=case.pk, **params)
 
 
+def _assert_access_ended(client, referral) -> None:
+    """The receiver keeps the referral's own record, with a clear notice, and none of the case."""
+    response = client.get(f"/referrals/{referral.pk}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="access-ended"' in page
+    assert "Valeria" not in page and "Jiménez" not in page  # the shared identity is gone
+    api = client.get(f"/api/v1/referrals/{referral.pk}/").json()
+    assert api["sections"] == {} and api["access_ended"] is True
+    assert client.get(f"/referrals/{referral.pk}/admit/").status_code in (403, 404)
+
+
 # --- legal basis ---
 
 
@@ -198,9 +210,11 @@ def test_answer_outcome_and_end_of_access(world) -> None:
     services.referral_respond(actor=receiver_actor, referral_id=referral.pk, accept=True)
     services.referral_complete(actor=receiver_actor, referral_id=referral.pk, outcome="Terapia iniciada; 8 sesiones")
     receiver = login(Client(), world.user("caseworker", "other"))
-    assert receiver.get(f"/referrals/{referral.pk}/").status_code == 404  # access ended with the referral
+    _assert_access_ended(receiver, referral)  # access to the case ended with the referral
+    assert "Terapia iniciada" in receiver.get(f"/referrals/{referral.pk}/").content.decode()  # its own outcome
     sender = login(Client(), world.user("caseworker"))
-    assert "Terapia iniciada" in sender.get(f"/referrals/{referral.pk}/").content.decode()
+    page = sender.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Terapia iniciada" in page and "Valeria" in page
 
 
 @pytest.mark.django_db
@@ -214,8 +228,7 @@ def test_consent_withdrawal_ends_the_receivers_access_at_once(world) -> None:
     cases.consent_withdraw(actor=world.actor("caseworker"), consent_id=consent.pk, reason="Ya no desea")
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ENDED
-    assert receiver.get(f"/referrals/{referral.pk}/").status_code == 404
-    assert receiver.get(f"/api/v1/referrals/{referral.pk}/").status_code == 404
+    _assert_access_ended(receiver, referral)
 
 
 @pytest.mark.django_db
@@ -224,7 +237,7 @@ def test_sender_cancels_and_receiver_loses_access(world) -> None:
     _consent(world, case)
     referral = _send(world, case)
     services.referral_cancel(actor=world.actor("caseworker"), referral_id=referral.pk)
-    assert login(Client(), world.user("caseworker", "other")).get(f"/referrals/{referral.pk}/").status_code == 404
+    _assert_access_ended(login(Client(), world.user("caseworker", "other")), referral)
 
 
 @pytest.mark.django_db

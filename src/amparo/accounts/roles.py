@@ -41,6 +41,8 @@ class Perm:
     # law app: the legal catalog is public law that every signed-in user browses; the calculator is
     # for the roles that work with cases or justice.
     LAW_CALCULATE = "law.calculate"
+    # --- reintegration / directory editing (issue 4) ---
+    DIRECTORY_MANAGE = "directory.manage"  # edit the institution's own rows of the service directory
 
 
 PERMISSION_LABELS: dict[str, Promise] = {
@@ -67,6 +69,8 @@ PERMISSION_LABELS: dict[str, Promise] = {
     Perm.OPERATION_CREATE: _("Plan compartmented operations and name their members"),
     Perm.WITNESS_PROTECT: _("Place witnesses under protection and name the protection team"),
     Perm.LAW_CALCULATE: _("Run the penalty calculator"),  # law app
+    # --- reintegration / directory editing (issue 4) ---
+    Perm.DIRECTORY_MANAGE: _("Edit the institution's services in the service directory"),
 }
 
 
@@ -98,11 +102,18 @@ _JUSTICE_WORK = frozenset({Perm.COMPLAINT_CREATE, Perm.JUSTICE_VIEW, Perm.JUSTIC
 _INVESTIGATOR_JUSTICE = _JUSTICE_WORK
 _PROSECUTOR_JUSTICE = _JUSTICE_WORK | {Perm.WITNESS_PROTECT}
 
+# --- reintegration / directory editing (issue 4): who keeps the institution's directory rows current ---
+_DIRECTORY = frozenset({Perm.DIRECTORY_MANAGE})
+
 # role -> (permissions, two-factor required)
 ROLE_TABLE: dict[str, RoleRules] = {
     Role.CASEWORKER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
     Role.SUPERVISOR: RoleRules(
-        _PERSON_FULL | _CASE_WORK | {Perm.CASE_SUPERVISE, Perm.REFERRAL_OVERRIDE, Perm.SHELTER_ADMIT} | _OWN_TOKENS,
+        _PERSON_FULL
+        | _CASE_WORK
+        | {Perm.CASE_SUPERVISE, Perm.REFERRAL_OVERRIDE, Perm.SHELTER_ADMIT}
+        | _OWN_TOKENS
+        | _DIRECTORY,
         two_factor=True,
     ),
     Role.SHELTER_STAFF: RoleRules(
@@ -134,7 +145,7 @@ ROLE_TABLE: dict[str, RoleRules] = {
     # The trail holds no identities, but it maps who did what: auditors use two factors too.
     Role.AUDITOR: RoleRules(frozenset({Perm.AUDIT_VIEW}), two_factor=True),
     # Administrators manage accounts, which could grant any access: two factors, and no case content.
-    Role.ADMINISTRATOR: RoleRules(frozenset({Perm.USER_MANAGE}), two_factor=True),
+    Role.ADMINISTRATOR: RoleRules(frozenset({Perm.USER_MANAGE}) | _DIRECTORY, two_factor=True),
 }
 
 # law app: the penalty calculator for every role that works with cases or justice.

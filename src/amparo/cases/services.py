@@ -100,6 +100,9 @@ def _bump(case: Case) -> None:
 
 # Called in the withdrawal's transaction by apps whose access rests on a consent (referrals register here).
 CONSENT_WITHDRAWN_HOOKS: list[Callable[[Actor, Consent], object]] = []
+# Called in the closure's transaction once a supervisor approves it (reintegration registers the
+# post-closure follow-up schedule here).
+CASE_CLOSED_HOOKS: list[Callable[[Actor, Case], object]] = []
 
 
 def has_consent(case: Case, scope: str) -> bool:
@@ -291,6 +294,9 @@ def case_review_closure(*, actor: Actor, case_id: uuid.UUID | str, approve: bool
     case.save(update_fields=["status", "closed_at", "closure_requested"])
     _bump(case)
     _audit(actor, "case.closure_approved" if approve else "case.closure_returned", case)
+    if approve:
+        for hook in CASE_CLOSED_HOOKS:
+            hook(actor, case)
     return case
 
 

@@ -107,6 +107,7 @@ def case_detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 def _detail_context(actor: Actor, case: Case) -> dict[str, Any]:
     from amparo.referrals.models import Referral
+    from amparo.reintegration.selectors import case_summary
 
     plan = CarePlan.objects.filter(case=case).prefetch_related("services__provider").first()
     editable = can_edit_case(actor, case)
@@ -139,6 +140,7 @@ def _detail_context(actor: Actor, case: Case) -> dict[str, Any]:
         "today": timezone.localdate(),
         "referrals": list(Referral.objects.filter(case=case).select_related("to_org").order_by("-sent_at")),
         "can_refer": editable and case.status != CaseStatus.CLOSED and actor.has(Perm.REFERRAL_SEND),
+        "reintegration": case_summary(case),
     }
 
 

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "amparo.justice",
     "amparo.notifications",
     "amparo.law",
+    "amparo.reintegration",  # issue 4: reintegration plans, follow-up visits, post-closure schedule
+    "amparo.reminders",  # issue 4: scheduled reminders (overdue referrals, court orders, follow-ups)
     "amparo.web",
 ]
 
@@ -266,6 +268,18 @@ TASKS = {
         "BACKEND": envget("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# --- reintegration and reminders (issue 4) ---
+# Follow-ups scheduled when a case is closed: months after the closure ("1,3,6,12").
+AMPARO_FOLLOW_UP_MONTHS = [int(m) for m in envget("AMPARO_FOLLOW_UP_MONTHS", "1,3,6,12").split(",") if m.strip()]
+# A due follow-up not recorded this many days after its date is overdue.
+AMPARO_FOLLOW_UP_GRACE_DAYS = envint("AMPARO_FOLLOW_UP_GRACE_DAYS", 7)
+# Remind the shelter this many days before a court order (placement) ends.
+AMPARO_ORDER_EXPIRY_DAYS = envint("AMPARO_ORDER_EXPIRY_DAYS", 15)
+# An accepted referral (other than a current shelter stay) is overdue for its outcome after this many days.
+AMPARO_REFERRAL_COMPLETION_DAYS = envint("AMPARO_REFERRAL_COMPLETION_DAYS", 60)
+# `amparo send-reminders --every` (started by `make run`): seconds between two runs.
+AMPARO_REMINDERS_EVERY_SECONDS = envint("AMPARO_REMINDERS_EVERY_SECONDS", 3600)
 
 EMAIL_BACKEND = envget("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envget("DEFAULT_FROM_EMAIL", "amparo@localhost")

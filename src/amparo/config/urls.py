@@ -5,6 +5,7 @@ from amparo.cases import api as cases_api
 from amparo.law import api as law_api
 from amparo.people import api as people_api
 from amparo.referrals import api as referrals_api
+from amparo.reintegration import api as reintegration_api
 from amparo.web import api as web_api
 
 api_v1 = [
@@ -16,6 +17,7 @@ api_v1 = [
     path("cases/<uuid:case_id>/", cases_api.case_detail_api, name="case"),
     path("cases/<uuid:case_id>/transition/", cases_api.case_transition_api, name="case_transition"),
     path("cases/<uuid:case_id>/screenings/", cases_api.case_screening_api, name="case_screening"),
+    path("cases/<uuid:case_id>/reintegration/", reintegration_api.case_reintegration_api, name="case_reintegration"),
     path("referrals/", referrals_api.referral_boxes_api, name="referrals"),
     path("referrals/<uuid:referral_id>/", referrals_api.referral_detail_api, name="referral"),
     path("law/catalog/", law_api.catalog_api, name="law_catalog"),
@@ -28,6 +30,7 @@ urlpatterns = [
     path("persons/", include("amparo.people.urls")),
     path("cases/", include("amparo.cases.urls")),
     path("referrals/", include("amparo.referrals.urls")),
+    path("reintegration/", include("amparo.reintegration.urls")),
     path("audit/", include("amparo.audit.urls")),
     path("law/", include("amparo.law.urls")),
     path("notifications/", include("amparo.notifications.urls")),

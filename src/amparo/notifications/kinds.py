@@ -20,6 +20,14 @@ REFERRAL_ENDED = "referral.ended"
 REFERRAL_OVERDUE = "referral.overdue"
 REFERRAL_PLACED = "referral.placed"
 REFERRAL_DISCHARGED = "referral.discharged"
+# --- reintegration and reminders (issue 4) ---
+REFERRAL_UNANSWERED = "referral.unanswered"
+REFERRAL_COMPLETION_OVERDUE = "referral.completion_overdue"
+PLACEMENT_ORDER_EXPIRING = "placement.order_expiring"
+PLACEMENT_ORDER_EXPIRED = "placement.order_expired"
+FOLLOW_UP_DUE = "follow_up.due"
+FOLLOW_UP_OVERDUE = "follow_up.overdue"
+FOLLOW_UP_ALERT = "follow_up.alert"
 
 LABELS: dict[str, Promise] = {
     REFERRAL_RECEIVED: _("A referral was sent to your institution"),
@@ -31,6 +39,14 @@ LABELS: dict[str, Promise] = {
     REFERRAL_OVERDUE: _("A referral is overdue"),
     REFERRAL_PLACED: _("A person you referred was admitted to a shelter"),
     REFERRAL_DISCHARGED: _("A person you referred left the shelter"),
+    # --- reintegration and reminders (issue 4) ---
+    REFERRAL_UNANSWERED: _("A referral you sent has no answer past its date"),
+    REFERRAL_COMPLETION_OVERDUE: _("An accepted referral is waiting for its outcome"),
+    PLACEMENT_ORDER_EXPIRING: _("A court order for a shelter placement ends soon"),
+    PLACEMENT_ORDER_EXPIRED: _("A court order for a shelter placement has ended"),
+    FOLLOW_UP_DUE: _("A follow-up after closure is due"),
+    FOLLOW_UP_OVERDUE: _("A follow-up after closure is overdue"),
+    FOLLOW_UP_ALERT: _("A follow-up found the person at risk or out of contact"),
 }
 GENERIC_LABEL: Promise = _("You have a new notification")
 

@@ -36,6 +36,9 @@ class BoxesSerializer(serializers.Serializer):
 
 class ReferralDetailSerializer(ReferralSummarySerializer):
     sections = serializers.DictField(help_text="Only the shared sections.")
+    access_ended = serializers.BooleanField(
+        help_text="The receiver's access to the shared sections has ended (the referral is closed): sections is empty."
+    )
 
 
 def _sections_json(referral: Referral, sections: dict[str, Any]) -> dict[str, Any]:
@@ -104,6 +107,7 @@ class ReferralDetailApi(APIView):
         view = selectors.referral_get_for_view(actor=actor_of(request), referral_id=referral_id)
         data = dict(ReferralSummarySerializer(view.referral).data)
         data["sections"] = _sections_json(view.referral, view.sections)
+        data["access_ended"] = view.access_ended
         return Response(data)
 
 

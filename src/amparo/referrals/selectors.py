@@ -3,12 +3,14 @@ from the sections the sender chose: nothing else of the case is ever loaded for 
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from amparo.accounts.actor import Actor
@@ -19,7 +21,7 @@ from amparo.core import geo
 from amparo.core.exceptions import NotFound, PermissionDenied
 
 from .models import Referral, Section, ServiceOffer
-from .permissions import inbox_for, is_sender, outbox_for, receiver_has_access
+from .permissions import inbox_for, is_receiver, is_sender, outbox_for, receiver_has_access
 
 
 @dataclass
@@ -27,6 +29,9 @@ class ReferralView:
     referral: Referral
     as_sender: bool
     sections: dict[str, Any]  # section code -> data, only shared sections (all of them for the sender)
+    # The receiver of a referral that is no longer active (completed, declined, cancelled, ended): it keeps
+    # the referral's own record (who, what, when, its answer and outcome) and sees none of the case.
+    access_ended: bool = False
 
 
 @transaction.atomic
@@ -50,6 +55,9 @@ def referral_get_for_view(*, actor: Actor, referral_id: uuid.UUID | str) -> Refe
             details={"sections": referral.shared_sections},
         )
         return ReferralView(referral, False, shared_sections(referral))
+    if is_receiver(actor, referral):
+        audit_record(actor=actor, action="referral.view_closed", target_type="referral", target_id=referral.pk)
+        return ReferralView(referral, False, {}, access_ended=True)
     raise NotFound()
 
 
@@ -157,6 +165,12 @@ def referral_boxes(*, actor: Actor, limit: int = 50, status: str = "") -> Boxes:
     )
 
 
+def _list_allows(field: str, value: str) -> Q:
+    """An empty list (everyone) or a list that holds ``value``. The lists hold codes, matched on their JSON
+    text (the same on SQLite and PostgreSQL: ``["01", "03"]``): the database filters, not Python."""
+    return Q(**{f"{field}_text": "[]"}) | Q(**{f"{field}_text__contains": json.dumps(value)})
+
+
 def directory_search(
     *, service_type: str = "", department: str = "", age: int | None = None, gender: str = "", nationality: str = ""
 ) -> QuerySet[ServiceOffer]:
@@ -164,14 +178,26 @@ def directory_search(
     offers = ServiceOffer.objects.filter(is_active=True, organization__is_active=True).select_related("organization")
     if service_type:
         offers = offers.filter(service_type=service_type)
-    rows = list(offers)
-    if department:
-        rows = [o for o in rows if not o.departments or department in o.departments]
     if age is not None:
-        rows = [o for o in rows if (o.min_age is None or age >= o.min_age) and (o.max_age is None or age <= o.max_age)]
-    if gender:
-        rows = [o for o in rows if not o.sexes or gender in o.sexes]
-    if nationality:
-        rows = [o for o in rows if not o.nationalities or nationality in o.nationalities]
-    ids = [o.pk for o in rows]
-    return offers.filter(pk__in=ids)
+        offers = offers.filter(
+            Q(min_age__isnull=True) | Q(min_age__lte=age), Q(max_age__isnull=True) | Q(max_age__gte=age)
+        )
+    for field, value in (("departments", department), ("sexes", gender), ("nationalities", nationality)):
+        if value:
+            offers = offers.annotate(**{f"{field}_text": Cast(field, TextField())}).filter(_list_allows(field, value))
+    return offers
+
+
+def offers_of(*, actor: Actor) -> QuerySet[ServiceOffer]:
+    """The actor's institution's own directory rows, active or not (for editing)."""
+    if not actor.has(Perm.DIRECTORY_MANAGE):
+        raise PermissionDenied()
+    return ServiceOffer.objects.filter(organization_id=actor.org_pk).order_by("-is_active", "service_type")
+
+
+def offer_of(*, actor: Actor, offer_id: int) -> ServiceOffer:
+    """One of the institution's own offers; another institution's is NotFound (404, no existence leak)."""
+    offer = offers_of(actor=actor).filter(pk=offer_id).first()
+    if offer is None:
+        raise NotFound()
+    return offer

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts.actor import Actor
 from amparo.accounts.models import Membership, User
-from amparo.accounts.roles import Perm, role_has
+from amparo.accounts.roles import Perm, Role, role_has
 from amparo.audit.services import audit_record
 from amparo.cases.models import Case, Consent
 from amparo.cases.permissions import can_edit_case, can_view_case
@@ -20,7 +20,7 @@ from amparo.cases.vocab import MINOR_CONSENT_GIVERS, CaseStatus, ConsentScope, S
 from amparo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from amparo.organizations.models import Organization
 
-from .models import ACTIVE_STATUSES, LegalBasis, Referral, ReferralStatus, Section, ServiceOffer
+from .models import ACTIVE_STATUSES, LegalBasis, Referral, ReferralStatus, Section, ServiceOffer, Shelter
 from .permissions import is_receiver
 
 DEFAULT_ANSWER_DAYS = 3
@@ -45,11 +45,38 @@ def _notify(recipients: Iterable[User], kind: str, referral: Referral) -> None:
     notify(recipients=recipients, kind=kind, target_url=f"/referrals/{referral.pk}/")
 
 
-def _receivers(organization_id: int) -> list[User]:
+# Who in the receiving institution handles a service, and so is told of a new referral for it. When the
+# institution has nobody in these roles (or the service is not listed), every receiver is told.
+SERVICE_ROLES: dict[str, frozenset[str]] = {
+    ServiceType.SHELTER: frozenset({Role.SHELTER_STAFF}),
+    ServiceType.REPATRIATION: frozenset({Role.CONSULAR_OFFICER, Role.PGN_ATTORNEY}),
+}
+
+
+def responsible_receivers(organization_id: int, service_type: str) -> list[User]:
+    """The users of the unit / role responsible for the service in the institution (shelter referrals: the
+    staff of the units that run its shelters); all its receivers when there is nobody in particular."""
     memberships = Membership.objects.filter(
         organization_id=organization_id, is_active=True, user__is_active=True
     ).select_related("user")
-    return [m.user for m in memberships if role_has(m.role, Perm.REFERRAL_RECEIVE)]
+    receivers = [m for m in memberships if role_has(m.role, Perm.REFERRAL_RECEIVE)]
+    roles = SERVICE_ROLES.get(service_type, frozenset())
+    chosen = [m for m in receivers if m.role in roles]
+    if service_type == ServiceType.SHELTER and chosen:
+        units = set(
+            Shelter.objects.filter(organization_id=organization_id, is_active=True).values_list("unit_id", flat=True)
+        )
+        if units and None not in units:  # every shelter is run by a unit: its staff
+            chosen = [m for m in chosen if m.unit_id in units] or chosen
+    return [m.user for m in (chosen or receivers)]
+
+
+def _receivers_of(referral: Referral) -> list[User]:
+    """Those told of the referral when it arrived, and whoever answered it."""
+    users = responsible_receivers(referral.to_org_id, referral.service_type)
+    if referral.responded_by is not None:
+        users.append(referral.responded_by)
+    return users
 
 
 def _senders(referral: Referral) -> list[User]:
@@ -182,7 +209,7 @@ def referral_send(
     )
     if legal_basis == LegalBasis.SUPERVISOR_OVERRIDE:
         _audit(actor, "referral.override", referral)
-    _notify(_receivers(to_org.pk), "referral.received", referral)
+    _notify(responsible_receivers(to_org.pk, service_type), "referral.received", referral)
     return referral
 
 
@@ -243,7 +270,7 @@ def referral_cancel(*, actor: Actor, referral_id: uuid.UUID | str) -> Referral:
     referral.closed_at = timezone.now()
     referral.save(update_fields=["status", "closed_at"])
     _audit(actor, "referral.cancelled", referral)
-    _notify(_receivers(referral.to_org_id), "referral.cancelled", referral)
+    _notify(_receivers_of(referral), "referral.cancelled", referral)
     return referral
 
 
@@ -255,6 +282,6 @@ def end_referrals_of_withdrawn_consent(actor: Actor, consent: Consent) -> int:
         referral.closed_at = timezone.now()
         referral.save(update_fields=["status", "closed_at"])
         _audit(actor, "referral.ended_consent_withdrawn", referral)
-        _notify(_receivers(referral.to_org_id), "referral.ended", referral)
+        _notify(_receivers_of(referral), "referral.ended", referral)
         ended += 1
     return ended

@@ -6,6 +6,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -15,7 +16,10 @@ from amparo.core.exceptions import NotFound, PermissionDenied
 
 from .models import Placement, Shelter, ShelterAccess, ShelterBeds
 
-EXPIRY_WARNING_DAYS = 7
+
+def expiry_warning_days() -> int:
+    """Days before a court order ends when the shelter is warned (screen and reminders alike)."""
+    return int(getattr(settings, "AMPARO_ORDER_EXPIRY_DAYS", 15))
 
 
 @dataclass
@@ -81,7 +85,7 @@ def shelter_get(*, actor: Actor, shelter_id: uuid.UUID | str) -> Shelter:
 def placements_of(*, actor: Actor, shelter: Shelter) -> QuerySet[Placement]:
     return Placement.objects.filter(
         shelter=shelter, shelter__organization_id=actor.org_pk, discharged_at__isnull=True
-    ).select_related("case")
+    ).select_related("case", "referral")
 
 
 @dataclass
@@ -91,12 +95,12 @@ class OrderAlerts:
 
 
 def order_alerts(*, actor: Actor, today: datetime.date | None = None) -> OrderAlerts:
-    """Active placements whose court order ends within a week, and those whose order has already ended."""
+    """Active placements whose court order ends within AMPARO_ORDER_EXPIRY_DAYS, and those already ended."""
     today = today or timezone.localdate()
     active = Placement.objects.filter(shelter__in=shelters_of(actor), discharged_at__isnull=True).select_related(
         "shelter", "case"
     )
-    soon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+    soon = today + datetime.timedelta(days=expiry_warning_days())
     return OrderAlerts(
         expiring=list(active.filter(Q(order_end__gte=today) & Q(order_end__lte=soon))),
         expired=list(active.filter(order_end__lt=today)),

@@ -72,7 +72,7 @@ def shelter_detail_view(request: HttpRequest, shelter_id: uuid.UUID) -> HttpResp
 def admit_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     actor = actor_from(request)
     view = selectors.referral_get_for_view(actor=actor, referral_id=referral_id)
-    if view.as_sender:  # admissions are the receiving shelter's act
+    if view.as_sender or view.access_ended:  # admissions are the receiving shelter's act, while active
         raise Http404()
     form = AdmitForm(request.POST or None, shelters=shelter_selectors.shelters_of(actor))
     if request.method == "POST" and form.is_valid():

@@ -1,12 +1,16 @@
 from django.urls import path
 
-from . import shelter_views, views
+from . import directory_views, shelter_views, views
 
 app_name = "referrals"
 
 urlpatterns = [
     path("", views.referral_boxes_view, name="boxes"),
     path("directory/", views.directory_view, name="directory"),
+    path("directory/manage/", directory_views.manage_view, name="directory_manage"),
+    path("directory/manage/new/", directory_views.offer_new_view, name="offer_new"),
+    path("directory/manage/<int:offer_id>/", directory_views.offer_edit_view, name="offer_edit"),
+    path("directory/manage/<int:offer_id>/active/", directory_views.offer_active_view, name="offer_active"),
     path("new/<uuid:case_id>/", views.referral_new_view, name="new"),
     path("<uuid:referral_id>/", views.referral_detail_view, name="detail"),
     path("<uuid:referral_id>/respond/", views.referral_respond_view, name="respond"),

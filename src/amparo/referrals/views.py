@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -19,6 +19,7 @@ from amparo.core.views import actor_from, add_service_errors, requires
 
 from . import selectors, services
 from .forms import BoxFilterForm, DirectoryForm, OutcomeForm, ReferralForm, RespondForm
+from .models import Placement
 from .pdf import referral_pdf
 from .permissions import is_receiver
 
@@ -86,8 +87,12 @@ def referral_detail_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpRe
             "sections": view.sections,
             "respond_form": RespondForm(),
             "outcome_form": OutcomeForm(),
-            "can_answer": not view.as_sender and is_receiver(actor, view.referral),
+            "can_answer": not view.as_sender and not view.access_ended and is_receiver(actor, view.referral),
             "can_cancel": view.as_sender and view.referral.is_active and can_edit_case(actor, view.referral.case),
+            # The receiver is about to close a shelter referral while the person is still placed.
+            "still_placed": not view.as_sender
+            and view.referral.is_active
+            and Placement.objects.filter(referral=view.referral, discharged_at__isnull=True).exists(),
         },
     )
 
@@ -154,6 +159,8 @@ def referral_pdf_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespo
     """An export of identifying data: re-authentication, audit, and only what the referral shares."""
     actor = actor_from(request)
     view = selectors.referral_get_for_view(actor=actor, referral_id=referral_id)
+    if view.access_ended:  # the form prints shared sections: the receiver's access to them has ended
+        raise Http404()
     data = referral_pdf(view)
     from django.db import transaction
 

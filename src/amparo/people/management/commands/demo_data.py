@@ -25,6 +25,8 @@ from amparo.people.demo import generate
 from amparo.people.indexing import bulk_insert_tokens
 from amparo.people.models import IdentityDocument, Person
 from amparo.referrals.demo import build_referrals, ensure_shelters
+from amparo.reintegration.demo import build_reintegration
+from amparo.reintegration.demo import providers as reintegration_providers
 
 # Institutions that register persons in the demo (those with roles that see identifying data).
 REGISTERING = [
@@ -90,6 +92,7 @@ class Command(BaseCommand):
         owners = _case_owners()
         self.shelters = ensure_shelters()
         self.receivers = _shelter_receivers()
+        self.providers = reintegration_providers()
         numbers = CaseNumbers()
         rng = random.Random(seed + 1)
         created = cases = 0
@@ -128,6 +131,8 @@ class Command(BaseCommand):
                 case, consent = build_case(rng, i.person, owner[0], owner[1], numbers, today, cases)
                 if case.status in ("assistance", "follow_up", "closed") and rng.random() < 0.5:
                     build_referrals(rng, case, consent, cases, self.shelters, self.receivers)
+                # reintegration (issue 4): plans, follow-up visits, the schedule after closure
+                build_reintegration(rng, case, cases, today, self.providers)
         saved = save_cases(cases)
         numbers.save()  # with each batch, so an interrupted load resumes with the right numbers
         return len(fresh), saved
