@@ -32,6 +32,9 @@ class Perm:
     REFERRAL_RECEIVE = "referral.receive"  # see referrals to the institution (shared sections), answer them
     REFERRAL_OVERRIDE = "referral.override"  # refer without consent or order, with a written reason
     SHELTER_ADMIT = "shelter.admit"  # admit to and discharge from the institution's shelters
+    # repatriation (amparo.repatriation)
+    REPATRIATION_MANAGE = "repatriation.manage"  # start, work on and cancel the repatriation of a team case
+    REPATRIATION_PARTICIPATE = "repatriation.participate"  # see and do the steps the institution is named for
 
 
 PERMISSION_LABELS: dict[str, Promise] = {
@@ -51,6 +54,9 @@ PERMISSION_LABELS: dict[str, Promise] = {
     Perm.REFERRAL_RECEIVE: _("Receive and answer referrals"),
     Perm.REFERRAL_OVERRIDE: _("Refer without consent or order, giving a written reason"),
     Perm.SHELTER_ADMIT: _("Admit to and discharge from the institution's shelters"),
+    # repatriation (amparo.repatriation)
+    Perm.REPATRIATION_MANAGE: _("Start and follow the repatriation of your team's cases"),
+    Perm.REPATRIATION_PARTICIPATE: _("Take part in repatriations: the steps your institution is responsible for"),
 }
 
 
@@ -78,11 +84,19 @@ _PERSON_FULL = frozenset({Perm.PERSON_VIEW, Perm.PERSON_SEARCH, Perm.PERSON_CREA
 _CASE_WORK = frozenset({Perm.CASE_VIEW, Perm.CASE_CREATE, Perm.CASE_EDIT, Perm.REFERRAL_SEND, Perm.REFERRAL_RECEIVE})
 _OWN_TOKENS = frozenset({Perm.API_TOKEN_OWN})
 
+# repatriation (amparo.repatriation): who starts a repatriation for a case, and who takes part in one.
+_REPATRIATION_BOTH = frozenset({Perm.REPATRIATION_MANAGE, Perm.REPATRIATION_PARTICIPATE})
+_REPATRIATION_PARTICIPATE = frozenset({Perm.REPATRIATION_PARTICIPATE})
+
 # role -> (permissions, two-factor required)
 ROLE_TABLE: dict[str, RoleRules] = {
-    Role.CASEWORKER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
+    Role.CASEWORKER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS | _REPATRIATION_BOTH, two_factor=True),
     Role.SUPERVISOR: RoleRules(
-        _PERSON_FULL | _CASE_WORK | {Perm.CASE_SUPERVISE, Perm.REFERRAL_OVERRIDE, Perm.SHELTER_ADMIT} | _OWN_TOKENS,
+        _PERSON_FULL
+        | _CASE_WORK
+        | {Perm.CASE_SUPERVISE, Perm.REFERRAL_OVERRIDE, Perm.SHELTER_ADMIT}
+        | _OWN_TOKENS
+        | _REPATRIATION_BOTH,
         two_factor=True,
     ),
     Role.SHELTER_STAFF: RoleRules(
@@ -97,7 +111,8 @@ ROLE_TABLE: dict[str, RoleRules] = {
                 Perm.SHELTER_ADMIT,
             }
         )
-        | _OWN_TOKENS,
+        | _OWN_TOKENS
+        | _REPATRIATION_PARTICIPATE,
         two_factor=True,
     ),
     Role.HOTLINE_OPERATOR: RoleRules(
@@ -105,10 +120,10 @@ ROLE_TABLE: dict[str, RoleRules] = {
         | _OWN_TOKENS,
         two_factor=True,
     ),
-    Role.CONSULAR_OFFICER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
+    Role.CONSULAR_OFFICER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS | _REPATRIATION_BOTH, two_factor=True),
     Role.INVESTIGATOR: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
     Role.PROSECUTOR: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
-    Role.PGN_ATTORNEY: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
+    Role.PGN_ATTORNEY: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS | _REPATRIATION_BOTH, two_factor=True),
     Role.STATISTICIAN: RoleRules(frozenset({Perm.STATS_VIEW}) | _OWN_TOKENS, two_factor=False),
     # The trail holds no identities, but it maps who did what: auditors use two factors too.
     Role.AUDITOR: RoleRules(frozenset({Perm.AUDIT_VIEW}), two_factor=True),

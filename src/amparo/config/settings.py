@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "amparo.people",
     "amparo.cases",
     "amparo.referrals",
+    "amparo.repatriation",
     "amparo.notifications",
     "amparo.web",
 ]

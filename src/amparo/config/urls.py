@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from amparo.cases import api as cases_api
 from amparo.people import api as people_api
 from amparo.referrals import api as referrals_api
+from amparo.repatriation import api as repatriation_api
 from amparo.web import api as web_api
 
 api_v1 = [
@@ -17,6 +18,13 @@ api_v1 = [
     path("cases/<uuid:case_id>/screenings/", cases_api.case_screening_api, name="case_screening"),
     path("referrals/", referrals_api.referral_boxes_api, name="referrals"),
     path("referrals/<uuid:referral_id>/", referrals_api.referral_detail_api, name="referral"),
+    path("repatriations/", repatriation_api.repatriation_list_api, name="repatriations"),
+    path("repatriations/<uuid:repatriation_id>/", repatriation_api.repatriation_detail_api, name="repatriation"),
+    path(
+        "repatriations/<uuid:repatriation_id>/steps/<slug:step_code>/complete/",
+        repatriation_api.repatriation_step_complete_api,
+        name="repatriation_step_complete",
+    ),
 ]
 
 urlpatterns = [
@@ -25,6 +33,7 @@ urlpatterns = [
     path("persons/", include("amparo.people.urls")),
     path("cases/", include("amparo.cases.urls")),
     path("referrals/", include("amparo.referrals.urls")),
+    path("repatriations/", include("amparo.repatriation.urls")),
     path("audit/", include("amparo.audit.urls")),
     path("notifications/", include("amparo.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -20,6 +20,12 @@ REFERRAL_ENDED = "referral.ended"
 REFERRAL_OVERDUE = "referral.overdue"
 REFERRAL_PLACED = "referral.placed"
 REFERRAL_DISCHARGED = "referral.discharged"
+# repatriation (amparo.repatriation)
+REPATRIATION_STEP_OPENED = "repatriation.step_opened"
+REPATRIATION_NOTICE = "repatriation.notice"
+REPATRIATION_STEP_COMPLETED = "repatriation.step_completed"
+REPATRIATION_COMPLETED = "repatriation.completed"
+REPATRIATION_CANCELLED = "repatriation.cancelled"
 
 LABELS: dict[str, Promise] = {
     REFERRAL_RECEIVED: _("A referral was sent to your institution"),
@@ -31,6 +37,12 @@ LABELS: dict[str, Promise] = {
     REFERRAL_OVERDUE: _("A referral is overdue"),
     REFERRAL_PLACED: _("A person you referred was admitted to a shelter"),
     REFERRAL_DISCHARGED: _("A person you referred left the shelter"),
+    # repatriation (amparo.repatriation)
+    REPATRIATION_STEP_OPENED: _("A repatriation step is now your institution's to do"),
+    REPATRIATION_NOTICE: _("A repatriation your institution takes part in needs your attention"),
+    REPATRIATION_STEP_COMPLETED: _("A repatriation step was completed"),
+    REPATRIATION_COMPLETED: _("A repatriation was completed: the hand-over is confirmed"),
+    REPATRIATION_CANCELLED: _("A repatriation was cancelled"),
 }
 GENERIC_LABEL: Promise = _("You have a new notification")
 
