@@ -52,7 +52,7 @@ def repatriation_start_view(request: HttpRequest, case_id: uuid.UUID) -> HttpRes
     case = case_selectors.case_get_for_view(actor=actor, case_id=case_id)
     if not can_edit_case(actor, case):
         raise DjangoPermissionDenied()
-    form = StartForm(request.POST or None)
+    form = StartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -94,7 +94,8 @@ def step_complete_view(request: HttpRequest, repatriation_id: uuid.UUID, step_co
     view, row = selectors.step_for_action(actor=actor, repatriation_id=repatriation_id, step_code=step_code)
     if row.definition.handover:
         return redirect("repatriation:handover", repatriation_id=repatriation_id)
-    form = StepForm(request.POST or None, request.FILES or None, definition=row.definition)
+    bound = request.method == "POST"
+    form = StepForm(request.POST if bound else None, request.FILES if bound else None, definition=row.definition)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         name, data = _upload(request, form)
@@ -129,7 +130,10 @@ def handover_view(request: HttpRequest, repatriation_id: uuid.UUID) -> HttpRespo
     actor = actor_from(request)
     view, row = selectors.step_for_action(actor=actor, repatriation_id=repatriation_id, handover=True)
     initial = {"destination": view.repatriation.destination}
-    form = StepForm(request.POST or None, request.FILES or None, definition=row.definition, initial=initial)
+    bound = request.method == "POST"
+    form = StepForm(
+        request.POST if bound else None, request.FILES if bound else None, definition=row.definition, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         name, data = _upload(request, form)
@@ -161,7 +165,7 @@ def handover_view(request: HttpRequest, repatriation_id: uuid.UUID) -> HttpRespo
 def step_not_applicable_view(request: HttpRequest, repatriation_id: uuid.UUID, step_code: str) -> HttpResponse:
     actor = actor_from(request)
     view, row = selectors.step_for_action(actor=actor, repatriation_id=repatriation_id, step_code=step_code)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.repatriation_step_not_applicable(
@@ -187,7 +191,7 @@ def repatriation_cancel_view(request: HttpRequest, repatriation_id: uuid.UUID) -
     view = selectors.repatriation_get_for_view(actor=actor, repatriation_id=repatriation_id)
     if not is_team_editor(actor, view.repatriation):
         raise DjangoPermissionDenied()
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.repatriation_cancel(actor=actor, repatriation_id=repatriation_id, reason=form.cleaned_data["reason"])
