@@ -23,7 +23,9 @@ MANAGE, PARTICIPATE = Perm.REPATRIATION_MANAGE, Perm.REPATRIATION_PARTICIPATE
 
 
 def _on_team(role: str, where: str) -> bool:
-    return where == "home" and role_has(role, MANAGE) and (role == Role.CASEWORKER or role_has(role, Perm.CASE_SUPERVISE))
+    return (
+        where == "home" and role_has(role, MANAGE) and (role == Role.CASEWORKER or role_has(role, Perm.CASE_SUPERVISE))
+    )
 
 
 def access(

@@ -81,9 +81,7 @@ def evidence_of(repatriation: Repatriation, code: str) -> list[str]:
 def complete(actor: Actor, repatriation: Repatriation, code: str, **kwargs: Any) -> Any:
     params: dict[str, Any] = {"evidence": evidence_of(repatriation, code), "note": "Hecho según el protocolo"}
     params.update(kwargs)
-    return services.repatriation_step_complete(
-        actor=actor, repatriation_id=repatriation.pk, step_code=code, **params
-    )
+    return services.repatriation_step_complete(actor=actor, repatriation_id=repatriation.pk, step_code=code, **params)
 
 
 def current_code(repatriation: Repatriation) -> str:

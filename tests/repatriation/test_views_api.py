@@ -69,9 +69,7 @@ def test_detail_shows_the_timeline_and_the_team_acts(world, client_for) -> None:
     assert response.status_code == 302
     assert current_code(repatriation) == "travel_document"
     # Mandatory steps offer no "not applicable"; asking anyway is refused.
-    response = client.post(
-        f"/repatriations/{repatriation.pk}/steps/travel_document/not-applicable/", {"reason": "No"}
-    )
+    response = client.post(f"/repatriations/{repatriation.pk}/steps/travel_document/not-applicable/", {"reason": "No"})
     assert response.status_code == 400 and "mandatory" in response.content.decode()
 
 
@@ -204,7 +202,5 @@ def test_api_list_detail_and_complete(world, client_for) -> None:
     assert steps["handover"]["state"] == "pending" and steps["handover"]["due_is_estimate"] is True
     other = client_for("caseworker", "other")
     assert other.get(f"/api/v1/repatriations/{repatriation.pk}/").status_code == 404
-    assert (
-        other.post(url + "travel_document/complete/", {}, content_type="application/json").status_code == 404
-    )
+    assert other.post(url + "travel_document/complete/", {}, content_type="application/json").status_code == 404
     assert client_for("statistician").get("/api/v1/repatriations/").status_code == 403

@@ -115,9 +115,7 @@ def test_foreign_track_for_a_minor_end_to_end(world) -> None:
     case = case_for(world, minor=True, nationality="HN")
     repatriation = start(world, case, track="foreign", country="HN", consulate=consulate.code, receiving="oim")
     assert repatriation.minor
-    assert list(repatriation.steps.values_list("code", flat=True)) == [
-        s.code for s in PROTOCOLS["foreign"].steps
-    ]
+    assert list(repatriation.steps.values_list("code", flat=True)) == [s.code for s in PROTOCOLS["foreign"].steps]
     complete(dgm, repatriation, "dgm_identification")
     complete(minex, repatriation, "minex_notice")
     complete(pgn, repatriation, "best_interest")

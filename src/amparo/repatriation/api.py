@@ -39,7 +39,7 @@ class RepatriationListSerializer(serializers.Serializer):
 class StepSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     code = serializers.CharField()
-    label = serializers.CharField()
+    name = serializers.CharField(help_text="What the step is, in the language of the request")
     responsible = serializers.CharField(help_text="Institution code")
     mandatory = serializers.BooleanField()
     state = serializers.CharField(help_text="done, not_applicable, current, overdue, pending or stopped")
@@ -72,9 +72,7 @@ class StepCompleteSerializer(serializers.Serializer):
     evidence = serializers.ListField(child=serializers.CharField(max_length=64), required=False, default=list)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     family_involved = serializers.BooleanField(required=False, allow_null=True, default=None)
-    destination = serializers.ChoiceField(
-        choices=Destination.choices, required=False, allow_blank=True, default=""
-    )
+    destination = serializers.ChoiceField(choices=Destination.choices, required=False, allow_blank=True, default="")
 
 
 def _detail(view: selectors.RepatriationView) -> dict[str, Any]:
@@ -95,7 +93,7 @@ def _detail(view: selectors.RepatriationView) -> dict[str, Any]:
             {
                 "position": row.step.position,
                 "code": row.step.code,
-                "label": str(row.definition.label),
+                "name": str(row.definition.label),
                 "responsible": row.step.organization.code,
                 "mandatory": row.definition.mandatory,
                 "state": row.status,

@@ -86,9 +86,7 @@ def _consulate(country: str) -> Organization | None:
 
 def _candidates(owner: Organization, scenario: Scenario, used: set[Any]) -> list[Case]:
     cases = (
-        Case.objects.filter(
-            owner_org=owner, status__in=["assistance", "follow_up"], minor_protocol=scenario.minor
-        )
+        Case.objects.filter(owner_org=owner, status__in=["assistance", "follow_up"], minor_protocol=scenario.minor)
         .select_related("person", "owner")
         .order_by("number")
     )

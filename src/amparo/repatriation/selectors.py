@@ -82,10 +82,8 @@ def timeline(repatriation: Repatriation, steps: list[RepatriationStep], today: d
             last = timezone.localdate(step.done_at) if step.done_at else last
         elif step.state == StepState.CURRENT:
             due, projected = step.due_date, False
-            if not repatriation.is_active:
-                status = STOPPED
-            else:
-                status = OVERDUE if due is not None and due < today else CURRENT
+            overdue = due is not None and due < today
+            status = (OVERDUE if overdue else CURRENT) if repatriation.is_active else STOPPED
             last = max(today, due or today)
         else:
             base = start if definition.due.after == "start" else last
@@ -161,7 +159,9 @@ class RepatriationList:
     overdue: int
 
 
-def repatriation_list(*, actor: Actor, status: str = "", overdue_only: bool = False, limit: int = 200) -> RepatriationList:
+def repatriation_list(
+    *, actor: Actor, status: str = "", overdue_only: bool = False, limit: int = 200
+) -> RepatriationList:
     """Repatriations of the actor's cases and those the actor's institution takes part in, newest first.
     Overdue: the current step's due date has passed."""
     _ensure_allowed(actor)

@@ -47,9 +47,7 @@ def _fail(name: str, message: str) -> ValidationFailed:
 
 
 def _audit(actor: Actor, action: str, repatriation: Repatriation, **details: object) -> None:
-    audit_record(
-        actor=actor, action=action, target_type="repatriation", target_id=repatriation.pk, details=details
-    )
+    audit_record(actor=actor, action=action, target_type="repatriation", target_id=repatriation.pk, details=details)
 
 
 def _user(actor: Actor) -> User:
@@ -173,7 +171,9 @@ def repatriation_start(
     fixed = {o.code: o for o in Organization.objects.filter(code__in=FIXED_PARTIES.values(), is_active=True)}
     missing = sorted(code for code in FIXED_PARTIES.values() if code not in fixed)
     if missing:
-        add("track", _("Institutions the protocol names are not registered: %(codes)s.") % {"codes": ", ".join(missing)})
+        add(
+            "track", _("Institutions the protocol names are not registered: %(codes)s.") % {"codes": ", ".join(missing)}
+        )
     if errors:
         raise ValidationFailed(errors)
     assert consulate is not None and receiving is not None
@@ -188,7 +188,7 @@ def repatriation_start(
         nationality=nationalities[0] if nationalities else "",
         started_by=_user(actor),
     )
-    chosen = {PartyRole.CONSULATE: consulate, PartyRole.RECEIVING: receiving}
+    chosen: dict[str, Organization] = {PartyRole.CONSULATE: consulate, PartyRole.RECEIVING: receiving}
     orgs: dict[str, Organization] = {}
     for role in protocol.parties_for(minor=minor):
         orgs[role] = chosen[role] if role in CHOSEN_PARTIES else fixed[FIXED_PARTIES[role]]
@@ -398,9 +398,7 @@ def repatriation_step_complete(
     step.note = note.strip()
     if clean is not None:
         step.attachment = _store_file(actor, repatriation, clean)
-    step.save(
-        update_fields=["state", "done_at", "done_by", "done_by_org", "evidence", "note", "attachment"]
-    )
+    step.save(update_fields=["state", "done_at", "done_by", "done_by_org", "evidence", "note", "attachment"])
     if definition.family_assessment or definition.handover:
         repatriation.destination = destination
         if definition.handover:

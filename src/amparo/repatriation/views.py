@@ -194,7 +194,9 @@ def repatriation_cancel_view(request: HttpRequest, repatriation_id: uuid.UUID) -
     form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.repatriation_cancel(actor=actor, repatriation_id=repatriation_id, reason=form.cleaned_data["reason"])
+            services.repatriation_cancel(
+                actor=actor, repatriation_id=repatriation_id, reason=form.cleaned_data["reason"]
+            )
         except ValidationFailed as exc:
             add_service_errors(form, exc.errors)
         else:
