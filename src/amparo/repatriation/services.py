@@ -422,6 +422,7 @@ def repatriation_step_complete(
     recipients = participants_of(told)
     if step.organization_id != repatriation.owner_org_id:
         recipients += _team(repatriation)  # the case team hears of what other institutions did
+    recipients = [u for u in recipients if u.pk != actor.user_pk]  # not the one who did it
     if recipients:
         _notify(repatriation, recipients, kinds.REPATRIATION_STEP_COMPLETED)
     _open_next(repatriation, step)
