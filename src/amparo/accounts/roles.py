@@ -43,6 +43,9 @@ class Perm:
     LAW_CALCULATE = "law.calculate"
     # --- reintegration / directory editing (issue 4) ---
     DIRECTORY_MANAGE = "directory.manage"  # edit the institution's own rows of the service directory
+    # repatriation (amparo.repatriation)
+    REPATRIATION_MANAGE = "repatriation.manage"  # start, work on and cancel the repatriation of a team case
+    REPATRIATION_PARTICIPATE = "repatriation.participate"  # see and do the steps the institution is named for
 
 
 PERMISSION_LABELS: dict[str, Promise] = {
@@ -71,6 +74,9 @@ PERMISSION_LABELS: dict[str, Promise] = {
     Perm.LAW_CALCULATE: _("Run the penalty calculator"),  # law app
     # --- reintegration / directory editing (issue 4) ---
     Perm.DIRECTORY_MANAGE: _("Edit the institution's services in the service directory"),
+    # repatriation (amparo.repatriation)
+    Perm.REPATRIATION_MANAGE: _("Start and follow the repatriation of your team's cases"),
+    Perm.REPATRIATION_PARTICIPATE: _("Take part in repatriations: the steps your institution is responsible for"),
 }
 
 
@@ -105,15 +111,20 @@ _PROSECUTOR_JUSTICE = _JUSTICE_WORK | {Perm.WITNESS_PROTECT}
 # --- reintegration / directory editing (issue 4): who keeps the institution's directory rows current ---
 _DIRECTORY = frozenset({Perm.DIRECTORY_MANAGE})
 
+# repatriation (amparo.repatriation): who starts a repatriation for a case, and who takes part in one.
+_REPATRIATION_BOTH = frozenset({Perm.REPATRIATION_MANAGE, Perm.REPATRIATION_PARTICIPATE})
+_REPATRIATION_PARTICIPATE = frozenset({Perm.REPATRIATION_PARTICIPATE})
+
 # role -> (permissions, two-factor required)
 ROLE_TABLE: dict[str, RoleRules] = {
-    Role.CASEWORKER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
+    Role.CASEWORKER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS | _REPATRIATION_BOTH, two_factor=True),
     Role.SUPERVISOR: RoleRules(
         _PERSON_FULL
         | _CASE_WORK
         | {Perm.CASE_SUPERVISE, Perm.REFERRAL_OVERRIDE, Perm.SHELTER_ADMIT}
         | _OWN_TOKENS
-        | _DIRECTORY,
+        | _DIRECTORY
+        | _REPATRIATION_BOTH,
         two_factor=True,
     ),
     Role.SHELTER_STAFF: RoleRules(
@@ -128,7 +139,8 @@ ROLE_TABLE: dict[str, RoleRules] = {
                 Perm.SHELTER_ADMIT,
             }
         )
-        | _OWN_TOKENS,
+        | _OWN_TOKENS
+        | _REPATRIATION_PARTICIPATE,
         two_factor=True,
     ),
     Role.HOTLINE_OPERATOR: RoleRules(
@@ -137,10 +149,10 @@ ROLE_TABLE: dict[str, RoleRules] = {
         | _OWN_TOKENS,
         two_factor=True,
     ),
-    Role.CONSULAR_OFFICER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
+    Role.CONSULAR_OFFICER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS | _REPATRIATION_BOTH, two_factor=True),
     Role.INVESTIGATOR: RoleRules(_PERSON_FULL | _CASE_WORK | _INVESTIGATOR_JUSTICE | _OWN_TOKENS, two_factor=True),
     Role.PROSECUTOR: RoleRules(_PERSON_FULL | _CASE_WORK | _PROSECUTOR_JUSTICE | _OWN_TOKENS, two_factor=True),
-    Role.PGN_ATTORNEY: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
+    Role.PGN_ATTORNEY: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS | _REPATRIATION_BOTH, two_factor=True),
     Role.STATISTICIAN: RoleRules(frozenset({Perm.STATS_VIEW}) | _OWN_TOKENS, two_factor=False),
     # The trail holds no identities, but it maps who did what: auditors use two factors too.
     Role.AUDITOR: RoleRules(frozenset({Perm.AUDIT_VIEW}), two_factor=True),

@@ -141,6 +141,22 @@ def _detail_context(actor: Actor, case: Case) -> dict[str, Any]:
         "referrals": list(Referral.objects.filter(case=case).select_related("to_org").order_by("-sent_at")),
         "can_refer": editable and case.status != CaseStatus.CLOSED and actor.has(Perm.REFERRAL_SEND),
         "reintegration": case_summary(case),
+        **_repatriation_context(actor, case, editable),
+    }
+
+
+def _repatriation_context(actor: Actor, case: Case, editable: bool) -> dict[str, Any]:
+    """The case's repatriations (amparo.repatriation) and whether the team can start one."""
+    from amparo.repatriation.models import Repatriation, RepatriationStatus
+
+    if not actor.has(Perm.REPATRIATION_MANAGE):
+        return {"show_repatriations": False}
+    repatriations = list(Repatriation.objects.filter(case=case).order_by("-started_at"))
+    in_progress = any(r.status == RepatriationStatus.IN_PROGRESS for r in repatriations)
+    return {
+        "show_repatriations": True,
+        "repatriations": repatriations,
+        "can_repatriate": editable and case.status != CaseStatus.CLOSED and not in_progress,
     }
 
 

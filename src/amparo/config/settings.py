@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "amparo.cases",
     "amparo.referrals",
     "amparo.justice",
+    "amparo.repatriation",
     "amparo.notifications",
     "amparo.law",
     "amparo.reintegration",  # issue 4: reintegration plans, follow-up visits, post-closure schedule

@@ -6,6 +6,7 @@ from amparo.law import api as law_api
 from amparo.people import api as people_api
 from amparo.referrals import api as referrals_api
 from amparo.reintegration import api as reintegration_api
+from amparo.repatriation import api as repatriation_api
 from amparo.web import api as web_api
 
 api_v1 = [
@@ -22,6 +23,13 @@ api_v1 = [
     path("referrals/<uuid:referral_id>/", referrals_api.referral_detail_api, name="referral"),
     path("law/catalog/", law_api.catalog_api, name="law_catalog"),
     path("law/calculate/", law_api.calculate_api, name="law_calculate"),
+    path("repatriations/", repatriation_api.repatriation_list_api, name="repatriations"),
+    path("repatriations/<uuid:repatriation_id>/", repatriation_api.repatriation_detail_api, name="repatriation"),
+    path(
+        "repatriations/<uuid:repatriation_id>/steps/<slug:step_code>/complete/",
+        repatriation_api.repatriation_step_complete_api,
+        name="repatriation_step_complete",
+    ),
 ]
 
 urlpatterns = [
@@ -31,6 +39,7 @@ urlpatterns = [
     path("cases/", include("amparo.cases.urls")),
     path("referrals/", include("amparo.referrals.urls")),
     path("reintegration/", include("amparo.reintegration.urls")),
+    path("repatriations/", include("amparo.repatriation.urls")),
     path("audit/", include("amparo.audit.urls")),
     path("law/", include("amparo.law.urls")),
     path("notifications/", include("amparo.notifications.urls")),

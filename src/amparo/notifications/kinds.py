@@ -28,6 +28,12 @@ PLACEMENT_ORDER_EXPIRED = "placement.order_expired"
 FOLLOW_UP_DUE = "follow_up.due"
 FOLLOW_UP_OVERDUE = "follow_up.overdue"
 FOLLOW_UP_ALERT = "follow_up.alert"
+# repatriation (amparo.repatriation)
+REPATRIATION_STEP_OPENED = "repatriation.step_opened"
+REPATRIATION_NOTICE = "repatriation.notice"
+REPATRIATION_STEP_COMPLETED = "repatriation.step_completed"
+REPATRIATION_COMPLETED = "repatriation.completed"
+REPATRIATION_CANCELLED = "repatriation.cancelled"
 
 LABELS: dict[str, Promise] = {
     REFERRAL_RECEIVED: _("A referral was sent to your institution"),
@@ -47,6 +53,12 @@ LABELS: dict[str, Promise] = {
     FOLLOW_UP_DUE: _("A follow-up after closure is due"),
     FOLLOW_UP_OVERDUE: _("A follow-up after closure is overdue"),
     FOLLOW_UP_ALERT: _("A follow-up found the person at risk or out of contact"),
+    # repatriation (amparo.repatriation)
+    REPATRIATION_STEP_OPENED: _("A repatriation step is now your institution's to do"),
+    REPATRIATION_NOTICE: _("A repatriation your institution takes part in needs your attention"),
+    REPATRIATION_STEP_COMPLETED: _("A repatriation step was completed"),
+    REPATRIATION_COMPLETED: _("A repatriation was completed: the hand-over is confirmed"),
+    REPATRIATION_CANCELLED: _("A repatriation was cancelled"),
 }
 GENERIC_LABEL: Promise = _("You have a new notification")
 

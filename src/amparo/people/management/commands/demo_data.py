@@ -27,6 +27,7 @@ from amparo.people.models import IdentityDocument, Person
 from amparo.referrals.demo import build_referrals, ensure_shelters
 from amparo.reintegration.demo import build_reintegration
 from amparo.reintegration.demo import providers as reintegration_providers
+from amparo.repatriation.demo import build_repatriations
 
 # Institutions that register persons in the demo (those with roles that see identifying data).
 REGISTERING = [
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             created, cases = self._persons(
                 options["persons"], options["seed"], options["batch_size"], options["cases_share"]
             )
+        repatriations = build_repatriations()  # repatriation: at every stage, through the services
         with transaction.atomic():
             audit_record(
                 actor=Actor.for_system("cli:demo-data"),
@@ -78,7 +80,7 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Persons created: {created} (total {Person.objects.count()}), cases created: {cases} "
-            f"(total {Case.objects.count()}) in {elapsed:.1f} s"
+            f"(total {Case.objects.count()}), repatriations created: {repatriations} in {elapsed:.1f} s"
         )
         if accounts:
             self.stdout.write(f"\nDemo accounts (password: {DEMO_PASSWORD})")
