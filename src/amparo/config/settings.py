@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "amparo.cases",
     "amparo.referrals",
     "amparo.notifications",
+    "amparo.hotline",
     "amparo.web",
 ]
 
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "amparo.accounts.context_processors.membership",
                 "amparo.notifications.context_processors.unread",
+                "amparo.hotline.context_processors.hotline",
                 "csp.context_processors.nonce",
             ],
         },

@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from amparo.cases import api as cases_api
+from amparo.hotline import api as hotline_api
 from amparo.people import api as people_api
 from amparo.referrals import api as referrals_api
 from amparo.web import api as web_api
@@ -17,6 +18,8 @@ api_v1 = [
     path("cases/<uuid:case_id>/screenings/", cases_api.case_screening_api, name="case_screening"),
     path("referrals/", referrals_api.referral_boxes_api, name="referrals"),
     path("referrals/<uuid:referral_id>/", referrals_api.referral_detail_api, name="referral"),
+    path("hotline/calls/", hotline_api.call_collection_api, name="hotline_calls"),
+    path("hotline/lookup/", hotline_api.reference_lookup_api, name="hotline_lookup"),
 ]
 
 urlpatterns = [
@@ -27,6 +30,7 @@ urlpatterns = [
     path("referrals/", include("amparo.referrals.urls")),
     path("audit/", include("amparo.audit.urls")),
     path("notifications/", include("amparo.notifications.urls")),
+    path("hotline/", include("amparo.hotline.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

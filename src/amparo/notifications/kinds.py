@@ -20,6 +20,11 @@ REFERRAL_ENDED = "referral.ended"
 REFERRAL_OVERDUE = "referral.overdue"
 REFERRAL_PLACED = "referral.placed"
 REFERRAL_DISCHARGED = "referral.discharged"
+# --- hotline app ---
+HOTLINE_RESCUE_ALERT = "hotline.rescue_alert"
+HOTLINE_RESCUE_ALERT_FALLBACK = "hotline.rescue_alert_fallback"
+HOTLINE_ALERT_ACKNOWLEDGED = "hotline.alert_acknowledged"
+HOTLINE_ASSIGNED = "hotline.assigned"
 
 LABELS: dict[str, Promise] = {
     REFERRAL_RECEIVED: _("A referral was sent to your institution"),
@@ -31,6 +36,11 @@ LABELS: dict[str, Promise] = {
     REFERRAL_OVERDUE: _("A referral is overdue"),
     REFERRAL_PLACED: _("A person you referred was admitted to a shelter"),
     REFERRAL_DISCHARGED: _("A person you referred left the shelter"),
+    # --- hotline app ---
+    HOTLINE_RESCUE_ALERT: _("URGENT: a rescue request came in while you are on duty"),
+    HOTLINE_RESCUE_ALERT_FALLBACK: _("URGENT: a rescue request came in and nobody is on duty: your unit is alerted"),
+    HOTLINE_ALERT_ACKNOWLEDGED: _("An officer acknowledged a rescue alert of your call"),
+    HOTLINE_ASSIGNED: _("A hotline call was assigned to you"),
 }
 GENERIC_LABEL: Promise = _("You have a new notification")
 
