@@ -7,6 +7,8 @@ call. An officer alerted for an urgent rescue sees that one alert (see ``alert_f
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import QuerySet
 
 from amparo.accounts.actor import Actor
@@ -53,7 +55,7 @@ def can_work_call(actor: Actor, call: Call) -> bool:
     return actor.has(Perm.HOTLINE_SUPERVISE) or call.handler_id in (None, actor.user_pk)
 
 
-def alert_for(actor: Actor, call_id: object) -> RescueAlert | None:
+def alert_for(actor: Actor, call_id: uuid.UUID | str) -> RescueAlert | None:
     if not actor.has(Perm.HOTLINE_ALERT):
         return None
     return RescueAlert.objects.filter(call_id=call_id, recipient_id=actor.user_pk).select_related("call").first()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Case as When_Case
@@ -98,6 +99,14 @@ def call_get_for_view(*, actor: Actor, call_id: uuid.UUID | str) -> Call:
     return call
 
 
+def call_find(*, actor: Actor, call_id: uuid.UUID | str) -> Call:
+    """Access check before a form is even read (no content is shown, so no audit): 404 outside the queue."""
+    call = Call.objects.filter(pk=call_id).first()
+    if call is None or not can_view_call(actor, call):
+        raise NotFound()
+    return call
+
+
 def follow_ups_of(call: Call) -> list[object]:
     return list(call.follow_ups.select_related("organization", "recorded_by"))
 
@@ -155,7 +164,7 @@ def _period(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime
     return since, until
 
 
-def _counted(rows: QuerySet[Call], key: str, choices: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
+def _counted(rows: QuerySet[Call], key: str, choices: list[tuple[str, Any]]) -> list[tuple[str, str, int]]:
     found = {r[key]: r["n"] for r in rows.values(key).annotate(n=Count("pk")).order_by()}
     return [(code, str(label), found.get(code, 0)) for code, label in choices]
 

@@ -478,7 +478,8 @@ def reference_lookup(*, actor: Actor, code: str) -> Call:
             call = None
             if canonical is None:
                 error = _(
-                    "This is not a valid reference code: it has 9 characters, such as 7KQ3-M9TZ-4. Check it with the caller."
+                    "This is not a valid reference code: it has 9 characters, such as 7KQ3-M9TZ-4. "
+                    "Check it with the caller."
                 )
                 reason = "malformed"
             else:

@@ -154,11 +154,12 @@ def call_take_view(request: HttpRequest, call_id: uuid.UUID) -> HttpResponse:
 @requires(Perm.HOTLINE_TAKE)
 @require_POST
 def call_update_view(request: HttpRequest, call_id: uuid.UUID) -> HttpResponse:
+    selectors.call_find(actor=actor_from(request), call_id=call_id)
     form = UpdateForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("hotline:detail", call_id=call_id)
     d = form.cleaned_data
     try:
@@ -186,11 +187,11 @@ def call_update_view(request: HttpRequest, call_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def call_assign_view(request: HttpRequest, call_id: uuid.UUID) -> HttpResponse:
     actor = actor_from(request)
+    selectors.call_find(actor=actor, call_id=call_id)
     form = AssignForm(request.POST, operators=list(services.hotline_staff_users()))
+    handler_id = form.cleaned_data["handler"] if form.is_valid() else 0  # 0: refused by the service
     try:
-        if not form.is_valid():
-            raise ValidationFailed({"handler": [_("Choose an operator of a participating call center.")]})
-        services.call_assign(actor=actor, call_id=call_id, handler_id=form.cleaned_data["handler"])
+        services.call_assign(actor=actor, call_id=call_id, handler_id=handler_id)
     except ValidationFailed as exc:
         _flash_errors(request, exc)
     else:
@@ -290,7 +291,7 @@ def stats_view(request: HttpRequest) -> HttpResponse:
 
 
 def _officers() -> list[tuple[str, list[object]]]:
-    return [(label, list(services.duty_candidates(code))) for code, label in Duty.choices]
+    return [(str(label), list(services.duty_candidates(code))) for code, label in Duty.choices]
 
 
 @requires(Perm.HOTLINE_TAKE)
