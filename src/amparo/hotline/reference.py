@@ -2,7 +2,8 @@
 
 Eight random symbols from Crockford's base-32 alphabet (no I, L, O, U: nothing to confuse on the phone)
 carry 40 bits, and a ninth is a Luhn mod 32 check character, which catches every single wrong symbol and
-every swap of two neighbours: a mistyped code is refused as malformed before any lookup. Shown as
+every swap of two neighbours except 0 with Z (Luhn's one blind spot): a mistyped code is refused as
+malformed before any lookup. Shown as
 ``XXXX-XXXX-C``. The database keeps only a keyed HMAC of the code for lookups (and the code itself
 encrypted, for the hotline's own screens), so a copy of the database cannot be searched with codes.
 """

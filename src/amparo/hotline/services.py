@@ -277,8 +277,10 @@ def _alert(actor: Actor, call: Call) -> None:
         actor,
         "hotline.rescue_alert",
         call,
-        police=summary[Duty.POLICE],
-        prosecutor=summary[Duty.PROSECUTOR],
+        police_via=summary[Duty.POLICE]["via"],
+        police_count=summary[Duty.POLICE]["count"],
+        prosecutor_via=summary[Duty.PROSECUTOR]["via"],
+        prosecutor_count=summary[Duty.PROSECUTOR]["count"],
     )
 
 
