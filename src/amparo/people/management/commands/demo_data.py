@@ -65,6 +65,10 @@ class Command(BaseCommand):
             created, cases = self._persons(
                 options["persons"], options["seed"], options["batch_size"], options["cases_share"]
             )
+        # --- hotline app: synthetic calls and the on-duty roster (needs the demo accounts) ---
+        from amparo.hotline.demo import load_demo_calls
+
+        calls = load_demo_calls(seed=options["seed"])
         with transaction.atomic():
             audit_record(
                 actor=Actor.for_system("cli:demo-data"),
@@ -74,7 +78,7 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Persons created: {created} (total {Person.objects.count()}), cases created: {cases} "
-            f"(total {Case.objects.count()}) in {elapsed:.1f} s"
+            f"(total {Case.objects.count()}), hotline calls created: {calls} in {elapsed:.1f} s"
         )
         if accounts:
             self.stdout.write(f"\nDemo accounts (password: {DEMO_PASSWORD})")
