@@ -25,7 +25,7 @@ from .models import Call, CallStatus, Category, Duty, DutyShift, FollowUp, Rescu
 from .services import call_open_case
 
 OPERATORS = ["diego.hotline", "nora.hotline", "olga.supervisor"]
-DUTY_OFFICERS = {
+DUTY_OFFICERS: dict[str, list[str]] = {
     Duty.POLICE: ["fabio.investigator", "pablo.investigator"],
     Duty.PROSECUTOR: ["gloria.prosecutor", "rita.prosecutor"],
 }
