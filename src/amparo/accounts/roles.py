@@ -36,6 +36,12 @@ class Perm:
     HOTLINE_TAKE = "hotline.take"  # record, take and work calls of the shared queue (call-center institutions)
     HOTLINE_SUPERVISE = "hotline.supervise"  # whole queue, reassign, statistics, on-duty roster
     HOTLINE_ALERT = "hotline.alert"  # can be on duty for urgent rescue alerts and open the alerts sent to one
+    # --- justice (investigations and prosecutions) ---
+    COMPLAINT_CREATE = "complaint.create"  # record a complaint (denuncia), e.g. from a hotline call
+    JUSTICE_VIEW = "justice.view"  # complaints received by the institution; investigations of one's team
+    JUSTICE_EDIT = "justice.edit"  # open investigations, work on those of one's team
+    OPERATION_CREATE = "operation.create"  # plan compartmented operations (raids) and name their members
+    WITNESS_PROTECT = "witness.protect"  # place witnesses under protection and name the protection team
 
 
 PERMISSION_LABELS: dict[str, Promise] = {
@@ -59,6 +65,12 @@ PERMISSION_LABELS: dict[str, Promise] = {
     Perm.HOTLINE_TAKE: _("Record and work hotline calls (call-center institutions)"),
     Perm.HOTLINE_SUPERVISE: _("Supervise the hotline: whole queue, reassignment, statistics, on-duty roster"),
     Perm.HOTLINE_ALERT: _("Receive urgent rescue alerts from the hotline when on duty"),
+    # --- justice ---
+    Perm.COMPLAINT_CREATE: _("Record complaints (denuncias)"),
+    Perm.JUSTICE_VIEW: _("See complaints received and the investigations of your team"),
+    Perm.JUSTICE_EDIT: _("Open investigations and work on those of your team"),
+    Perm.OPERATION_CREATE: _("Plan compartmented operations and name their members"),
+    Perm.WITNESS_PROTECT: _("Place witnesses under protection and name the protection team"),
 }
 
 
@@ -85,6 +97,10 @@ class RoleRules:
 _PERSON_FULL = frozenset({Perm.PERSON_VIEW, Perm.PERSON_SEARCH, Perm.PERSON_CREATE, Perm.PERSON_EDIT})
 _CASE_WORK = frozenset({Perm.CASE_VIEW, Perm.CASE_CREATE, Perm.CASE_EDIT, Perm.REFERRAL_SEND, Perm.REFERRAL_RECEIVE})
 _OWN_TOKENS = frozenset({Perm.API_TOKEN_OWN})
+# --- justice: police investigators plan and execute operations; prosecutors also run witness protection ---
+_JUSTICE_WORK = frozenset({Perm.COMPLAINT_CREATE, Perm.JUSTICE_VIEW, Perm.JUSTICE_EDIT, Perm.OPERATION_CREATE})
+_INVESTIGATOR_JUSTICE = _JUSTICE_WORK
+_PROSECUTOR_JUSTICE = _JUSTICE_WORK | {Perm.WITNESS_PROTECT}
 
 # --- hotline app: who takes calls, supervises the hotline, is alerted for urgent rescues ---
 _HOTLINE_TAKE = frozenset({Perm.HOTLINE_TAKE})
@@ -119,13 +135,18 @@ ROLE_TABLE: dict[str, RoleRules] = {
     ),
     Role.HOTLINE_OPERATOR: RoleRules(
         frozenset({Perm.PERSON_VIEW, Perm.PERSON_SEARCH, Perm.PERSON_CREATE, Perm.CASE_VIEW, Perm.CASE_CREATE})
+        | {Perm.COMPLAINT_CREATE}  # justice: a call can become a complaint
         | _OWN_TOKENS
         | _HOTLINE_TAKE,
         two_factor=True,
     ),
     Role.CONSULAR_OFFICER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
-    Role.INVESTIGATOR: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS | _HOTLINE_ALERT, two_factor=True),
-    Role.PROSECUTOR: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS | _HOTLINE_ALERT, two_factor=True),
+    Role.INVESTIGATOR: RoleRules(
+        _PERSON_FULL | _CASE_WORK | _INVESTIGATOR_JUSTICE | _OWN_TOKENS | _HOTLINE_ALERT, two_factor=True
+    ),
+    Role.PROSECUTOR: RoleRules(
+        _PERSON_FULL | _CASE_WORK | _PROSECUTOR_JUSTICE | _OWN_TOKENS | _HOTLINE_ALERT, two_factor=True
+    ),
     Role.PGN_ATTORNEY: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
     Role.STATISTICIAN: RoleRules(frozenset({Perm.STATS_VIEW}) | _OWN_TOKENS, two_factor=False),
     # The trail holds no identities, but it maps who did what: auditors use two factors too.

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "amparo.people",
     "amparo.cases",
     "amparo.referrals",
+    "amparo.justice",
     "amparo.notifications",
     "amparo.hotline",
     "amparo.web",
