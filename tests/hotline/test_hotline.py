@@ -580,7 +580,14 @@ def test_statistics_match_hand_counted_calls(world, hotline) -> None:
         "assistance": 1,
         "other": 0,
     }
-    assert {code: n for code, _l, n in stats.by_outcome} == {"open": 2, "case": 1, "referred": 1, "closed": 1}
+    assert {code: n for code, _l, n in stats.by_outcome} == {
+        "open": 2,
+        "case_complaint": 0,
+        "complaint": 0,
+        "case": 1,
+        "referred": 1,
+        "closed": 1,
+    }
     hours = dict(stats.by_hour)
     assert hours[8] == 3 and hours[22] == 1 and hours[0] == 1 and sum(hours.values()) == 5
     wide = selectors.call_statistics(actor=world.actor("supervisor"), start=before, end=today)
@@ -643,3 +650,61 @@ def test_api_bad_input_saves_nothing(world, hotline) -> None:
     assert Call.objects.count() == 0 and not Notification.objects.exists()
     other = login(Client(), world.user("hotline_operator", "other"))
     assert other.post("/api/v1/hotline/calls/", _api_payload(), content_type="application/json").status_code == 403
+
+
+# --- a call becomes a complaint (justice app) ---
+
+
+@pytest.mark.django_db
+def test_call_becomes_a_complaint_to_the_public_ministry_linked_both_ways(world, hotline) -> None:
+    from amparo.justice.models import Complaint
+
+    call = _record(world, category="complaint", urgency="high")
+    operator = world.actor("hotline_operator")
+    case = services.call_open_case(actor=operator, call_id=call.pk, person=PersonInput("Hija de la llamante"))
+    mp = Organization.objects.get(code="mp")
+    client = login(Client(), world.user("hotline_operator"))
+    form = client.get(f"/hotline/calls/{call.pk}/complaint/")
+    assert form.status_code == 200 and form.context["form"].fields["receiving_org"].queryset.first() == mp
+    response = client.post(
+        f"/hotline/calls/{call.pk}/complaint/",
+        {"receiving_org": mp.pk, "summary": "Denuncia: menor retenida en un bar", "link_case": "on"},
+    )
+    assert response.status_code == 302
+    call.refresh_from_db()
+    complaint = call.complaint
+    assert complaint is not None and complaint.receiving_org == mp and complaint.source == "hotline"
+    assert complaint.received_on == timezone.localdate(call.received_at)
+    assert list(complaint.hotline_calls.all()) == [call]
+    assert list(complaint.cases.all()) == [case]
+    assert complaint.summary == "Denuncia: menor retenida en un bar"
+    assert complaint.number in client.get(f"/hotline/calls/{call.pk}/").content.decode()
+    with pytest.raises(ValidationFailed):  # once
+        services.call_file_complaint(actor=operator, call_id=call.pk, receiving_org_id=mp.pk)
+    assert Complaint.objects.count() == 1
+    stats = selectors.call_statistics(
+        actor=world.actor("supervisor"), start=timezone.localdate(), end=timezone.localdate()
+    )
+    assert dict((c, n) for c, _l, n in stats.by_outcome)["case_complaint"] == 1
+
+
+@pytest.mark.django_db
+def test_a_complaint_goes_only_to_the_mp_or_the_police_and_bad_input_saves_nothing(world, hotline) -> None:
+    from amparo.justice.models import Complaint
+
+    call = _record(world)
+    operator = world.actor("hotline_operator")
+    with pytest.raises(ValidationFailed) as exc:
+        services.call_file_complaint(actor=operator, call_id=call.pk, receiving_org_id=world.other.pk)
+    assert "receiving_org" in exc.value.errors
+    with pytest.raises(PermissionDenied):  # hotline supervisors do not record complaints
+        services.call_file_complaint(
+            actor=world.actor("supervisor"), call_id=call.pk, receiving_org_id=Organization.objects.get(code="mp").pk
+        )
+    with pytest.raises(NotFound):
+        services.call_file_complaint(
+            actor=world.actor("hotline_operator", "other"),
+            call_id=call.pk,
+            receiving_org_id=Organization.objects.get(code="mp").pk,
+        )
+    assert not Complaint.objects.exists() and Call.objects.get(pk=call.pk).complaint_id is None

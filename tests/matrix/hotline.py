@@ -42,6 +42,16 @@ def alerted(ok: int = 200) -> Callable[[str, str], int]:
     return expect
 
 
+def complaint_filer(role: str, where: str) -> int:
+    """Filing a complaint: the call's handler (home operator) who may record complaints; other home roles
+    of the queue without that right 403; outside the queue 404."""
+    if not role_has(role, Perm.HOTLINE_TAKE):
+        return 403
+    if where != "home":
+        return 404
+    return 200 if role_has(role, Perm.COMPLAINT_CREATE) else 403
+
+
 CALL_JSON = {
     "channel": "whatsapp",
     "received_at": (datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)).isoformat(),
@@ -130,6 +140,7 @@ CASES: list[Case] = [
         lambda o: f"/hotline/calls/{o['hotline_call'].pk}/case/",
         call_of_queue(Perm.HOTLINE_TAKE),
     ),
+    Case("hotline:complaint", "get", lambda o: f"/hotline/calls/{o['hotline_call'].pk}/complaint/", complaint_filer),
     Case("hotline:alert", "get", lambda o: f"/hotline/alerts/{o['hotline_call'].pk}/", alerted()),
     Case("hotline:alert_ack", "post", lambda o: f"/hotline/alerts/{o['hotline_call'].pk}/ack/", alerted(302)),
     Case("api:hotline_calls", "get", lambda o: "/api/v1/hotline/calls/?tab=urgent", staff(Perm.HOTLINE_TAKE)),

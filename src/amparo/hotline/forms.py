@@ -169,3 +169,27 @@ class DutyShiftForm(forms.Form):
         start = _now_local().replace(minute=0)
         self.fields["starts_at"].initial = start
         self.fields["ends_at"].initial = start + datetime.timedelta(hours=24)
+
+
+class ComplaintForm(forms.Form):
+    receiving_org = forms.ModelChoiceField(
+        label=_("Received by"), queryset=Organization.objects.none(), empty_label=None
+    )
+    summary = forms.CharField(
+        label=_("Summary of the complaint"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Encrypted. Starts from the call's summary: remove what the caller asked to keep out."),
+    )
+    link_case = forms.BooleanField(label=_("Link the call's victim case"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from amparo.justice.vocab import RECEIVING_INSTITUTION_CODES
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["receiving_org"]
+        assert isinstance(field, forms.ModelChoiceField)
+        # The Public Ministry first: the complaint goes to the prosecutors.
+        field.queryset = Organization.objects.filter(code__in=RECEIVING_INSTITUTION_CODES, is_active=True).order_by(
+            "code"
+        )

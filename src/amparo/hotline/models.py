@@ -80,6 +80,8 @@ class Outcome(models.TextChoices):
     """What came of a call (computed for statistics, not stored)."""
 
     OPEN = "open", _("Still open")
+    CASE_AND_COMPLAINT = "case_complaint", _("Victim case and complaint")
+    COMPLAINT = "complaint", _("Complaint to the Public Ministry or police")
     CASE = "case", _("Victim case opened")
     REFERRED = "referred", _("Referred to an institution")
     CLOSED = "closed", _("Closed at the hotline")
@@ -145,6 +147,14 @@ class Call(models.Model):
     case = models.ForeignKey(
         "cases.Case",
         verbose_name=_("victim case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hotline_calls",
+    )
+    complaint = models.ForeignKey(
+        "justice.Complaint",
+        verbose_name=_("complaint"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -89,7 +89,9 @@ def call_get_for_view(*, actor: Actor, call_id: uuid.UUID | str) -> Call:
     if not is_hotline_staff(actor):
         raise NotFound()
     call = (
-        Call.objects.select_related("organization", "handler", "recorded_by", "referred_to", "case")
+        Call.objects.select_related(
+            "organization", "handler", "recorded_by", "referred_to", "case", "complaint__receiving_org"
+        )
         .filter(pk=call_id)
         .first()
     )
@@ -150,6 +152,8 @@ class Stats:
 
 
 _OUTCOME = When_Case(
+    When(case__isnull=False, complaint__isnull=False, then=Value(Outcome.CASE_AND_COMPLAINT.value)),
+    When(complaint__isnull=False, then=Value(Outcome.COMPLAINT.value)),
     When(case__isnull=False, then=Value(Outcome.CASE.value)),
     When(status=CallStatus.REFERRED, then=Value(Outcome.REFERRED.value)),
     When(status=CallStatus.CLOSED, then=Value(Outcome.CLOSED.value)),

@@ -24,6 +24,7 @@ from amparo.cases.models import Case
 from amparo.cases.vocab import Priority
 from amparo.core import geo
 from amparo.core.exceptions import NotFound, PermissionDenied, StaleEdit, ValidationFailed
+from amparo.justice.models import Complaint
 from amparo.notifications import kinds
 from amparo.organizations.models import Organization
 from amparo.people.validation import PersonInput
@@ -526,6 +527,58 @@ def call_open_case(*, actor: Actor, call_id: uuid.UUID | str, person: PersonInpu
     call.save(update_fields=["case", "handler", "status", "updated_at", "version"])
     _audit(actor, "hotline.case_opened", call, case=str(case.pk))
     return case
+
+
+# --- a call becomes a complaint (denuncia) to the Public Ministry or the police ---
+
+
+@transaction.atomic
+def call_file_complaint(
+    *,
+    actor: Actor,
+    call_id: uuid.UUID | str,
+    receiving_org_id: int,
+    summary: str = "",
+    link_case: bool = True,
+) -> Complaint:
+    """Record the call as a complaint received by the MP (or the PNC), through the justice app's service;
+    the call keeps the link, the complaint lists its source call, and the call's victim case (if the
+    operator may see it) is linked to the complaint."""
+    from amparo.cases.permissions import can_view_case
+    from amparo.justice.services import complaint_create
+    from amparo.justice.vocab import ComplaintSource
+
+    call = _call_for_update(actor, call_id)
+    if not can_work_call(actor, call) or not actor.has(Perm.COMPLAINT_CREATE):
+        raise PermissionDenied()
+    if call.complaint_id is not None:
+        raise ValidationFailed({"complaint": [_("This call is already a complaint.")]})
+    case_ids = [call.case.pk] if link_case and call.case is not None and can_view_case(actor, call.case) else []
+    complaint = complaint_create(
+        actor,
+        received_on=timezone.localdate(call.received_at),
+        source=ComplaintSource.HOTLINE,
+        summary=summary.strip() or call.summary,
+        receiving_org_id=receiving_org_id,
+        case_ids=case_ids,
+    )
+    call.complaint = complaint
+    if call.handler_id is None:
+        call.handler = _user(actor)
+    if call.status == CallStatus.NEW:
+        call.status = CallStatus.IN_PROGRESS
+    call.updated_at = timezone.now()
+    call.version += 1
+    call.save(update_fields=["complaint", "handler", "status", "updated_at", "version"])
+    _audit(
+        actor,
+        "hotline.complaint_filed",
+        call,
+        complaint=str(complaint.pk),
+        receiving_org=complaint.receiving_org_id,
+        cases=len(case_ids),
+    )
+    return complaint
 
 
 # --- the on-duty roster ---

@@ -17,6 +17,7 @@ urlpatterns = [
     path("calls/<uuid:call_id>/assign/", views.call_assign_view, name="assign"),
     path("calls/<uuid:call_id>/follow-up/", views.call_follow_up_view, name="follow_up"),
     path("calls/<uuid:call_id>/case/", views.call_case_view, name="case"),
+    path("calls/<uuid:call_id>/complaint/", views.call_complaint_view, name="complaint"),
     path("alerts/<uuid:call_id>/", views.alert_view, name="alert"),
     path("alerts/<uuid:call_id>/ack/", views.alert_ack_view, name="alert_ack"),
 ]

@@ -19,7 +19,17 @@ from amparo.organizations.models import Organization
 from amparo.people.validation import PersonInput
 
 from . import reference, selectors, services
-from .forms import AssignForm, CallForm, CaseForm, DutyShiftForm, FollowUpForm, LookupForm, StatsForm, UpdateForm
+from .forms import (
+    AssignForm,
+    CallForm,
+    CaseForm,
+    ComplaintForm,
+    DutyShiftForm,
+    FollowUpForm,
+    LookupForm,
+    StatsForm,
+    UpdateForm,
+)
 from .models import CallCenter, CallStatus, Duty
 from .permissions import can_work_call, is_hotline_staff, is_hotline_supervisor
 
@@ -125,6 +135,9 @@ def call_detail_view(request: HttpRequest, call_id: uuid.UUID) -> HttpResponse:
             and actor.has(Perm.CASE_CREATE)
             and actor.has(Perm.PERSON_CREATE),
             "case_visible": call.case is not None and _case_visible(actor, call.case),
+            "can_file_complaint": can_work_call(actor, call)
+            and call.complaint_id is None
+            and actor.has(Perm.COMPLAINT_CREATE),
             "update_form": update_form,
             "assign_form": AssignForm(initial={"handler": call.handler_id}, operators=operators)
             if supervisor
@@ -275,6 +288,39 @@ def call_case_view(request: HttpRequest, call_id: uuid.UUID) -> HttpResponse:
             return redirect("hotline:detail", call_id=call.pk)
     return render(
         request, "hotline/case.html", {"call": call, "form": form}, status=400 if request.method == "POST" else 200
+    )
+
+
+@sensitive_post_parameters("summary")
+@requires(Perm.HOTLINE_TAKE)
+def call_complaint_view(request: HttpRequest, call_id: uuid.UUID) -> HttpResponse:
+    """The call becomes a complaint (denuncia) received by the Public Ministry or the police."""
+    actor = actor_from(request)
+    call = selectors.call_get_for_view(actor=actor, call_id=call_id)
+    if not (can_work_call(actor, call) and actor.has(Perm.COMPLAINT_CREATE)):
+        raise DjangoPermissionDenied()
+    form = ComplaintForm(request.POST or None, initial={"summary": call.summary})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            complaint = services.call_file_complaint(
+                actor=actor,
+                call_id=call.pk,
+                receiving_org_id=d["receiving_org"].pk,
+                summary=d["summary"],
+                link_case=d["link_case"],
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            messages.success(
+                request,
+                _("Complaint %(number)s recorded for %(org)s.")
+                % {"number": complaint.number, "org": complaint.receiving_org.name},
+            )
+            return redirect("hotline:detail", call_id=call.pk)
+    return render(
+        request, "hotline/complaint.html", {"call": call, "form": form}, status=400 if request.method == "POST" else 200
     )
 
 
