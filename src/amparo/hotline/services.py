@@ -242,15 +242,22 @@ def _duty_memberships(duty: str) -> QuerySet[Membership]:
 def on_duty(duty: str, at: datetime.datetime | None = None) -> list[User]:
     """The officers on the roster for this duty at this moment (still members with the duty's role)."""
     at = at or timezone.now()
-    eligible = _duty_memberships(duty).values("user_id")
-    shifts = DutyShift.objects.filter(duty=duty, starts_at__lte=at, ends_at__gt=at, user_id__in=eligible)
-    return list(User.objects.filter(pk__in=shifts.values("user_id")).order_by("pk"))
+    rostered = set(
+        DutyShift.objects.filter(duty=duty, starts_at__lte=at, ends_at__gt=at).values_list("user_id", flat=True)
+    )
+    if not rostered:
+        return []
+    return _unique_users(_duty_memberships(duty).filter(user_id__in=rostered))
 
 
 def unit_fallback(duty: str) -> list[User]:
     """Every member of the duty's anti-trafficking unit (when nobody is on duty)."""
     _org, _role, unit_code = DUTY_UNITS[duty]
-    return [m.user for m in _duty_memberships(duty).filter(unit__code=unit_code).order_by("user_id")]
+    return _unique_users(_duty_memberships(duty).filter(unit__code=unit_code))
+
+
+def _unique_users(memberships: QuerySet[Membership]) -> list[User]:
+    return list({m.user_id: m.user for m in memberships.order_by("user_id")}.values())
 
 
 def _alert(actor: Actor, call: Call) -> None:
