@@ -88,8 +88,8 @@ class Outcome(models.TextChoices):
 
 
 class Duty(models.TextChoices):
-    POLICE = "police", _("Police investigator on duty")
-    PROSECUTOR = "prosecutor", _("Prosecutor on duty")
+    POLICE = "police", _("Police (PNC investigator)")
+    PROSECUTOR = "prosecutor", _("Prosecutor (MP)")
 
 
 class CallCenter(models.Model):
