@@ -46,7 +46,11 @@ def _actor(user: User) -> Actor:
 
 @pytest.fixture
 def hotline(world) -> dict[str, Any]:
-    """Home joins the shared queue; PNC and MP officers, in and outside the anti-trafficking units."""
+    """Home joins the shared queue (besides the seeded call centers, reloaded in case a transactional test
+    flushed them); PNC and MP officers, in and outside the anti-trafficking units."""
+    from amparo.hotline.seed import load_call_centers
+
+    load_call_centers(Organization, Unit, CallCenter)
     CallCenter.objects.create(organization=world.home)
     return {
         "police": [

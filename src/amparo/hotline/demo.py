@@ -113,6 +113,12 @@ def load_demo_calls(*, count: int = 300, seed: int = 2008, days: int = 180, case
     """Create the demo calls and roster if there are no calls yet; returns how many calls were created."""
     if Call.objects.exists():
         return 0
+    from amparo.organizations.models import Organization, Unit
+
+    from .models import CallCenter
+    from .seed import load_call_centers
+
+    load_call_centers(Organization, Unit, CallCenter)
     staff = _staff()
     if staff is None:
         return 0
@@ -249,5 +255,14 @@ def _cases(staff: DemoStaff, calls: list[Call], count: int) -> None:
         call_open_case(
             actor=actor,
             call_id=call.pk,
-            person=PersonInput(given_names=f"Persona de la llamada {i + 1}", age_min=14, age_max=25),
+            person=PersonInput(
+                given_names=f"Persona de la llamada {i + 1}",
+                age_min=14,
+                age_max=25,
+                gender="Feminine",
+                nationalities=["GT"],
+                languages=[call.language] if call.language != "other" else [],
+                residence_department=call.department,
+                residence_municipality=call.municipality,
+            ),
         )
