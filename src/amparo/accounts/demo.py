@@ -34,6 +34,11 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str | None]] = [
     ("karl.auditor", "svet", Role.AUDITOR, None),
     ("lucia.admin", "svet", Role.ADMINISTRATOR, None),
     ("mario.admin", "casa-alianza", Role.ADMINISTRATOR, None),
+    # --- hotline app: a second call center, its supervisor, and a second officer per duty for the roster ---
+    ("nora.hotline", "pdh", Role.HOTLINE_OPERATOR, "call-center"),
+    ("olga.supervisor", "minex", Role.SUPERVISOR, "call-center"),
+    ("pablo.investigator", "pnc", Role.INVESTIGATOR, "dei-trata"),
+    ("rita.prosecutor", "mp", Role.PROSECUTOR, "fiscalia-trata"),
 ]
 
 

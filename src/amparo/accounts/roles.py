@@ -32,6 +32,10 @@ class Perm:
     REFERRAL_RECEIVE = "referral.receive"  # see referrals to the institution (shared sections), answer them
     REFERRAL_OVERRIDE = "referral.override"  # refer without consent or order, with a written reason
     SHELTER_ADMIT = "shelter.admit"  # admit to and discharge from the institution's shelters
+    # --- hotline app (amparo.hotline) ---
+    HOTLINE_TAKE = "hotline.take"  # record, take and work calls of the shared queue (call-center institutions)
+    HOTLINE_SUPERVISE = "hotline.supervise"  # whole queue, reassign, statistics, on-duty roster
+    HOTLINE_ALERT = "hotline.alert"  # can be on duty for urgent rescue alerts and open the alerts sent to one
     # --- justice (investigations and prosecutions) ---
     COMPLAINT_CREATE = "complaint.create"  # record a complaint (denuncia), e.g. from a hotline call
     JUSTICE_VIEW = "justice.view"  # complaints received by the institution; investigations of one's team
@@ -65,6 +69,10 @@ PERMISSION_LABELS: dict[str, Promise] = {
     Perm.REFERRAL_RECEIVE: _("Receive and answer referrals"),
     Perm.REFERRAL_OVERRIDE: _("Refer without consent or order, giving a written reason"),
     Perm.SHELTER_ADMIT: _("Admit to and discharge from the institution's shelters"),
+    # --- hotline app ---
+    Perm.HOTLINE_TAKE: _("Record and work hotline calls (call-center institutions)"),
+    Perm.HOTLINE_SUPERVISE: _("Supervise the hotline: whole queue, reassignment, statistics, on-duty roster"),
+    Perm.HOTLINE_ALERT: _("Receive urgent rescue alerts from the hotline when on duty"),
     # --- justice ---
     Perm.COMPLAINT_CREATE: _("Record complaints (denuncias)"),
     Perm.JUSTICE_VIEW: _("See complaints received and the investigations of your team"),
@@ -115,6 +123,11 @@ _DIRECTORY = frozenset({Perm.DIRECTORY_MANAGE})
 _REPATRIATION_BOTH = frozenset({Perm.REPATRIATION_MANAGE, Perm.REPATRIATION_PARTICIPATE})
 _REPATRIATION_PARTICIPATE = frozenset({Perm.REPATRIATION_PARTICIPATE})
 
+# --- hotline app: who takes calls, supervises the hotline, is alerted for urgent rescues ---
+_HOTLINE_TAKE = frozenset({Perm.HOTLINE_TAKE})
+_HOTLINE_SUPERVISE = frozenset({Perm.HOTLINE_TAKE, Perm.HOTLINE_SUPERVISE})
+_HOTLINE_ALERT = frozenset({Perm.HOTLINE_ALERT})
+
 # role -> (permissions, two-factor required)
 ROLE_TABLE: dict[str, RoleRules] = {
     Role.CASEWORKER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS | _REPATRIATION_BOTH, two_factor=True),
@@ -124,7 +137,8 @@ ROLE_TABLE: dict[str, RoleRules] = {
         | {Perm.CASE_SUPERVISE, Perm.REFERRAL_OVERRIDE, Perm.SHELTER_ADMIT}
         | _OWN_TOKENS
         | _DIRECTORY
-        | _REPATRIATION_BOTH,
+        | _REPATRIATION_BOTH
+        | _HOTLINE_SUPERVISE,
         two_factor=True,
     ),
     Role.SHELTER_STAFF: RoleRules(
@@ -146,12 +160,17 @@ ROLE_TABLE: dict[str, RoleRules] = {
     Role.HOTLINE_OPERATOR: RoleRules(
         frozenset({Perm.PERSON_VIEW, Perm.PERSON_SEARCH, Perm.PERSON_CREATE, Perm.CASE_VIEW, Perm.CASE_CREATE})
         | {Perm.COMPLAINT_CREATE}  # justice: a call can become a complaint
-        | _OWN_TOKENS,
+        | _OWN_TOKENS
+        | _HOTLINE_TAKE,
         two_factor=True,
     ),
     Role.CONSULAR_OFFICER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS | _REPATRIATION_BOTH, two_factor=True),
-    Role.INVESTIGATOR: RoleRules(_PERSON_FULL | _CASE_WORK | _INVESTIGATOR_JUSTICE | _OWN_TOKENS, two_factor=True),
-    Role.PROSECUTOR: RoleRules(_PERSON_FULL | _CASE_WORK | _PROSECUTOR_JUSTICE | _OWN_TOKENS, two_factor=True),
+    Role.INVESTIGATOR: RoleRules(
+        _PERSON_FULL | _CASE_WORK | _INVESTIGATOR_JUSTICE | _OWN_TOKENS | _HOTLINE_ALERT, two_factor=True
+    ),
+    Role.PROSECUTOR: RoleRules(
+        _PERSON_FULL | _CASE_WORK | _PROSECUTOR_JUSTICE | _OWN_TOKENS | _HOTLINE_ALERT, two_factor=True
+    ),
     Role.PGN_ATTORNEY: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS | _REPATRIATION_BOTH, two_factor=True),
     Role.STATISTICIAN: RoleRules(frozenset({Perm.STATS_VIEW}) | _OWN_TOKENS, two_factor=False),
     # The trail holds no identities, but it maps who did what: auditors use two factors too.

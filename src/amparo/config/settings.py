@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "amparo.law",
     "amparo.reintegration",  # issue 4: reintegration plans, follow-up visits, post-closure schedule
     "amparo.reminders",  # issue 4: scheduled reminders (overdue referrals, court orders, follow-ups)
+    "amparo.hotline",
     "amparo.web",
 ]
 
@@ -116,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "amparo.accounts.context_processors.membership",
                 "amparo.notifications.context_processors.unread",
+                "amparo.hotline.context_processors.hotline",
                 "csp.context_processors.nonce",
             ],
         },

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from amparo.cases import api as cases_api
 from amparo.law import api as law_api
+from amparo.hotline import api as hotline_api
 from amparo.people import api as people_api
 from amparo.referrals import api as referrals_api
 from amparo.reintegration import api as reintegration_api
@@ -30,6 +31,8 @@ api_v1 = [
         repatriation_api.repatriation_step_complete_api,
         name="repatriation_step_complete",
     ),
+    path("hotline/calls/", hotline_api.call_collection_api, name="hotline_calls"),
+    path("hotline/lookup/", hotline_api.reference_lookup_api, name="hotline_lookup"),
 ]
 
 urlpatterns = [
@@ -43,6 +46,7 @@ urlpatterns = [
     path("audit/", include("amparo.audit.urls")),
     path("law/", include("amparo.law.urls")),
     path("notifications/", include("amparo.notifications.urls")),
+    path("hotline/", include("amparo.hotline.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

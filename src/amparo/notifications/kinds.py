@@ -34,6 +34,11 @@ REPATRIATION_NOTICE = "repatriation.notice"
 REPATRIATION_STEP_COMPLETED = "repatriation.step_completed"
 REPATRIATION_COMPLETED = "repatriation.completed"
 REPATRIATION_CANCELLED = "repatriation.cancelled"
+# --- hotline app ---
+HOTLINE_RESCUE_ALERT = "hotline.rescue_alert"
+HOTLINE_RESCUE_ALERT_FALLBACK = "hotline.rescue_alert_fallback"
+HOTLINE_ALERT_ACKNOWLEDGED = "hotline.alert_acknowledged"
+HOTLINE_ASSIGNED = "hotline.assigned"
 
 LABELS: dict[str, Promise] = {
     REFERRAL_RECEIVED: _("A referral was sent to your institution"),
@@ -59,6 +64,11 @@ LABELS: dict[str, Promise] = {
     REPATRIATION_STEP_COMPLETED: _("A repatriation step was completed"),
     REPATRIATION_COMPLETED: _("A repatriation was completed: the hand-over is confirmed"),
     REPATRIATION_CANCELLED: _("A repatriation was cancelled"),
+    # --- hotline app ---
+    HOTLINE_RESCUE_ALERT: _("URGENT: a rescue request came in while you are on duty"),
+    HOTLINE_RESCUE_ALERT_FALLBACK: _("URGENT: a rescue request came in and nobody is on duty: your unit is alerted"),
+    HOTLINE_ALERT_ACKNOWLEDGED: _("An officer acknowledged a rescue alert of your call"),
+    HOTLINE_ASSIGNED: _("A hotline call was assigned to you"),
 }
 GENERIC_LABEL: Promise = _("You have a new notification")
 

@@ -29,6 +29,7 @@ INSTITUTIONS: list[tuple[str, str, str, str, str | None, list[tuple[str, str]]]]
         None,
         [
             ("dei-trata", "Sección contra la Trata de Personas (DEIC)"),
+            ("call-center", "Centro de llamadas (línea de denuncia)"),
         ],
     ),
     (

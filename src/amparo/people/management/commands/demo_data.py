@@ -71,6 +71,10 @@ class Command(BaseCommand):
                 options["persons"], options["seed"], options["batch_size"], options["cases_share"]
             )
         repatriations = build_repatriations()  # repatriation: at every stage, through the services
+        # --- hotline app: synthetic calls and the on-duty roster (needs the demo accounts) ---
+        from amparo.hotline.demo import load_demo_calls
+
+        calls = load_demo_calls(seed=options["seed"])
         with transaction.atomic():
             audit_record(
                 actor=Actor.for_system("cli:demo-data"),
@@ -80,7 +84,8 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Persons created: {created} (total {Person.objects.count()}), cases created: {cases} "
-            f"(total {Case.objects.count()}), repatriations created: {repatriations} in {elapsed:.1f} s"
+            f"(total {Case.objects.count()}), repatriations created: {repatriations}, hotline calls created: {calls} "
+            f"in {elapsed:.1f} s"
         )
         if accounts:
             self.stdout.write(f"\nDemo accounts (password: {DEMO_PASSWORD})")
