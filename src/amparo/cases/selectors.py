@@ -83,9 +83,8 @@ def _name_person_ids(actor: Actor, name: str) -> QuerySet[Any]:
     minimum = max(1, (len(words) + 1) // 2)
     phonetic = query_tokens(IndexKind.NAME_PHONETIC, words)
     return (
-        PersonIndexToken.objects.filter(
-            kind=IndexKind.NAME_PHONETIC, value__in=phonetic, person__owner_org_id=actor.org_pk
-        )
+        # owner_org on the entry (a copy of the person's) keeps the lookup within the institution, in the index.
+        PersonIndexToken.objects.filter(kind=IndexKind.NAME_PHONETIC, value__in=phonetic, owner_org_id=actor.org_pk)
         .values("person_id")
         .annotate(words=Count("value", distinct=True))
         .filter(words__gte=minimum)
