@@ -1,0 +1,52 @@
+"""The rows of the case list, built in Python.
+
+The template engine spent about 0.4 ms per row (variable lookups, escaping, nested tags): a third of the
+list page's CPU time for 50 rows. This builds the same HTML with format_html (everything escaped), the way
+amparo.core.widgets.FastSelect does for the filter selects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import template
+from django.template.defaultfilters import date
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+from amparo.cases.models import Case
+
+register = template.Library()
+
+ROW = (
+    '<tr><td class="nowrap"><a href="{}">{}</a>{}</td>\n'
+    "      <td>{} {}</td>\n"
+    "      <td>{}{}</td>\n"
+    "      <td>{}</td><td>{}</td><td>{}</td>\n"
+    '      <td class="nowrap">{}</td></tr>\n  '
+)
+
+
+def _row(case: Case) -> tuple[object, ...]:
+    minor = format_html(' <span class="badge warn">{}</span>', gettext("minor")) if case.minor_protocol else ""
+    closure = format_html(' <span class="badge">{}</span>', gettext("closure requested")) if case.closure_requested else ""
+    return (
+        reverse("cases:detail", args=[case.pk]),
+        case.number,
+        minor,
+        case.person.given_names,
+        case.person.surnames,
+        case.get_status_display(),
+        closure,
+        case.get_trafficking_status_display(),
+        case.get_risk_level_display(),
+        case.get_priority_display(),
+        date(case.opened_at, "SHORT_DATE_FORMAT"),
+    )
+
+
+@register.simple_tag
+def case_rows(cases: Iterable[Case]) -> SafeString:
+    return format_html_join("", ROW, (_row(c) for c in cases))
