@@ -71,9 +71,7 @@ def test_name_search_is_scoped_by_the_entries_institution(world) -> None:
     assert case_list(actor=home, filters=CaseFilters(name="Rosa Bats")).cases == []
     # ...and still never reveal a person the other institution may not see (visibility is checked too).
     assert [p.pk for p in person_search(actor=other, name="rosa bats").persons] == [theirs.pk]
-    assert [c.person_id for c in case_list(actor=other, filters=CaseFilters(name="Rosa Bats")).cases] == [
-        theirs.pk
-    ]
+    assert [c.person_id for c in case_list(actor=other, filters=CaseFilters(name="Rosa Bats")).cases] == [theirs.pk]
 
 
 @pytest.mark.django_db

@@ -7,7 +7,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from amparo.core.choices import choice_label
 from amparo.core.fields import EncryptedJSONField, EncryptedTextField
 
 from .vocab import (
@@ -83,19 +82,6 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-    # The case list shows these four labels on every row (see amparo.core.choices for why not Django's).
-    def get_status_display(self) -> str:
-        return choice_label(CaseStatus, self.status)
-
-    def get_priority_display(self) -> str:
-        return choice_label(Priority, self.priority)
-
-    def get_risk_level_display(self) -> str:
-        return choice_label(RiskLevel, self.risk_level)
-
-    def get_trafficking_status_display(self) -> str:
-        return choice_label(TraffickingStatus, self.trafficking_status)
 
 
 class CaseCounter(models.Model):
