@@ -63,6 +63,7 @@ def ensure_cases(cases: int, seed: int) -> None:
     have = Case.objects.count()
     if have >= cases:
         print(f"   reusing {have} cases")
+        _ensure_statistics()
         return
     # Demo institutions with case owners get cases; about 7 of 9 registering institutions have one.
     persons = int(cases / 0.78) + 1000
@@ -70,6 +71,26 @@ def ensure_cases(cases: int, seed: int) -> None:
     started = time.perf_counter()
     call_command("demo_data", persons=persons, seed=seed, cases_share=1.0, batch_size=5000, verbosity=0)
     print(f"   filled in {time.perf_counter() - started:.0f} s: {Case.objects.count()} cases")
+
+
+def _ensure_statistics() -> None:
+    """demo-data refreshes the planner's statistics after loading (ANALYZE); a database filled before it did
+    gets them here, as any bulk-loaded SQLite database should."""
+    from django.db import connection
+
+    from amparo.people.management.commands.demo_data import refresh_planner_statistics
+
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cur.fetchone()[0]:
+            cur.execute("SELECT count(*) FROM sqlite_stat1")
+            if cur.fetchone()[0]:
+                return
+    started = time.perf_counter()
+    refresh_planner_statistics()
+    print(f"   planner statistics were missing: ANALYZE took {time.perf_counter() - started:.0f} s")
 
 
 def supervisor_client() -> tuple[Any, Any, int]:
