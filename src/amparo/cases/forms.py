@@ -56,6 +56,7 @@ class CaseFilterForm(forms.Form):
     age_group = forms.ChoiceField(
         label=_("Age group"),
         required=False,
+        widget=FastSelect,
         choices=_blank(
             [(g, g) for g in ("0-8", "9-17", "18-20", "21-23", "24-26", "27-29", "30-38", "39-47", "48+", "-99")]
         ),
@@ -64,6 +65,7 @@ class CaseFilterForm(forms.Form):
     nationality = forms.ChoiceField(
         label=_("Nationality"),
         required=False,
+        widget=FastSelect,
         choices=lambda: _blank(sorted(geo.COUNTRIES.items(), key=lambda kv: kv[1])),
     )
     department = forms.ChoiceField(

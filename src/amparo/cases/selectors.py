@@ -83,9 +83,8 @@ def _name_person_ids(actor: Actor, name: str) -> QuerySet[Any]:
     minimum = max(1, (len(words) + 1) // 2)
     phonetic = query_tokens(IndexKind.NAME_PHONETIC, words)
     return (
-        PersonIndexToken.objects.filter(
-            kind=IndexKind.NAME_PHONETIC, value__in=phonetic, person__owner_org_id=actor.org_pk
-        )
+        # owner_org on the entry (a copy of the person's) keeps the lookup within the institution, in the index.
+        PersonIndexToken.objects.filter(kind=IndexKind.NAME_PHONETIC, value__in=phonetic, owner_org_id=actor.org_pk)
         .values("person_id")
         .annotate(words=Count("value", distinct=True))
         .filter(words__gte=minimum)
@@ -146,9 +145,10 @@ def case_list(*, actor: Actor, filters: CaseFilters, cursor: str = "", page_size
 def overdue_tasks(*, actor: Actor, mine_only: bool = True) -> QuerySet[Task]:
     if not actor.has(Perm.CASE_VIEW):
         raise PermissionDenied()
-    tasks = Task.objects.filter(
-        done_at__isnull=True, due_date__lt=timezone.localdate(), case__in=cases_visible_to(actor)
-    )
+    # EXISTS per task rather than IN (every visible case): with table statistics SQLite otherwise lists all
+    # the institution's cases first (40 ms at 80,000 cases) instead of starting from the user's open tasks.
+    visible = Exists(cases_visible_to(actor).filter(pk=OuterRef("case_id")))
+    tasks = Task.objects.filter(visible, done_at__isnull=True, due_date__lt=timezone.localdate())
     if mine_only:
         tasks = tasks.filter(assigned_to_id=actor.user_pk)
     return tasks.select_related("case", "assigned_to").order_by("due_date")

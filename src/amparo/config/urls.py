@@ -2,8 +2,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from amparo.cases import api as cases_api
-from amparo.law import api as law_api
 from amparo.hotline import api as hotline_api
+from amparo.law import api as law_api
 from amparo.people import api as people_api
 from amparo.referrals import api as referrals_api
 from amparo.reintegration import api as reintegration_api

@@ -46,7 +46,8 @@ def _entries(person: Person, document_numbers: Iterable[str], kid: str) -> list[
 def tokens_for(person: Person, document_numbers: Iterable[str], kid: str | None = None) -> list[PersonIndexToken]:
     kid = kid or get_keyring().active_kid
     return [
-        PersonIndexToken(person=person, kind=k, kid=kid, value=v) for k, v in _entries(person, document_numbers, kid)
+        PersonIndexToken(person=person, owner_org_id=person.owner_org_id, kind=k, kid=kid, value=v)
+        for k, v in _entries(person, document_numbers, kid)
     ]
 
 
@@ -59,14 +60,14 @@ def bulk_insert_tokens(persons_with_numbers: Iterable[tuple[Person, list[str]]])
     assert pk_field is not None
     kid = get_keyring().active_kid
     rows = [
-        (pk_field.get_db_prep_value(person.pk, connection), kind, kid, value)
+        (pk_field.get_db_prep_value(person.pk, connection), person.owner_org_id, kind, kid, value)
         for person, numbers in persons_with_numbers
         for kind, value in _entries(person, numbers, kid)
     ]
     table = PersonIndexToken._meta.db_table
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} (person_id, kind, kid, value) VALUES (%s, %s, %s, %s)",  # noqa: S608
+            f"INSERT INTO {table} (person_id, owner_org_id, kind, kid, value) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
             rows,
         )
     return len(rows)

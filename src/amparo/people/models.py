@@ -133,12 +133,20 @@ class PersonIndexToken(models.Model):
     """Blind index entries of a person (one per name word and kind, and per document)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="index_tokens")
+    # The person's registering institution, copied here so that a search starts within the institution
+    # instead of joining every institution's matches to the persons (kept in sync by indexing.py).
+    # No index of its own and no deletion check: the entry goes with its person, which protects the institution.
+    owner_org = models.ForeignKey(
+        "organizations.Organization", on_delete=models.DO_NOTHING, db_index=False, related_name="+"
+    )
     kind = models.PositiveSmallIntegerField(choices=IndexKind.choices)
     kid = models.CharField(max_length=16)
     value = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["value", "kind"])]
+        # Equality on all of (value, kind, owner_org): one seek per searched value within the institution,
+        # and still usable for a lookup across institutions; person last so the index alone answers searches.
+        indexes = [models.Index(fields=["value", "kind", "owner_org", "person"], name="people_token_lookup")]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}"

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, Sum, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Sum, When
 
 from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
@@ -68,8 +68,9 @@ def _ranked_ids(
     phonetic_hit = Case(When(kind=IndexKind.NAME_PHONETIC, then=1), default=0, output_field=IntegerField())
     document_hit = Case(When(kind=IndexKind.DOCUMENT, then=1), default=0, output_field=IntegerField())
     rows = (
-        PersonIndexToken.objects.filter(condition, person__owner_org_id=actor.org_pk)
-        .filter(person__in=persons_visible_to(actor))
+        PersonIndexToken.objects.filter(condition, owner_org_id=actor.org_pk)
+        # Checked per matching entry (EXISTS), not by listing every visible person of the institution first.
+        .filter(Exists(persons_visible_to(actor).filter(pk=OuterRef("person_id"))))
         .values("person_id")
         .annotate(score=Sum(weight), words=Sum(phonetic_hit), documents=Sum(document_hit))
         .filter(Q(words__gte=minimum) | Q(documents__gte=1))
