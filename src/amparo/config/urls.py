@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from amparo.cases import api as cases_api
+from amparo.justice import api as justice_api
 from amparo.people import api as people_api
 from amparo.referrals import api as referrals_api
 from amparo.web import api as web_api
@@ -17,6 +18,11 @@ api_v1 = [
     path("cases/<uuid:case_id>/screenings/", cases_api.case_screening_api, name="case_screening"),
     path("referrals/", referrals_api.referral_boxes_api, name="referrals"),
     path("referrals/<uuid:referral_id>/", referrals_api.referral_detail_api, name="referral"),
+    path("complaints/", justice_api.complaint_collection_api, name="complaints"),
+    path("complaints/<uuid:complaint_id>/", justice_api.complaint_detail_api, name="complaint"),
+    path("investigations/", justice_api.investigation_collection_api, name="investigations"),
+    path("investigations/<uuid:investigation_id>/", justice_api.investigation_detail_api, name="investigation"),
+    path("operations/<uuid:operation_id>/", justice_api.operation_detail_api, name="operation"),
 ]
 
 urlpatterns = [
@@ -25,6 +31,7 @@ urlpatterns = [
     path("persons/", include("amparo.people.urls")),
     path("cases/", include("amparo.cases.urls")),
     path("referrals/", include("amparo.referrals.urls")),
+    path("justice/", include("amparo.justice.urls")),
     path("audit/", include("amparo.audit.urls")),
     path("notifications/", include("amparo.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -290,6 +290,7 @@ class InvestigationView:
     cooperation: list[Any]
     charges: list[Any] = field(default_factory=list)
     shown: dict[uuid.UUID, PersonShown] = field(default_factory=dict)
+    suspect_labels: dict[uuid.UUID, str] = field(default_factory=dict)  # suspect id -> name or pseudonym
 
 
 def investigation_lookup(actor: Actor, investigation_id: uuid.UUID | str) -> Investigation:
@@ -332,4 +333,65 @@ def investigation_get_for_view(*, actor: Actor, investigation_id: uuid.UUID | st
         court_events=list(investigation.court_events.all()),
         cooperation=list(investigation.cooperation.all()),
         shown=shown,
+        suspect_labels={
+            s.pk: str(shown[s.person_id]) if s.person_id else (s.business.name if s.business else "") for s in suspects
+        },
     )
+
+
+@compartment_logged
+@transaction.atomic
+def operation_for_member(*, actor: Actor, operation_id: uuid.UUID | str, action: str = "edit") -> Operation:
+    """For the compartment's work screens: members only (others: 404, logged for the lead)."""
+    return operation_lookup(actor, operation_id, action, edit=True)
+
+
+@compartment_logged
+@transaction.atomic
+def operation_for_lead(*, actor: Actor, operation_id: uuid.UUID | str) -> Operation:
+    operation = operation_lookup(actor, operation_id, "edit", edit=True)
+    if operation.lead_id != actor.user_pk:
+        raise PermissionDenied()
+    return operation
+
+
+def investigation_export_rows(*, actor: Actor, investigations: list[Investigation]) -> list[list[str]]:
+    """Rows of the CSV export: names through protection.py, operations only inside the compartment."""
+    ids = [i.pk for i in investigations]
+    suspects = list(Suspect.objects.filter(investigation_id__in=ids).select_related("person", "business"))
+    from .models import Witness
+
+    witnesses = list(Witness.objects.filter(investigation_id__in=ids).select_related("person"))
+    shown = shown_persons(actor, [s.person for s in suspects if s.person] + [w.person for w in witnesses])
+    victims = dict(
+        InvestigationVictim.objects.filter(investigation_id__in=ids)
+        .values_list("investigation_id")
+        .annotate(n=Count("id"))
+    )
+    operations_by = dict(
+        operations_visible_to(actor)
+        .filter(investigation_id__in=ids)
+        .values_list("investigation_id")
+        .annotate(n=Count("id"))
+    )
+    rows = []
+    for inv in investigations:
+        names = [
+            str(shown[s.person_id]) if s.person_id else (s.business.name if s.business else "")
+            for s in suspects
+            if s.investigation_id == inv.pk
+        ]
+        witness_names = [str(shown[w.person_id]) for w in witnesses if w.investigation_id == inv.pk]
+        rows.append(
+            [
+                inv.number,
+                inv.mp_file_number,
+                str(inv.get_status_display()),
+                inv.opened_on.isoformat(),
+                "; ".join(names),
+                "; ".join(witness_names),
+                str(victims.get(inv.pk, 0)),
+                str(operations_by.get(inv.pk, 0)),
+            ]
+        )
+    return rows

@@ -21,6 +21,7 @@ from amparo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from amparo.organizations.models import Organization
 from amparo.people.models import Person
 from amparo.people.permissions import can_view_person
+from amparo.people.validation import PersonInput
 
 from .models import (
     Complaint,
@@ -407,6 +408,13 @@ def place_add(
     return place
 
 
+def _register(actor: Actor, data: PersonInput) -> Person:
+    """Register a person through amparo.people (its rules, index and audit)."""
+    from amparo.people.services import person_create
+
+    return person_create(actor=actor, data=data)
+
+
 @transaction.atomic
 def suspect_add(
     actor: Actor,
@@ -418,9 +426,13 @@ def suspect_add(
     public_official: bool = False,
     official_institution: str = "",
     notes: str = "",
+    new_person: PersonInput | None = None,
 ) -> Suspect:
-    """A suspect: an individual (a registered Person) or a business (a place of the investigation)."""
+    """A suspect: an individual (a registered Person, or ``new_person`` registered now through
+    amparo.people) or a business (a place of the investigation)."""
     investigation = investigation_for_edit(actor, investigation_id)
+    if new_person is not None and not business_id:
+        person_id = _register(actor, new_person).pk
     errors = _Errors()
     if role_in_process not in RoleInProcess.values:
         errors.add("role_in_process", _("Choose the suspect's role in the process."))
@@ -475,8 +487,16 @@ def victim_link(actor: Actor, *, investigation_id: uuid.UUID | str, case_id: uui
 
 
 @transaction.atomic
-def witness_add(actor: Actor, *, investigation_id: uuid.UUID | str, person_id: uuid.UUID | str) -> Witness:
+def witness_add(
+    actor: Actor,
+    *,
+    investigation_id: uuid.UUID | str,
+    person_id: uuid.UUID | str | None = None,
+    new_person: PersonInput | None = None,
+) -> Witness:
     investigation = investigation_for_edit(actor, investigation_id)
+    if new_person is not None:
+        person_id = _register(actor, new_person).pk
     person = Person.objects.filter(pk=person_id).first()
     if person is None or not can_view_person(actor, person):
         raise ValidationFailed({"person": [_("Choose a person registered by your institution.")]})
