@@ -211,7 +211,7 @@ def test_outside_the_protection_team_everything_shows_the_pseudonym(world, inves
 
 
 def test_the_protection_team_sees_the_identity_and_whereabouts(world, investigation, protected):
-    person, protection, _s, _p = protected
+    _person, protection, _s, _p = protected
     client = _client(world, Role.PROSECUTOR)
     assert "Lucía Fernanda Tzul Batz" in client.get(f"/justice/{investigation.pk}/?tab=suspects").content.decode()
     page = client.get(f"/justice/protection/{protection.pk}/").content.decode()

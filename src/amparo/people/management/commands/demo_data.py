@@ -65,6 +65,10 @@ class Command(BaseCommand):
             created, cases = self._persons(
                 options["persons"], options["seed"], options["batch_size"], options["cases_share"]
             )
+        if accounts:  # justice demo data acts as the demo prosecutor and investigator
+            from amparo.justice.demo import build_justice_demo
+
+            self.stdout.write(f"Investigations created: {build_justice_demo()}")
         with transaction.atomic():
             audit_record(
                 actor=Actor.for_system("cli:demo-data"),
