@@ -42,7 +42,7 @@ class ComplaintSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     number = serializers.CharField(read_only=True)
     received_on = serializers.DateField()
-    source = serializers.ChoiceField(choices=ComplaintSource.choices)
+    source = serializers.ChoiceField(choices=ComplaintSource.choices)  # type: ignore[assignment]
     receiving_org = serializers.IntegerField(source="receiving_org_id", required=False, allow_null=True)
     mp_file_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
     summary = serializers.CharField(max_length=20000, write_only=True)

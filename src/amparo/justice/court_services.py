@@ -18,7 +18,7 @@ from .services import _audit, _check_date, _Errors, _user, investigation_for_edi
 from .vocab import CooperationDirection, CooperationKind, CooperationStatus, CourtEventKind, OperationStatus
 
 # The order of the stages of a criminal process (Guatemalan criminal procedure).
-STAGE_ORDER = [
+STAGE_ORDER: list[str] = [
     CourtEventKind.FIRST_STATEMENT,
     CourtEventKind.INDICTMENT,
     CourtEventKind.INTERMEDIATE,

@@ -6,6 +6,7 @@ Idempotent: nothing is added when the demo prosecutor already leads an investiga
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.db import transaction
 from django.utils import timezone
@@ -70,7 +71,7 @@ FILES: list[tuple[str, str, str, str, list[tuple[str, str, str, str, bool]], str
     ),
 ]
 
-STAGE_EVENTS = {
+STAGE_EVENTS: dict[str, list[str]] = {
     InvestigationStatus.OPEN: [],
     InvestigationStatus.PROSECUTION: ["first_statement"],
     InvestigationStatus.TRIAL: ["first_statement", "indictment", "intermediate"],
@@ -196,7 +197,7 @@ def build_justice_demo() -> int:
 
 
 def _operations(
-    prosecutor: Actor, investigator: Actor, investigation: Investigation, place_id: object, today: datetime.date
+    prosecutor: Actor, investigator: Actor, investigation: Investigation, place_id: uuid.UUID, today: datetime.date
 ) -> None:
     # Planned by the PNC investigator alone: the prosecutor, on the same team, does not see it.
     operation_services.operation_plan(

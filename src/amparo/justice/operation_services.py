@@ -7,6 +7,7 @@ import datetime
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -150,7 +151,7 @@ class FoundPerson:
 @dataclass
 class ScreeningResult:
     findings: list[OperationFinding]
-    cases: list[object]
+    cases: list[Any]
 
 
 @compartment_logged
@@ -174,11 +175,11 @@ def operation_screen_found(actor: Actor, *, operation_id: uuid.UUID | str, found
             errors.add("found", _("Person %(n)d: some answers are not valid.") % {"n": index})
     errors.raise_if_any()
     findings: list[OperationFinding] = []
-    cases = []
+    cases: list[Any] = []
     today = timezone.localdate()
     for index, item in enumerate(found, start=1):
         try:
-            person = person_create(
+            registered = person_create(
                 actor=actor,
                 data=PersonInput(
                     given_names=item.given_names,
@@ -195,17 +196,17 @@ def operation_screen_found(actor: Actor, *, operation_id: uuid.UUID | str, found
                 | {"found": [_("Person %(n)d: check the data.") % {"n": index}]}
             ) from exc
         answers = {code: item.answers.get(code, Answer.UNKNOWN) for code in INDICATOR_BY_CODE}
-        proposed = propose_status(answers, minor=person.presumed_minor_on(today))
+        proposed = propose_status(answers, minor=registered.presumed_minor_on(today))
         finding = OperationFinding(
             operation=operation,
-            person=person,
+            person=registered,
             answers=answers,
             proposed_status=proposed,
             presumed_victim=proposed == TraffickingStatus.PRESUMED,
             screened_by=_user(actor),
         )
         if finding.presumed_victim:
-            case = case_services.case_open(actor=actor, person_id=person.pk)
+            case = case_services.case_open(actor=actor, person_id=registered.pk)
             case_services.screening_record(actor=actor, case_id=case.pk, answers=answers)
             InvestigationVictim.objects.get_or_create(investigation=operation.investigation, case=case)
             finding.case = case

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -43,7 +44,7 @@ def active_protections() -> QuerySet[ProtectedWitness]:
     return ProtectedWitness.objects.filter(ended_on__isnull=True)
 
 
-def hidden_person_ids(actor: Actor) -> QuerySet[ProtectedWitness]:
+def hidden_person_ids(actor: Actor) -> QuerySet[ProtectedWitness, Any]:
     """Values query of the person ids the actor must not see (protected, actor not on the team)."""
     return active_protections().exclude(team__id=actor.user_pk).values("person_id")
 

@@ -445,7 +445,7 @@ def suspect_add(
             errors.add("person", _("Choose a person registered by your institution."))
         elif investigation.suspects.filter(person=person).exists():
             errors.add("person", _("This person is already a suspect in the investigation."))
-    else:
+    elif business_id:
         business = investigation.places.filter(pk=business_id).first()
         if business is None:
             errors.add("business", _("Choose a place of this investigation."))
@@ -497,7 +497,7 @@ def witness_add(
     investigation = investigation_for_edit(actor, investigation_id)
     if new_person is not None:
         person_id = _register(actor, new_person).pk
-    person = Person.objects.filter(pk=person_id).first()
+    person = Person.objects.filter(pk=person_id).first() if person_id else None
     if person is None or not can_view_person(actor, person):
         raise ValidationFailed({"person": [_("Choose a person registered by your institution.")]})
     witness, created = Witness.objects.get_or_create(investigation=investigation, person=person)

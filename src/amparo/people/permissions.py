@@ -5,6 +5,8 @@ The case and referral issues widen this (case team, consented referrals) here, i
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from amparo.accounts.actor import Actor
@@ -13,7 +15,7 @@ from amparo.accounts.roles import Perm
 from .models import Person
 
 
-def _hidden_by_protection(actor: Actor) -> QuerySet[object]:
+def _hidden_by_protection(actor: Actor) -> QuerySet[Any, Any]:
     """Protected witnesses (amparo.justice.protection): outside their protection team they do not exist."""
     from amparo.justice.protection import hidden_person_ids
 
