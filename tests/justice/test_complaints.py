@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from amparo.accounts.roles import Role
 from amparo.audit.models import AuditEvent
@@ -87,7 +88,7 @@ def test_linking_a_case_of_another_institution_is_refused_without_revealing_it(w
         complaint_create(
             world.actor(Role.PROSECUTOR), received_on=TODAY, source="walk_in", summary="s", case_ids=[foreign_case.pk]
         )
-    assert exc.value.errors["cases"] == ["Link only victim cases of your team."]
+    assert exc.value.errors["cases"] == [gettext("Link only victim cases of your team.")]
     assert not Complaint.objects.exists()
 
 

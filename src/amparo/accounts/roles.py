@@ -38,6 +38,9 @@ class Perm:
     JUSTICE_EDIT = "justice.edit"  # open investigations, work on those of one's team
     OPERATION_CREATE = "operation.create"  # plan compartmented operations (raids) and name their members
     WITNESS_PROTECT = "witness.protect"  # place witnesses under protection and name the protection team
+    # law app: the legal catalog is public law that every signed-in user browses; the calculator is
+    # for the roles that work with cases or justice.
+    LAW_CALCULATE = "law.calculate"
 
 
 PERMISSION_LABELS: dict[str, Promise] = {
@@ -63,6 +66,7 @@ PERMISSION_LABELS: dict[str, Promise] = {
     Perm.JUSTICE_EDIT: _("Open investigations and work on those of your team"),
     Perm.OPERATION_CREATE: _("Plan compartmented operations and name their members"),
     Perm.WITNESS_PROTECT: _("Place witnesses under protection and name the protection team"),
+    Perm.LAW_CALCULATE: _("Run the penalty calculator"),  # law app
 }
 
 
@@ -132,6 +136,19 @@ ROLE_TABLE: dict[str, RoleRules] = {
     # Administrators manage accounts, which could grant any access: two factors, and no case content.
     Role.ADMINISTRATOR: RoleRules(frozenset({Perm.USER_MANAGE}), two_factor=True),
 }
+
+# law app: the penalty calculator for every role that works with cases or justice.
+for _role in (
+    Role.CASEWORKER,
+    Role.SUPERVISOR,
+    Role.SHELTER_STAFF,
+    Role.HOTLINE_OPERATOR,
+    Role.CONSULAR_OFFICER,
+    Role.INVESTIGATOR,
+    Role.PROSECUTOR,
+    Role.PGN_ATTORNEY,
+):
+    ROLE_TABLE[_role] = RoleRules(ROLE_TABLE[_role].permissions | {Perm.LAW_CALCULATE}, ROLE_TABLE[_role].two_factor)
 
 
 def role_has(role: str, perm: str) -> bool:

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "amparo.referrals",
     "amparo.justice",
     "amparo.notifications",
+    "amparo.law",
     "amparo.web",
 ]
 

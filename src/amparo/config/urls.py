@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from amparo.cases import api as cases_api
 from amparo.justice import api as justice_api
+from amparo.law import api as law_api
 from amparo.people import api as people_api
 from amparo.referrals import api as referrals_api
 from amparo.web import api as web_api
@@ -23,6 +24,8 @@ api_v1 = [
     path("investigations/", justice_api.investigation_collection_api, name="investigations"),
     path("investigations/<uuid:investigation_id>/", justice_api.investigation_detail_api, name="investigation"),
     path("operations/<uuid:operation_id>/", justice_api.operation_detail_api, name="operation"),
+    path("law/catalog/", law_api.catalog_api, name="law_catalog"),
+    path("law/calculate/", law_api.calculate_api, name="law_calculate"),
 ]
 
 urlpatterns = [
@@ -33,6 +36,7 @@ urlpatterns = [
     path("referrals/", include("amparo.referrals.urls")),
     path("justice/", include("amparo.justice.urls")),
     path("audit/", include("amparo.audit.urls")),
+    path("law/", include("amparo.law.urls")),
     path("notifications/", include("amparo.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),
