@@ -100,7 +100,21 @@ def objects(world: Any, base: dict[str, Any]) -> dict[str, Any]:
     protected = make_person(prosecutor, "Rosa", "Caal")
     services.witness_add(prosecutor, investigation_id=investigation.pk, person_id=protected.pk)
     protection = protection_services.witness_protect(prosecutor, person_id=protected.pk, started_on=today)
+    from amparo.justice import prosecution_services
+    from amparo.law.selectors import article_by_ref
+
+    article = article_by_ref("penal-code:202 Ter")
+    assert article is not None
+    charge = prosecution_services.charge_file(
+        prosecutor,
+        investigation_id=investigation.pk,
+        suspect_id=suspect.pk,
+        article_id=article.pk,
+        offence_date=today - datetime.timedelta(days=30),
+        filed_on=today,
+    )
     return {
+        "charge": charge,
         "complaint": complaint,
         "investigation": investigation,
         "evidence": evidence,
@@ -165,6 +179,22 @@ CASES = [
         "post",
         lambda o: f"/justice/cooperation/{o['cooperation'].pk}/status/",
         investigation_team(Perm.JUSTICE_EDIT, 302),
+    ),
+    Case("justice:charge_new", "get", lambda o: _inv(o) + "charges/new/", investigation_team(Perm.JUSTICE_EDIT)),
+    Case(
+        "justice:charge", "get", lambda o: f"/justice/charges/{o['charge'].pk}/", investigation_team(Perm.JUSTICE_VIEW)
+    ),
+    Case(
+        "justice:verdict",
+        "post",
+        lambda o: f"/justice/charges/{o['charge'].pk}/verdict/",
+        investigation_team(Perm.JUSTICE_EDIT, 400),
+    ),
+    Case(
+        "justice:sentence",
+        "post",
+        lambda o: f"/justice/charges/{o['charge'].pk}/sentence/",
+        investigation_team(Perm.JUSTICE_EDIT, 400),
     ),
     Case("justice:operation", "get", _op, compartment(Perm.JUSTICE_VIEW)),
     Case("justice:operation_access_log", "get", lambda o: _op(o) + "access-log/", compartment(Perm.JUSTICE_VIEW)),

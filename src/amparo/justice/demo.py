@@ -163,6 +163,8 @@ def build_justice_demo() -> int:
                 arrested_on=start + datetime.timedelta(days=35),
                 department=department,
             )
+        if stage != InvestigationStatus.OPEN:
+            _prosecution(prosecutor, investigation, suspect_ids[0], start, stage)
         services.investigation_set_status(prosecutor, investigation_id=investigation.pk, status=stage)
         if index == 0:
             _operations(prosecutor, investigator, investigation, place.pk, today)
@@ -194,6 +196,46 @@ def build_justice_demo() -> int:
                 whereabouts="Casa de protección (dirección ficticia)",
             )
     return created
+
+
+def _prosecution(
+    prosecutor: Actor, investigation: Investigation, suspect_id: uuid.UUID, start: datetime.date, stage: str
+) -> None:
+    """A charge under art. 202 Ter (the version in force on the offence date); a conviction and a sentence
+    within the calculator's range once the file reached judgment."""
+
+    from amparo.law.selectors import article_by_ref
+
+    from . import prosecution_services
+
+    article = article_by_ref("penal-code:202 Ter")
+    if article is None:  # the legal catalog is not loaded
+        return
+    charge = prosecution_services.charge_file(
+        prosecutor,
+        investigation_id=investigation.pk,
+        suspect_id=suspect_id,
+        article_id=article.pk,
+        offence_date=start - datetime.timedelta(days=60),
+        filed_on=start + datetime.timedelta(days=50),
+        victim_age=16,
+    )
+    if stage in (InvestigationStatus.JUDGMENT, InvestigationStatus.CLOSED):
+        verdict = prosecution_services.verdict_record(
+            prosecutor,
+            charge_id=charge.pk,
+            outcome="convicted",
+            date=start + datetime.timedelta(days=280),
+            court="Tribunal de Sentencia Penal de Delitos de Femicidio y Trata",
+        )
+        outcome = prosecution_services.charge_outcome(charge)
+        years = outcome.prison.low.days // 365 + 1 if outcome.prison else 0
+        prosecution_services.sentence_record(
+            prosecutor,
+            verdict_id=verdict.pk,
+            years=years,
+            fine=outcome.fine.low if outcome.fine else None,
+        )
 
 
 def _operations(

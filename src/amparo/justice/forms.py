@@ -26,6 +26,7 @@ from .vocab import (
     InvestigationStatus,
     PlaceType,
     RoleInProcess,
+    VerdictOutcome,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -310,3 +311,55 @@ class ProtectionForm(ProtectForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["started_on"]
+
+
+class ChargeForm(_SuspectChoice):
+    article = forms.TypedChoiceField(label=_("Article"), coerce=int, choices=[])
+    offence_date = forms.DateField(label=_("Offence date"), widget=DATE)
+    filed_on = forms.DateField(label=_("Filed on"), widget=DATE)
+    victim_age = forms.IntegerField(label=_("Victim's age at the offence"), required=False, min_value=0, max_value=120)
+    circumstances = forms.MultipleChoiceField(
+        label=_("Circumstances"), required=False, choices=[], widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from amparo.law.calculator import article_label
+        from amparo.law.circumstances import GIVEN
+        from amparo.law.selectors import offence_articles
+
+        article = self.fields["article"]
+        assert isinstance(article, forms.ChoiceField)
+        article.choices = [("", "—"), *[(a.pk, f"{article_label(a)} · {a.title}") for a in offence_articles()]]
+        circumstances = self.fields["circumstances"]
+        assert isinstance(circumstances, forms.MultipleChoiceField)
+        circumstances.choices = list(GIVEN.items())
+
+
+class VerdictForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Verdict"), choices=VerdictOutcome.choices)
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    court = forms.CharField(label=_("Court"), max_length=200)
+
+
+class SentenceForm(forms.Form):
+    years = forms.IntegerField(label=_("Prison: years"), initial=0, min_value=-1000, max_value=1000)
+    months = forms.IntegerField(label=_("months"), initial=0, min_value=-1000, max_value=1000)
+    days = forms.IntegerField(label=_("days"), initial=0, min_value=-1000, max_value=1000)
+    fine = forms.DecimalField(label=_("Fine (Q)"), required=False, max_digits=14, decimal_places=2)
+    reparation = forms.DecimalField(
+        label=_("Reparation to the victim (Q)"), required=False, max_digits=14, decimal_places=2
+    )
+    reparation_case = forms.ChoiceField(label=_("Victim (third-party plaintiff)"), required=False, choices=[])
+    reason = forms.CharField(
+        label=_("Reason (required outside the computed range)"),
+        required=False,
+        max_length=5000,
+        widget=TEXT,
+    )
+
+    def __init__(self, *args: Any, victims: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reparation_case"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *(victims or [])]

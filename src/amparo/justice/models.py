@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from amparo.core.fields import EncryptedTextField
 
 from .vocab import (
+    ChargeStatus,
     ComplaintSource,
     CooperationDirection,
     CooperationKind,
@@ -28,6 +29,7 @@ from .vocab import (
     RoleInProcess,
     SuspectKind,
     TeamRole,
+    VerdictOutcome,
 )
 
 USER = settings.AUTH_USER_MODEL
@@ -403,3 +405,78 @@ class ProtectedWitness(models.Model):
     @property
     def pseudonym(self) -> str:
         return str(_("Protected witness T-%(serial)04d") % {"serial": self.serial})
+
+
+class Charge(models.Model):
+    """A charge against a suspect under an article of the legal catalog, in the version in force on the
+    offence date (amparo.law), with the circumstances the penalty depends on."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="charges")
+    suspect = models.ForeignKey(Suspect, on_delete=models.PROTECT, related_name="charges")
+    article = models.ForeignKey("law.Article", verbose_name=_("article"), on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey("law.ArticleVersion", on_delete=models.PROTECT, related_name="+")
+    offence_date = models.DateField(_("offence date"))
+    victim_age = models.PositiveSmallIntegerField(_("victim's age at the offence"), null=True, blank=True)
+    circumstances = models.JSONField(_("circumstances"), default=list, blank=True)
+    filed_on = models.DateField(_("filed on"))
+    status = models.CharField(_("status"), max_length=10, choices=ChargeStatus.choices, default=ChargeStatus.FILED)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["filed_on", "created_at"]
+        verbose_name = _("charge")
+        verbose_name_plural = _("charges")
+
+    def __str__(self) -> str:
+        return f"charge {self.pk}"
+
+
+class Verdict(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    charge = models.OneToOneField(Charge, on_delete=models.CASCADE, related_name="verdict")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=VerdictOutcome.choices)
+    date = models.DateField(_("date"))
+    court = models.CharField(_("court"), max_length=200)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("verdict")
+
+    def __str__(self) -> str:
+        return self.outcome
+
+
+class Sentence(models.Model):
+    """The sentence of a conviction. ``prison_days_total`` counts a year as 365 days and a month as 30 (the
+    calculator's convention); outside the calculator's range a reason is required."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    verdict = models.OneToOneField(Verdict, on_delete=models.CASCADE, related_name="sentence")
+    prison_years = models.PositiveSmallIntegerField(_("years"), default=0)
+    prison_months = models.PositiveSmallIntegerField(_("months"), default=0)
+    prison_days = models.PositiveSmallIntegerField(_("days"), default=0)
+    prison_days_total = models.PositiveIntegerField(default=0)
+    fine = models.DecimalField(_("fine (Q)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    reparation = models.DecimalField(
+        _("reparation to the victim (Q)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    reparation_case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("victim (third-party plaintiff)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    within_range = models.BooleanField(null=True)
+    outside_range_reason = EncryptedTextField(_("reason for a sentence outside the range"), blank=True, null=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sentence")
+
+    def __str__(self) -> str:
+        return f"sentence {self.pk}"

@@ -332,6 +332,7 @@ def investigation_get_for_view(*, actor: Actor, investigation_id: uuid.UUID | st
         arrests=list(investigation.arrests.select_related("suspect")),
         court_events=list(investigation.court_events.all()),
         cooperation=list(investigation.cooperation.all()),
+        charges=list(investigation.charges.select_related("article__law", "version", "verdict__sentence")),
         shown=shown,
         suspect_labels={
             s.pk: str(shown[s.person_id]) if s.person_id else (s.business.name if s.business else "") for s in suspects
@@ -395,3 +396,48 @@ def investigation_export_rows(*, actor: Actor, investigations: list[Investigatio
             ]
         )
     return rows
+
+
+@dataclass
+class ChargeView:
+    charge: Any
+    suspect_label: str
+    outcome: Any  # amparo.law.calculator.Outcome: the range for this charge
+    can_edit: bool
+    victims: list[tuple[str, str]]  # (case id, case number) of the investigation's victims the actor may see
+
+
+@transaction.atomic
+def charge_get_for_view(*, actor: Actor, charge_id: uuid.UUID | str) -> ChargeView:
+    from .models import Charge
+    from .prosecution_services import charge_outcome
+
+    charge = (
+        Charge.objects.select_related(
+            "investigation", "suspect__person", "suspect__business", "article__law", "version"
+        )
+        .filter(pk=charge_id)
+        .first()
+    )
+    if charge is None:
+        raise NotFound()
+    investigation = investigation_lookup(actor, charge.investigation_id)
+    suspect = charge.suspect
+    label = (
+        str(shown_persons(actor, [suspect.person])[suspect.person.pk])
+        if suspect.person
+        else (suspect.business.name if suspect.business else "")
+    )
+    victims = [
+        (str(v.case_id), v.case.number)
+        for v in investigation.victims.select_related("case")
+        if can_view_case(actor, v.case)
+    ]
+    audit_record(actor=actor, action="charge.view", target_type="investigation", target_id=investigation.pk)
+    return ChargeView(
+        charge=charge,
+        suspect_label=label,
+        outcome=charge_outcome(charge),
+        can_edit=can_edit_investigation(actor, investigation),
+        victims=victims,
+    )

@@ -28,7 +28,15 @@ from amparo.core.exceptions import NotFound, ValidationFailed
 from amparo.core.views import actor_from, add_service_errors, requires
 from amparo.people.validation import PersonInput
 
-from . import court_services, forms, operation_services, protection_services, selectors, services
+from . import (
+    court_services,
+    forms,
+    operation_services,
+    prosecution_services,
+    protection_services,
+    selectors,
+    services,
+)
 from .models import Cooperation, Evidence, Investigation, ProtectedWitness, Witness
 from .permissions import can_edit_investigation, can_manage_team
 from .protection import is_on_protection_team, shown_person
@@ -789,3 +797,101 @@ def protection_detail_view(request: HttpRequest, protection_id: uuid.UUID) -> Ht
         {"protection": protection, "shown": shown_person(actor, protection.person), "form": form},
         status=_status(request),
     )
+
+
+# --- charges, verdicts, sentences ---
+
+
+@requires(Perm.JUSTICE_EDIT)
+def charge_new_view(request: HttpRequest, investigation_id: uuid.UUID) -> HttpResponse:
+    actor = actor_from(request)
+
+    def submit(actor: Actor, inv: Investigation, d: dict[str, Any]) -> object:
+        return prosecution_services.charge_file(
+            actor,
+            investigation_id=inv.pk,
+            suspect_id=d["suspect"],
+            article_id=d["article"],
+            offence_date=d["offence_date"],
+            filed_on=d["filed_on"],
+            victim_age=d["victim_age"],
+            circumstances=d["circumstances"],
+        )
+
+    return _investigation_form(
+        request,
+        investigation_id,
+        make_form=lambda inv, data: forms.ChargeForm(data, suspects=_suspect_choices(actor, inv)),
+        submit=submit,
+        title=_("File a charge"),
+        tab="court",
+        done=_("Charge filed."),
+    )
+
+
+def _charge_page(request: HttpRequest, view: Any, **forms_: Any) -> HttpResponse:
+    context = {
+        "view": view,
+        "charge": view.charge,
+        "outcome": view.outcome,
+        "verdict_form": forms_.get("verdict_form") or forms.VerdictForm(),
+        "sentence_form": forms_.get("sentence_form") or forms.SentenceForm(victims=view.victims),
+    }
+    return render(request, "justice/charge.html", context, status=400 if forms_ else 200)
+
+
+@requires(Perm.JUSTICE_VIEW)
+def charge_detail_view(request: HttpRequest, charge_id: uuid.UUID) -> HttpResponse:
+    return _charge_page(request, selectors.charge_get_for_view(actor=actor_from(request), charge_id=charge_id))
+
+
+@requires(Perm.JUSTICE_EDIT)
+@require_POST
+def verdict_view(request: HttpRequest, charge_id: uuid.UUID) -> HttpResponse:
+    actor = actor_from(request)
+    view = selectors.charge_get_for_view(actor=actor, charge_id=charge_id)
+    if not view.can_edit:
+        raise DjangoPermissionDenied()
+    form = forms.VerdictForm(request.POST)
+    if form.is_valid():
+        try:
+            prosecution_services.verdict_record(actor, charge_id=charge_id, **form.cleaned_data)
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            messages.success(request, _("Verdict recorded."))
+            return redirect("justice:charge", charge_id=charge_id)
+    return _charge_page(request, view, verdict_form=form)
+
+
+@requires(Perm.JUSTICE_EDIT)
+@require_POST
+def sentence_view(request: HttpRequest, charge_id: uuid.UUID) -> HttpResponse:
+    actor = actor_from(request)
+    view = selectors.charge_get_for_view(actor=actor, charge_id=charge_id)
+    if not view.can_edit:
+        raise DjangoPermissionDenied()
+    form = forms.SentenceForm(request.POST, victims=view.victims)
+    verdict = getattr(view.charge, "verdict", None)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if verdict is None:
+                raise ValidationFailed({"years": [_("Record the verdict first.")]})
+            prosecution_services.sentence_record(
+                actor,
+                verdict_id=verdict.pk,
+                years=d["years"],
+                months=d["months"],
+                days=d["days"],
+                fine=d["fine"],
+                reparation=d["reparation"],
+                reparation_case_id=d["reparation_case"] or None,
+                reason=d["reason"],
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            messages.success(request, _("Sentence recorded."))
+            return redirect("justice:charge", charge_id=charge_id)
+    return _charge_page(request, view, sentence_form=form)

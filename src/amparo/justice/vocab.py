@@ -119,3 +119,15 @@ class CooperationStatus(models.TextChoices):
     REFUSED = "refused", _("Refused")
     EXECUTED = "executed", _("Executed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ChargeStatus(models.TextChoices):
+    FILED = "filed", _("Filed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DECIDED = "decided", _("Decided (verdict)")
+
+
+class VerdictOutcome(models.TextChoices):
+    CONVICTED = "convicted", _("Convicted")
+    ACQUITTED = "acquitted", _("Acquitted")
+    DISMISSED = "dismissed", _("Dismissed")
