@@ -4,6 +4,7 @@ sees the file but not the operation; the prosecutor sees the refused attempt in 
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.utils import timezone, translation
 
 from amparo.accounts.roles import Role
 from amparo.justice.models import Complaint, Investigation, Operation
+from amparo.law.selectors import article_by_ref
 
 from ..conftest import World
 from .conftest import screenshot, sign_in, sign_in_by_cookie
@@ -71,6 +73,20 @@ def test_prosecutor_opens_an_investigation_and_plans_a_compartmented_raid(
     page.wait_for_url("**tab=suspects")
     assert "Rigoberto Sacul Pop" in page.locator("main").inner_text()
     screenshot(page, "justice-investigation-suspects")
+
+    # A charge under art. 202 Ter (the version in force on the offence date): the screen shows the range.
+    page.goto(f"/justice/{investigation.pk}/charges/new/")
+    page.select_option("#id_suspect", index=1)
+    page.select_option("#id_article", str(article_by_ref("penal-code:202 Ter").pk))
+    page.fill("#id_offence_date", (timezone.localdate() - datetime.timedelta(days=30)).isoformat())
+    page.fill("#id_filed_on", today)
+    page.fill("#id_victim_age", "15")
+    page.get_by_role("button", name=_es("Save")).click()
+    page.wait_for_url("**tab=court")
+    page.locator("#charges-title + ul a").first.click()
+    page.wait_for_url("**/justice/charges/**")
+    assert page.locator(".result-range").inner_text().strip()
+    screenshot(page, "justice-charge")
 
     page.goto(f"/justice/{investigation.pk}/operations/new/")
     page.fill("#id_codename", "Estrella Fugaz")

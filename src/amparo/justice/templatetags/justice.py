@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from amparo.core import geo
 from amparo.people.models import Gender
@@ -23,3 +24,17 @@ def department(code: str) -> str:
 @register.filter
 def gender_label(code: str) -> str:
     return str(Gender(code).label) if code in Gender.values else ""
+
+
+ACCESS_LABELS = {
+    "view": _("viewed"),
+    "list": _("listed"),
+    "edit": _("changed"),
+    "screening": _("on-site screening"),
+    "access_log": _("access log"),
+}
+
+
+@register.filter
+def access_label(code: str) -> str:
+    return str(ACCESS_LABELS.get(code, code))
