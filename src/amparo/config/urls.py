@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from amparo.cases import api as cases_api
 from amparo.hotline import api as hotline_api
+from amparo.justice import api as justice_api
 from amparo.law import api as law_api
 from amparo.people import api as people_api
 from amparo.referrals import api as referrals_api
@@ -22,6 +23,11 @@ api_v1 = [
     path("cases/<uuid:case_id>/reintegration/", reintegration_api.case_reintegration_api, name="case_reintegration"),
     path("referrals/", referrals_api.referral_boxes_api, name="referrals"),
     path("referrals/<uuid:referral_id>/", referrals_api.referral_detail_api, name="referral"),
+    path("complaints/", justice_api.complaint_collection_api, name="complaints"),
+    path("complaints/<uuid:complaint_id>/", justice_api.complaint_detail_api, name="complaint"),
+    path("investigations/", justice_api.investigation_collection_api, name="investigations"),
+    path("investigations/<uuid:investigation_id>/", justice_api.investigation_detail_api, name="investigation"),
+    path("operations/<uuid:operation_id>/", justice_api.operation_detail_api, name="operation"),
     path("law/catalog/", law_api.catalog_api, name="law_catalog"),
     path("law/calculate/", law_api.calculate_api, name="law_calculate"),
     path("repatriations/", repatriation_api.repatriation_list_api, name="repatriations"),
@@ -43,6 +49,7 @@ urlpatterns = [
     path("referrals/", include("amparo.referrals.urls")),
     path("reintegration/", include("amparo.reintegration.urls")),
     path("repatriations/", include("amparo.repatriation.urls")),
+    path("justice/", include("amparo.justice.urls")),
     path("audit/", include("amparo.audit.urls")),
     path("law/", include("amparo.law.urls")),
     path("notifications/", include("amparo.notifications.urls")),

@@ -2,18 +2,20 @@
 
 - Complaints: the receiving institution's users with justice.view.
 - Investigations: their team (lead and named members, of any institution) with justice.view.
-- Operations (compartmented): before execution only their named members; after, the investigation team too.
-- Protected witnesses: identity and whereabouts only for the protection team (see protection.py).
+- Operations (compartmented): before execution only their lead and named members know they exist;
+  after execution the investigation's team sees them too.
+- Protected witnesses: identity and whereabouts only for the protection team (protection.py).
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
 
-from .models import Complaint
+from .models import Complaint, Investigation, InvestigationMember, Operation
+from .vocab import OperationStatus
 
 
 def complaints_visible_to(actor: Actor) -> QuerySet[Complaint]:
@@ -28,3 +30,64 @@ def can_view_complaint(actor: Actor, complaint: Complaint) -> bool:
 
 def can_edit_complaint(actor: Actor, complaint: Complaint) -> bool:
     return actor.has(Perm.JUSTICE_EDIT) and can_view_complaint(actor, complaint)
+
+
+# --- investigations: the team ---
+
+
+def investigations_visible_to(actor: Actor) -> QuerySet[Investigation]:
+    if not actor.has(Perm.JUSTICE_VIEW):
+        return Investigation.objects.none()
+    member = InvestigationMember.objects.filter(investigation_id=OuterRef("pk"), user_id=actor.user_pk)
+    return Investigation.objects.filter(Q(lead_id=actor.user_pk) | Exists(member))
+
+
+def is_investigation_member(actor: Actor, investigation: Investigation) -> bool:
+    if actor.user_pk and investigation.lead_id == actor.user_pk:
+        return True
+    return InvestigationMember.objects.filter(investigation=investigation, user_id=actor.user_pk).exists()
+
+
+def can_view_investigation(actor: Actor, investigation: Investigation) -> bool:
+    return actor.has(Perm.JUSTICE_VIEW) and is_investigation_member(actor, investigation)
+
+
+def can_edit_investigation(actor: Actor, investigation: Investigation) -> bool:
+    return actor.has(Perm.JUSTICE_EDIT) and can_view_investigation(actor, investigation)
+
+
+def can_manage_team(actor: Actor, investigation: Investigation) -> bool:
+    return actor.has(Perm.JUSTICE_EDIT) and investigation.lead_id == actor.user_pk
+
+
+# --- operations: the compartment ---
+
+
+def is_operation_member(actor: Actor, operation: Operation) -> bool:
+    if not actor.user_pk:
+        return False
+    return operation.lead_id == actor.user_pk or operation.members.filter(pk=actor.user_pk).exists()
+
+
+def operations_visible_to(actor: Actor) -> QuerySet[Operation]:
+    """Planned or cancelled-before-execution operations: their members only. Executed ones: also the team."""
+    if not actor.has(Perm.JUSTICE_VIEW) or not actor.user_pk:
+        return Operation.objects.none()
+    named = Q(lead_id=actor.user_pk) | Q(
+        pk__in=Operation.members.through.objects.filter(user_id=actor.user_pk).values("operation_id")
+    )
+    executed = Q(status=OperationStatus.EXECUTED, investigation__in=investigations_visible_to(actor))
+    return Operation.objects.filter(named | executed)
+
+
+def can_view_operation(actor: Actor, operation: Operation) -> bool:
+    if not actor.has(Perm.JUSTICE_VIEW):
+        return False
+    if is_operation_member(actor, operation):
+        return True
+    return operation.status == OperationStatus.EXECUTED and can_view_investigation(actor, operation.investigation)
+
+
+def can_edit_operation(actor: Actor, operation: Operation) -> bool:
+    """Only the compartment works on an operation, before and after its execution."""
+    return actor.has(Perm.JUSTICE_EDIT) and is_operation_member(actor, operation)

@@ -17,11 +17,43 @@ from amparo.accounts.roles import Perm
 from amparo.audit.services import audit_record
 from amparo.cases.models import Case
 from amparo.cases.permissions import can_view_case
-from amparo.core.exceptions import PermissionDenied, ValidationFailed
+from amparo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from amparo.organizations.models import Organization
+from amparo.people.models import Person
+from amparo.people.permissions import can_view_person
+from amparo.people.validation import PersonInput
 
-from .models import Complaint, JusticeCounter
-from .vocab import RECEIVING_INSTITUTION_CODES, ComplaintSource
+from .models import (
+    Complaint,
+    CustodyEntry,
+    Evidence,
+    Investigation,
+    InvestigationMember,
+    InvestigationVictim,
+    JusticeCounter,
+    Place,
+    Suspect,
+    Witness,
+)
+from .permissions import (
+    can_edit_complaint,
+    can_edit_investigation,
+    can_manage_team,
+    can_view_complaint,
+    can_view_investigation,
+    complaints_visible_to,
+)
+from .vocab import (
+    RECEIVING_INSTITUTION_CODES,
+    ComplaintSource,
+    CustodyAction,
+    EvidenceKind,
+    InvestigationStatus,
+    PlaceType,
+    RoleInProcess,
+    SuspectKind,
+    TeamRole,
+)
 
 SUMMARY_MAX = 20_000
 EARLIEST_DATE = datetime.date(1990, 1, 1)
@@ -166,10 +198,6 @@ def complaint_link_cases(
     actor: Actor, *, complaint_id: uuid.UUID | str, case_ids: Iterable[uuid.UUID | str]
 ) -> Complaint:
     """Link more victim cases to a complaint of the institution (cases of the actor's team only)."""
-    from amparo.core.exceptions import NotFound
-
-    from .permissions import can_edit_complaint, can_view_complaint
-
     complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
     if complaint is None or not can_view_complaint(actor, complaint):
         raise NotFound()
@@ -181,3 +209,386 @@ def complaint_link_cases(
     complaint.cases.add(*cases)
     _audit(actor, "complaint.link_cases", "complaint", complaint.pk, cases=len(cases))
     return complaint
+
+
+# --- investigations ---
+
+
+def justice_users(user_ids: Iterable[int]) -> list[User]:
+    """Active users with an active membership whose role has justice.view (any institution)."""
+    from amparo.accounts.models import Membership
+    from amparo.accounts.roles import role_has
+
+    ids = {int(u) for u in user_ids}
+    memberships = Membership.objects.filter(user_id__in=ids, is_active=True, user__is_active=True).select_related(
+        "user"
+    )
+    return list({m.user for m in memberships if role_has(m.role, Perm.JUSTICE_VIEW)})
+
+
+def investigation_for_edit(actor: Actor, investigation_id: uuid.UUID | str) -> Investigation:
+    """The investigation locked for a write by a team member; 404 for anybody outside the team."""
+    if not actor.has(Perm.JUSTICE_EDIT):
+        raise PermissionDenied()
+    investigation = Investigation.objects.select_for_update().filter(pk=investigation_id).first()
+    if investigation is None or not can_view_investigation(actor, investigation):
+        raise NotFound()
+    if not can_edit_investigation(actor, investigation):
+        raise PermissionDenied()
+    return investigation
+
+
+def investigation_start(investigation: Investigation) -> datetime.date:
+    """The earliest date of the file: its first complaint, or the day it was opened."""
+    first = investigation.complaints.order_by("received_on").values_list("received_on", flat=True).first()
+    return min(first, investigation.opened_on) if first else investigation.opened_on
+
+
+@transaction.atomic
+def investigation_open(
+    actor: Actor,
+    *,
+    summary: str,
+    opened_on: datetime.date,
+    mp_file_number: str = "",
+    complaint_ids: Iterable[uuid.UUID | str] = (),
+    members: Iterable[tuple[int, str]] = (),
+) -> Investigation:
+    """Open an investigation file led by the actor; ``members`` are (user id, TeamRole) pairs."""
+    if not actor.has(Perm.JUSTICE_EDIT) or actor.membership is None:
+        raise PermissionDenied()
+    errors = _Errors()
+    _check_date(errors, "opened_on", opened_on)
+    summary = (summary or "").strip()
+    if not summary:
+        errors.add("summary", _("Write a summary of the investigation."))
+    elif len(summary) > SUMMARY_MAX:
+        errors.add("summary", _("The summary is too long."))
+    mp_file_number = (mp_file_number or "").strip()
+    if len(mp_file_number) > 60:
+        errors.add("mp_file_number", _("The file number is too long."))
+    wanted = {str(c) for c in complaint_ids}
+    complaints = list(complaints_visible_to(actor).filter(pk__in=wanted)) if wanted else []
+    if len(complaints) != len(wanted):
+        errors.add("complaints", _("Link only complaints received by your institution."))
+    if any(c.investigation_id for c in complaints):
+        errors.add("complaints", _("A complaint already belongs to an investigation."))
+    if opened_on and any(c.received_on > opened_on for c in complaints):
+        errors.add("opened_on", _("An investigation cannot open before its complaint was received."))
+    team = _team_members(errors, members)
+    errors.raise_if_any()
+    organization = actor.membership.organization
+    investigation = Investigation.objects.create(
+        number=_next_number(organization, "INV"),
+        owner_org=organization,
+        mp_file_number=mp_file_number or next((c.mp_file_number for c in complaints if c.mp_file_number), ""),
+        summary=summary,
+        opened_on=opened_on,
+        lead=_user(actor),
+    )
+    InvestigationMember.objects.create(
+        investigation=investigation,
+        user=_user(actor),
+        team_role=TeamRole.PROSECUTOR if actor.role == "prosecutor" else TeamRole.INVESTIGATOR,
+    )
+    for user, role in team:
+        if user.pk != actor.user_pk:
+            InvestigationMember.objects.create(investigation=investigation, user=user, team_role=role)
+    Complaint.objects.filter(pk__in=[c.pk for c in complaints]).update(investigation=investigation)
+    _audit(
+        actor,
+        "investigation.open",
+        "investigation",
+        investigation.pk,
+        complaints=len(complaints),
+        members=investigation.team.count(),
+    )
+    return investigation
+
+
+def _team_members(errors: _Errors, members: Iterable[tuple[int, str]]) -> list[tuple[User, str]]:
+    pairs = [(int(u), r) for u, r in members]
+    if any(r not in TeamRole.values for _u, r in pairs):
+        errors.add("members", _("Choose a role for each team member."))
+        return []
+    users = {u.pk: u for u in justice_users(u for u, _r in pairs)}
+    if len(users) != len({u for u, _r in pairs}):
+        errors.add("members", _("Team members must be active prosecutors or investigators."))
+        return []
+    return [(users[u], r) for u, r in pairs]
+
+
+@transaction.atomic
+def investigation_set_team(
+    actor: Actor, *, investigation_id: uuid.UUID | str, members: Iterable[tuple[int, str]]
+) -> Investigation:
+    """Replace the team (the lead always stays). Only the lead names the team."""
+    investigation = investigation_for_edit(actor, investigation_id)
+    if not can_manage_team(actor, investigation):
+        raise PermissionDenied()
+    errors = _Errors()
+    team = _team_members(errors, members)
+    errors.raise_if_any()
+    investigation.team.exclude(user_id=investigation.lead_id).delete()
+    for user, role in team:
+        if user.pk != investigation.lead_id:
+            InvestigationMember.objects.create(investigation=investigation, user=user, team_role=role)
+    _audit(actor, "investigation.team", "investigation", investigation.pk, members=investigation.team.count())
+    return investigation
+
+
+@transaction.atomic
+def investigation_set_status(actor: Actor, *, investigation_id: uuid.UUID | str, status: str) -> Investigation:
+    investigation = investigation_for_edit(actor, investigation_id)
+    if status not in InvestigationStatus.values:
+        raise ValidationFailed({"status": [_("Choose a valid status.")]})
+    previous = investigation.status
+    investigation.status = status
+    investigation.save(update_fields=["status"])
+    _audit(actor, "investigation.status", "investigation", investigation.pk, previous=previous, status=status)
+    return investigation
+
+
+@transaction.atomic
+def complaint_attach(actor: Actor, *, investigation_id: uuid.UUID | str, complaint_id: uuid.UUID | str) -> Complaint:
+    investigation = investigation_for_edit(actor, investigation_id)
+    complaint = complaints_visible_to(actor).select_for_update().filter(pk=complaint_id).first()
+    if complaint is None:
+        raise NotFound()
+    if complaint.investigation_id and complaint.investigation_id != investigation.pk:
+        raise ValidationFailed({"complaint": [_("A complaint already belongs to an investigation.")]})
+    complaint.investigation = investigation
+    complaint.save(update_fields=["investigation"])
+    _audit(actor, "investigation.complaint", "investigation", investigation.pk)
+    return complaint
+
+
+def place_name_index(name: str) -> int:
+    from amparo.core.blind import blind_index
+    from amparo.core.normalize import name_words
+
+    return blind_index(" ".join(name_words(name)), kind="justice-place-name")
+
+
+@transaction.atomic
+def place_add(
+    actor: Actor,
+    *,
+    investigation_id: uuid.UUID | str,
+    place_type: str,
+    name: str,
+    address: str = "",
+    department: str = "",
+    municipality: str = "",
+) -> Place:
+    from amparo.core import geo
+
+    investigation = investigation_for_edit(actor, investigation_id)
+    errors = _Errors()
+    if place_type not in PlaceType.values:
+        errors.add("place_type", _("Choose the type of place."))
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        errors.add("name", _("Give the name of the place (up to 200 characters)."))
+    if department and department not in geo.DEPARTMENTS:
+        errors.add("department", _("Choose a valid department."))
+    if municipality and not geo.is_valid_municipality(department, municipality):
+        errors.add("municipality", _("Choose a municipality of the department."))
+    errors.raise_if_any()
+    place = Place.objects.create(
+        investigation=investigation,
+        place_type=place_type,
+        name=name,
+        address=(address or "").strip() or None,
+        department=department,
+        municipality=municipality,
+        name_index=place_name_index(name),
+    )
+    _audit(actor, "investigation.place", "investigation", investigation.pk, place_type=place_type)
+    return place
+
+
+def _register(actor: Actor, data: PersonInput) -> Person:
+    """Register a person through amparo.people (its rules, index and audit)."""
+    from amparo.people.services import person_create
+
+    return person_create(actor=actor, data=data)
+
+
+@transaction.atomic
+def suspect_add(
+    actor: Actor,
+    *,
+    investigation_id: uuid.UUID | str,
+    role_in_process: str,
+    person_id: uuid.UUID | str | None = None,
+    business_id: uuid.UUID | str | None = None,
+    public_official: bool = False,
+    official_institution: str = "",
+    notes: str = "",
+    new_person: PersonInput | None = None,
+) -> Suspect:
+    """A suspect: an individual (a registered Person, or ``new_person`` registered now through
+    amparo.people) or a business (a place of the investigation)."""
+    investigation = investigation_for_edit(actor, investigation_id)
+    if new_person is not None and not business_id:
+        person_id = _register(actor, new_person).pk
+    errors = _Errors()
+    if role_in_process not in RoleInProcess.values:
+        errors.add("role_in_process", _("Choose the suspect's role in the process."))
+    person = business = None
+    if bool(person_id) == bool(business_id):
+        errors.add("person", _("Choose either a person or a business."))
+    elif person_id:
+        person = Person.objects.filter(pk=person_id).first()
+        if person is None or not can_view_person(actor, person):
+            errors.add("person", _("Choose a person registered by your institution."))
+        elif investigation.suspects.filter(person=person).exists():
+            errors.add("person", _("This person is already a suspect in the investigation."))
+    elif business_id:
+        business = investigation.places.filter(pk=business_id).first()
+        if business is None:
+            errors.add("business", _("Choose a place of this investigation."))
+    if public_official and not official_institution.strip():
+        errors.add("official_institution", _("Name the official's institution."))
+    errors.raise_if_any()
+    suspect = Suspect.objects.create(
+        investigation=investigation,
+        kind=SuspectKind.INDIVIDUAL if person else SuspectKind.BUSINESS,
+        person=person,
+        business=business,
+        role_in_process=role_in_process,
+        public_official=public_official,
+        official_institution=official_institution.strip()[:120] if public_official else "",
+        notes=notes.strip() or None,
+    )
+    _audit(
+        actor,
+        "investigation.suspect",
+        "investigation",
+        investigation.pk,
+        kind=suspect.kind,
+        role=role_in_process,
+        official=public_official,
+    )
+    return suspect
+
+
+@transaction.atomic
+def victim_link(actor: Actor, *, investigation_id: uuid.UUID | str, case_id: uuid.UUID | str) -> InvestigationVictim:
+    investigation = investigation_for_edit(actor, investigation_id)
+    errors = _Errors()
+    cases = _visible_cases(actor, [case_id], errors, "case")
+    errors.raise_if_any()
+    link, created = InvestigationVictim.objects.get_or_create(investigation=investigation, case=cases[0])
+    if created:
+        _audit(actor, "investigation.victim", "investigation", investigation.pk)
+    return link
+
+
+@transaction.atomic
+def witness_add(
+    actor: Actor,
+    *,
+    investigation_id: uuid.UUID | str,
+    person_id: uuid.UUID | str | None = None,
+    new_person: PersonInput | None = None,
+) -> Witness:
+    investigation = investigation_for_edit(actor, investigation_id)
+    if new_person is not None:
+        person_id = _register(actor, new_person).pk
+    person = Person.objects.filter(pk=person_id).first() if person_id else None
+    if person is None or not can_view_person(actor, person):
+        raise ValidationFailed({"person": [_("Choose a person registered by your institution.")]})
+    witness, created = Witness.objects.get_or_create(investigation=investigation, person=person)
+    if created:
+        _audit(actor, "investigation.witness", "investigation", investigation.pk)
+    return witness
+
+
+@transaction.atomic
+def evidence_add(
+    actor: Actor,
+    *,
+    investigation_id: uuid.UUID | str,
+    kind: str,
+    description: str,
+    collected_on: datetime.date,
+    holder: str,
+    location: str = "",
+) -> Evidence:
+    """An evidence item and the first link of its chain of custody (collected)."""
+    investigation = investigation_for_edit(actor, investigation_id)
+    errors = _Errors()
+    if kind not in EvidenceKind.values:
+        errors.add("kind", _("Choose the kind of evidence."))
+    if not (description or "").strip():
+        errors.add("description", _("Describe the evidence."))
+    _check_date(errors, "collected_on", collected_on)
+    if collected_on and collected_on < investigation_start(investigation) - datetime.timedelta(days=3650):
+        errors.add("collected_on", _("The date is too far in the past."))
+    if not (holder or "").strip():
+        errors.add("holder", _("Say who holds the evidence."))
+    errors.raise_if_any()
+    last = investigation.evidence.order_by("-number").values_list("number", flat=True).first() or 0
+    evidence = Evidence.objects.create(
+        investigation=investigation,
+        number=last + 1,
+        kind=kind,
+        description=description.strip(),
+        collected_on=collected_on,
+        collected_by=_user(actor),
+    )
+    at = timezone.make_aware(datetime.datetime.combine(collected_on, datetime.time(12, 0)))
+    CustodyEntry.objects.create(
+        evidence=evidence,
+        action=CustodyAction.COLLECTED,
+        at=min(at, timezone.now()),
+        holder=holder.strip(),
+        location=location.strip() or None,
+        recorded_by=_user(actor),
+    )
+    _audit(actor, "investigation.evidence", "investigation", investigation.pk, kind=kind, item=evidence.number)
+    return evidence
+
+
+@transaction.atomic
+def custody_record(
+    actor: Actor,
+    *,
+    evidence_id: uuid.UUID | str,
+    action: str,
+    at: datetime.datetime,
+    holder: str,
+    location: str = "",
+) -> CustodyEntry:
+    """Append a link to the chain of custody; it cannot predate the previous link or be in the future."""
+    evidence = Evidence.objects.select_related("investigation").filter(pk=evidence_id).first()
+    if evidence is None:
+        raise NotFound()
+    investigation_for_edit(actor, evidence.investigation_id)
+    errors = _Errors()
+    if action not in CustodyAction.values or action == CustodyAction.COLLECTED:
+        errors.add("action", _("Choose what happened to the evidence."))
+    last = evidence.custody.order_by("-at").first()
+    if at is None:
+        errors.add("at", _("Give the date and time."))
+    elif at > timezone.now():
+        errors.add("at", _("The date cannot be in the future."))
+    elif last is not None and at < last.at:
+        errors.add("at", _("The chain of custody cannot go back in time: this is before the previous entry."))
+    if last is not None and last.action == CustodyAction.DESTROYED:
+        errors.add("action", _("The evidence was destroyed."))
+    if not (holder or "").strip():
+        errors.add("holder", _("Say who holds the evidence."))
+    errors.raise_if_any()
+    entry = CustodyEntry.objects.create(
+        evidence=evidence,
+        action=action,
+        at=at,
+        holder=holder.strip(),
+        location=location.strip() or None,
+        recorded_by=_user(actor),
+    )
+    _audit(actor, "evidence.custody", "evidence", evidence.pk, custody_action=action)
+    return entry

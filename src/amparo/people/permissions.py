@@ -5,6 +5,8 @@ The case and referral issues widen this (case team, consented referrals) here, i
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from amparo.accounts.actor import Actor
@@ -13,15 +15,30 @@ from amparo.accounts.roles import Perm
 from .models import Person
 
 
+def _hidden_by_protection(actor: Actor) -> QuerySet[Any, Any]:
+    """Protected witnesses (amparo.justice.protection): outside their protection team they do not exist."""
+    from amparo.justice.protection import hidden_person_ids
+
+    return hidden_person_ids(actor)
+
+
+def _protection_hides(actor: Actor, person: Person) -> bool:
+    return _hidden_by_protection(actor).filter(person_id=person.pk).exists()
+
+
 def persons_visible_to(actor: Actor) -> QuerySet[Person]:
     if not actor.has(Perm.PERSON_VIEW):
         return Person.objects.none()
-    return Person.objects.filter(owner_org_id=actor.organization_id)
+    return Person.objects.filter(owner_org_id=actor.organization_id).exclude(pk__in=_hidden_by_protection(actor))
 
 
 def can_view_person(actor: Actor, person: Person) -> bool:
-    return actor.has(Perm.PERSON_VIEW) and person.owner_org_id == actor.organization_id
+    return (
+        actor.has(Perm.PERSON_VIEW)
+        and person.owner_org_id == actor.organization_id
+        and not _protection_hides(actor, person)
+    )
 
 
 def can_edit_person(actor: Actor, person: Person) -> bool:
-    return actor.has(Perm.PERSON_EDIT) and person.owner_org_id == actor.organization_id
+    return can_view_person(actor, person) and actor.has(Perm.PERSON_EDIT)

@@ -77,6 +77,10 @@ class Command(BaseCommand):
         calls = load_demo_calls(seed=options["seed"])
         if created:
             refresh_planner_statistics()
+        if accounts:  # justice demo data acts as the demo prosecutor and investigator
+            from amparo.justice.demo import build_justice_demo
+
+            self.stdout.write(f"Investigations created: {build_justice_demo()}")
         with transaction.atomic():
             audit_record(
                 actor=Actor.for_system("cli:demo-data"),
