@@ -32,6 +32,13 @@ class Perm:
     REFERRAL_RECEIVE = "referral.receive"  # see referrals to the institution (shared sections), answer them
     REFERRAL_OVERRIDE = "referral.override"  # refer without consent or order, with a written reason
     SHELTER_ADMIT = "shelter.admit"  # admit to and discharge from the institution's shelters
+    # capacity and stats (issue 6)
+    CAPACITY_VIEW = "capacity.view"  # trainings, prevention activities and the national plan (no victims in them)
+    CAPACITY_MANAGE = "capacity.manage"  # record the institution's trainings, participants and prevention work
+    PLAN_MANAGE = "plan.manage"  # the national plan: actions, indicators, targets (the secretariat)
+    PLAN_REPORT = "plan.report"  # progress of the institution's actions; its narrative in the annual report
+    STATS_RECORDS = "stats.records"  # the records behind a figure (only cases the user may see anyway)
+    STATS_EXPORT_IDENTIFIED = "stats.export_identified"  # record-level exports of the institution's cases
 
 
 PERMISSION_LABELS: dict[str, Promise] = {
@@ -51,6 +58,13 @@ PERMISSION_LABELS: dict[str, Promise] = {
     Perm.REFERRAL_RECEIVE: _("Receive and answer referrals"),
     Perm.REFERRAL_OVERRIDE: _("Refer without consent or order, giving a written reason"),
     Perm.SHELTER_ADMIT: _("Admit to and discharge from the institution's shelters"),
+    # capacity and stats (issue 6)
+    Perm.CAPACITY_VIEW: _("See trainings, prevention activities and the national plan"),
+    Perm.CAPACITY_MANAGE: _("Record the institution's trainings and prevention activities"),
+    Perm.PLAN_MANAGE: _("Manage the national plan: actions, indicators and targets"),
+    Perm.PLAN_REPORT: _("Report progress on the institution's plan actions and write its report narrative"),
+    Perm.STATS_RECORDS: _("See the records behind a statistic (cases one may see anyway)"),
+    Perm.STATS_EXPORT_IDENTIFIED: _("Export the institution's case records (password-protected archives)"),
 }
 
 
@@ -77,12 +91,29 @@ class RoleRules:
 _PERSON_FULL = frozenset({Perm.PERSON_VIEW, Perm.PERSON_SEARCH, Perm.PERSON_CREATE, Perm.PERSON_EDIT})
 _CASE_WORK = frozenset({Perm.CASE_VIEW, Perm.CASE_CREATE, Perm.CASE_EDIT, Perm.REFERRAL_SEND, Perm.REFERRAL_RECEIVE})
 _OWN_TOKENS = frozenset({Perm.API_TOKEN_OWN})
+# capacity and stats (issue 6): supervisors run their institution's trainings and report on the plan;
+# statisticians (the secretariat's analysts) keep the plan and see only disclosure-controlled figures.
+_STATS_SUPERVISOR = frozenset(
+    {
+        Perm.STATS_VIEW,
+        Perm.CAPACITY_VIEW,
+        Perm.CAPACITY_MANAGE,
+        Perm.PLAN_REPORT,
+        Perm.STATS_RECORDS,
+        Perm.STATS_EXPORT_IDENTIFIED,
+    }
+)
+_STATS_STATISTICIAN = frozenset({Perm.STATS_VIEW, Perm.CAPACITY_VIEW, Perm.PLAN_MANAGE})
 
 # role -> (permissions, two-factor required)
 ROLE_TABLE: dict[str, RoleRules] = {
     Role.CASEWORKER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
     Role.SUPERVISOR: RoleRules(
-        _PERSON_FULL | _CASE_WORK | {Perm.CASE_SUPERVISE, Perm.REFERRAL_OVERRIDE, Perm.SHELTER_ADMIT} | _OWN_TOKENS,
+        _PERSON_FULL
+        | _CASE_WORK
+        | {Perm.CASE_SUPERVISE, Perm.REFERRAL_OVERRIDE, Perm.SHELTER_ADMIT}
+        | _OWN_TOKENS
+        | _STATS_SUPERVISOR,
         two_factor=True,
     ),
     Role.SHELTER_STAFF: RoleRules(
@@ -109,7 +140,7 @@ ROLE_TABLE: dict[str, RoleRules] = {
     Role.INVESTIGATOR: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
     Role.PROSECUTOR: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
     Role.PGN_ATTORNEY: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
-    Role.STATISTICIAN: RoleRules(frozenset({Perm.STATS_VIEW}) | _OWN_TOKENS, two_factor=False),
+    Role.STATISTICIAN: RoleRules(_STATS_STATISTICIAN | _OWN_TOKENS, two_factor=False),
     # The trail holds no identities, but it maps who did what: auditors use two factors too.
     Role.AUDITOR: RoleRules(frozenset({Perm.AUDIT_VIEW}), two_factor=True),
     # Administrators manage accounts, which could grant any access: two factors, and no case content.

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "amparo.cases",
     "amparo.referrals",
     "amparo.notifications",
+    "amparo.capacity",
+    "amparo.stats",
     "amparo.web",
 ]
 

@@ -26,6 +26,8 @@ urlpatterns = [
     path("cases/", include("amparo.cases.urls")),
     path("referrals/", include("amparo.referrals.urls")),
     path("audit/", include("amparo.audit.urls")),
+    path("capacity/", include("amparo.capacity.urls")),
+    path("stats/", include("amparo.stats.urls")),
     path("notifications/", include("amparo.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),

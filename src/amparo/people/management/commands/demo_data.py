@@ -65,11 +65,14 @@ class Command(BaseCommand):
             created, cases = self._persons(
                 options["persons"], options["seed"], options["batch_size"], options["cases_share"]
             )
+        from amparo.capacity.demo import load as load_capacity
+
+        capacity = load_capacity(timezone.localdate())
         with transaction.atomic():
             audit_record(
                 actor=Actor.for_system("cli:demo-data"),
                 action="demo_data.load",
-                details={"persons_created": created, "seed": options["seed"]},
+                details={"persons_created": created, "seed": options["seed"], "trainings": capacity["trainings"]},
             )
         elapsed = time.perf_counter() - started
         self.stdout.write(
