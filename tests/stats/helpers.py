@@ -48,6 +48,7 @@ def victim(
         owner=owner,
         trafficking_status=status,
         age_group=age_group,
+        status_determined_by="" if status == "possible" else "NGO",
         forms_index="|" + "|".join(forms) + "|" if forms else "",
         opened_at=at(opened),
     )
