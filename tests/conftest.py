@@ -66,6 +66,13 @@ def _append_only_audit(request: Any) -> None:
                 from amparo.referrals.seed import load_offers
 
                 load_offers(Organization, ServiceOffer)
+            # The legal catalog of the law app's data migration, likewise.
+            from amparo.law.models import Law
+
+            if not Law.objects.exists():
+                from amparo.law.loader import read_catalog, real_models, sync_catalog
+
+                sync_catalog(read_catalog(), real_models())
 
 
 @dataclass

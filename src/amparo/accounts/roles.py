@@ -39,6 +39,15 @@ class Perm:
     PLAN_REPORT = "plan.report"  # progress of the institution's actions; its narrative in the annual report
     STATS_RECORDS = "stats.records"  # the records behind a figure (only cases the user may see anyway)
     STATS_EXPORT_IDENTIFIED = "stats.export_identified"  # record-level exports of the institution's cases
+    # --- justice (investigations and prosecutions) ---
+    COMPLAINT_CREATE = "complaint.create"  # record a complaint (denuncia), e.g. from a hotline call
+    JUSTICE_VIEW = "justice.view"  # complaints received by the institution; investigations of one's team
+    JUSTICE_EDIT = "justice.edit"  # open investigations, work on those of one's team
+    OPERATION_CREATE = "operation.create"  # plan compartmented operations (raids) and name their members
+    WITNESS_PROTECT = "witness.protect"  # place witnesses under protection and name the protection team
+    # law app: the legal catalog is public law that every signed-in user browses; the calculator is
+    # for the roles that work with cases or justice.
+    LAW_CALCULATE = "law.calculate"
 
 
 PERMISSION_LABELS: dict[str, Promise] = {
@@ -65,6 +74,13 @@ PERMISSION_LABELS: dict[str, Promise] = {
     Perm.PLAN_REPORT: _("Report progress on the institution's plan actions and write its report narrative"),
     Perm.STATS_RECORDS: _("See the records behind a statistic (cases one may see anyway)"),
     Perm.STATS_EXPORT_IDENTIFIED: _("Export the institution's case records (password-protected archives)"),
+    # --- justice ---
+    Perm.COMPLAINT_CREATE: _("Record complaints (denuncias)"),
+    Perm.JUSTICE_VIEW: _("See complaints received and the investigations of your team"),
+    Perm.JUSTICE_EDIT: _("Open investigations and work on those of your team"),
+    Perm.OPERATION_CREATE: _("Plan compartmented operations and name their members"),
+    Perm.WITNESS_PROTECT: _("Place witnesses under protection and name the protection team"),
+    Perm.LAW_CALCULATE: _("Run the penalty calculator"),  # law app
 }
 
 
@@ -104,6 +120,10 @@ _STATS_SUPERVISOR = frozenset(
     }
 )
 _STATS_STATISTICIAN = frozenset({Perm.STATS_VIEW, Perm.CAPACITY_VIEW, Perm.PLAN_MANAGE})
+# --- justice: police investigators plan and execute operations; prosecutors also run witness protection ---
+_JUSTICE_WORK = frozenset({Perm.COMPLAINT_CREATE, Perm.JUSTICE_VIEW, Perm.JUSTICE_EDIT, Perm.OPERATION_CREATE})
+_INVESTIGATOR_JUSTICE = _JUSTICE_WORK
+_PROSECUTOR_JUSTICE = _JUSTICE_WORK | {Perm.WITNESS_PROTECT}
 
 # role -> (permissions, two-factor required)
 ROLE_TABLE: dict[str, RoleRules] = {
@@ -133,12 +153,13 @@ ROLE_TABLE: dict[str, RoleRules] = {
     ),
     Role.HOTLINE_OPERATOR: RoleRules(
         frozenset({Perm.PERSON_VIEW, Perm.PERSON_SEARCH, Perm.PERSON_CREATE, Perm.CASE_VIEW, Perm.CASE_CREATE})
+        | {Perm.COMPLAINT_CREATE}  # justice: a call can become a complaint
         | _OWN_TOKENS,
         two_factor=True,
     ),
     Role.CONSULAR_OFFICER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
-    Role.INVESTIGATOR: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
-    Role.PROSECUTOR: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
+    Role.INVESTIGATOR: RoleRules(_PERSON_FULL | _CASE_WORK | _INVESTIGATOR_JUSTICE | _OWN_TOKENS, two_factor=True),
+    Role.PROSECUTOR: RoleRules(_PERSON_FULL | _CASE_WORK | _PROSECUTOR_JUSTICE | _OWN_TOKENS, two_factor=True),
     Role.PGN_ATTORNEY: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
     Role.STATISTICIAN: RoleRules(_STATS_STATISTICIAN | _OWN_TOKENS, two_factor=False),
     # The trail holds no identities, but it maps who did what: auditors use two factors too.
@@ -146,6 +167,19 @@ ROLE_TABLE: dict[str, RoleRules] = {
     # Administrators manage accounts, which could grant any access: two factors, and no case content.
     Role.ADMINISTRATOR: RoleRules(frozenset({Perm.USER_MANAGE}), two_factor=True),
 }
+
+# law app: the penalty calculator for every role that works with cases or justice.
+for _role in (
+    Role.CASEWORKER,
+    Role.SUPERVISOR,
+    Role.SHELTER_STAFF,
+    Role.HOTLINE_OPERATOR,
+    Role.CONSULAR_OFFICER,
+    Role.INVESTIGATOR,
+    Role.PROSECUTOR,
+    Role.PGN_ATTORNEY,
+):
+    ROLE_TABLE[_role] = RoleRules(ROLE_TABLE[_role].permissions | {Perm.LAW_CALCULATE}, ROLE_TABLE[_role].two_factor)
 
 
 def role_has(role: str, perm: str) -> bool:

@@ -69,9 +69,11 @@ INSTALLED_APPS = [
     "amparo.people",
     "amparo.cases",
     "amparo.referrals",
+    "amparo.justice",
     "amparo.notifications",
     "amparo.capacity",
     "amparo.stats",
+    "amparo.law",
     "amparo.web",
 ]
 

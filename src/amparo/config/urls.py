@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from amparo.cases import api as cases_api
+from amparo.law import api as law_api
 from amparo.people import api as people_api
 from amparo.referrals import api as referrals_api
 from amparo.web import api as web_api
@@ -17,6 +18,8 @@ api_v1 = [
     path("cases/<uuid:case_id>/screenings/", cases_api.case_screening_api, name="case_screening"),
     path("referrals/", referrals_api.referral_boxes_api, name="referrals"),
     path("referrals/<uuid:referral_id>/", referrals_api.referral_detail_api, name="referral"),
+    path("law/catalog/", law_api.catalog_api, name="law_catalog"),
+    path("law/calculate/", law_api.calculate_api, name="law_calculate"),
 ]
 
 urlpatterns = [
@@ -28,6 +31,7 @@ urlpatterns = [
     path("audit/", include("amparo.audit.urls")),
     path("capacity/", include("amparo.capacity.urls")),
     path("stats/", include("amparo.stats.urls")),
+    path("law/", include("amparo.law.urls")),
     path("notifications/", include("amparo.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),

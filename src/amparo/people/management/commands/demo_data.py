@@ -18,6 +18,7 @@ from amparo.cases.demo import CaseNumbers, build_case
 from amparo.cases.demo import save as save_cases
 from amparo.cases.models import Case
 from amparo.core.keycheck import verify_master_keys
+from amparo.law.demo import ensure_catalog
 from amparo.organizations.models import Organization, Unit
 from amparo.organizations.seed import load_institutions
 from amparo.people.demo import generate
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         verify_master_keys()
         load_institutions(Organization, Unit)
+        ensure_catalog()
         accounts = [] if options["no_accounts"] else ensure_demo_accounts()
         created = cases = 0
         if not (options["if_empty"] and Person.objects.exists()):
