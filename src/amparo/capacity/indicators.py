@@ -18,14 +18,23 @@ def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
+def _aware_year(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """Datetime bounds (the index on the timestamp is used, unlike a __date lookup)."""
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    return datetime.datetime(year, 1, 1, tzinfo=tz), datetime.datetime(year + 1, 1, 1, tzinfo=tz)
+
+
 def victims_identified(year: int) -> Decimal:
     from amparo.cases.models import Case
     from amparo.cases.vocab import TraffickingStatus
 
-    start, end = _year_bounds(year)
+    start, end = _aware_year(year)
     return Decimal(
         Case.objects.filter(
-            opened_at__date__range=(start, end),
+            opened_at__gte=start,
+            opened_at__lt=end,
             trafficking_status__in=[TraffickingStatus.PRESUMED, TraffickingStatus.CONFIRMED],
         ).count()
     )
@@ -34,8 +43,8 @@ def victims_identified(year: int) -> Decimal:
 def referrals_answered_on_time_pct(year: int) -> Decimal | None:
     from amparo.referrals.models import Referral
 
-    start, end = _year_bounds(year)
-    sent = Referral.objects.filter(sent_at__date__range=(start, end))
+    start, end = _aware_year(year)
+    sent = Referral.objects.filter(sent_at__gte=start, sent_at__lt=end)
     total = sent.count()
     if not total:
         return None

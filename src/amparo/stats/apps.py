@@ -7,3 +7,8 @@ class StatsConfig(AppConfig):
     label = "stats"
     verbose_name = _("Statistics")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .justice_figures import register
+
+        register()

@@ -318,7 +318,7 @@ def bar_svg(chart: Chart) -> SafeString:
     assert chart.series is not None
     rows = chart.rows()
     threshold = chart.series.threshold
-    width, label_w, bar_h, gap = 640, 230, 18, 6
+    width, label_w, bar_h, gap = 760, 260, 20, 6
     top = max([v for _c, _l, v in rows if v is not None] or [1]) or 1
     height = max(1, len(rows)) * (bar_h + gap) + gap
     parts = [

@@ -63,7 +63,7 @@ class Report:
 
 
 # Other apps (justice) add prosecution figures: a function (filters, threshold) -> list[Fact | Chart].
-PROSECUTION_SOURCES: list[Callable[[Filters, int], list[Fact | publish.Chart]]] = []
+PROSECUTION_SOURCES: list[Callable[[Filters, int], list[publish.Chart]]] = []
 
 
 def _fact(code: str, label: str, count: int, threshold: int, chart_key: str = "") -> Fact:
@@ -112,8 +112,7 @@ def _prosecution(f: Filters, t: int) -> Section:
         _fact("police_trained", _("Police officers trained"), _trained(f, ("police",)), t),
     ]
     for source in PROSECUTION_SOURCES:
-        for item in source(f, t):
-            (section.charts if isinstance(item, publish.Chart) else section.facts).append(item)  # type: ignore[arg-type]
+        section.charts.extend(source(f, t))
     if not PROSECUTION_SOURCES:
         section.lines.append(
             _(
