@@ -118,3 +118,39 @@ def test_records_behind_a_figure_only_own_cases(data, client) -> None:
     assert body.count("/cases/") >= 3
     other = client.get("/stats/records/victims_department/?start=2011-04-01&end=2012-03-31&code=09").content.decode()
     assert "None of your cases" in other  # the other institution's victim is counted but not listed
+
+
+def test_complaints_by_source_when_justice_is_installed(world, settings) -> None:
+    from amparo.justice.models import Complaint
+    from amparo.organizations.models import Organization
+    from amparo.stats.report import build_report
+
+    mp = Organization.objects.get(code="mp")
+    user = world.user("caseworker")
+    for i, source in enumerate(["hotline"] * 12 + ["police"] * 2):
+        Complaint.objects.create(
+            number=f"D-{i}",
+            received_on=D(2011, 6, 1),
+            source=source,
+            receiving_org=mp,
+            recorded_by_org=mp,
+            summary="Denuncia",
+            created_by=user,
+        )
+    Complaint.objects.create(
+        number="D-old",
+        received_on=D(2010, 6, 1),
+        source="hotline",
+        receiving_org=mp,
+        recorded_by_org=mp,
+        summary="x",
+        created_by=user,
+    )
+    chart = publish.chart("complaints_source", PERIOD, 11)
+    values = dict(zip(chart.codes, chart.series.values, strict=True))
+    assert values == {"hotline": None, "police": None}  # 2 hidden, 12 its complement
+    assert chart.series.total == 14
+    assert publish.chart("complaints_source", PERIOD, 2).series.values == (12, 2)
+    report = build_report(PERIOD, threshold=2)
+    prosecution = next(s for s in report.sections if s.key == "prosecution")
+    assert any(c.key == "complaints_source" for c in prosecution.charts)
