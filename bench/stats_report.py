@@ -66,8 +66,9 @@ def fill(victims: int, justice: int, seed: int) -> None:
     from amparo.people.models import Person
     from amparo.referrals.models import Placement, Referral, Shelter, ShelterBeds
 
-    if Case.objects.count() >= victims:
-        print(f"   reusing {Case.objects.count()} cases")
+    existing = Case.objects.count()
+    if existing >= victims and Referral.objects.exists():
+        print(f"   reusing {existing} cases")
         return
     ensure_demo_accounts()
     rng = random.Random(seed)
@@ -76,8 +77,10 @@ def fill(victims: int, justice: int, seed: int) -> None:
     now = timezone.now()
     started = time.perf_counter()
     batch = 50_000
-    case_ids: list[uuid.UUID] = []
-    for offset in range(0, victims, batch):
+    case_ids: list[uuid.UUID] = list(Case.objects.values_list("id", flat=True))  # resume an interrupted fill
+    if existing:
+        print(f"   resuming after {existing} cases", flush=True)
+    for offset in range(existing, victims, batch):
         people, cases, events = [], [], []
         for i in range(offset, min(victims, offset + batch)):
             pid, cid = uuid.uuid4(), uuid.uuid4()
