@@ -11,6 +11,8 @@ from amparo.capacity.models import Participant, Training
 from amparo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from tests.conftest import login
 
+pytestmark = pytest.mark.django_db
+
 D = datetime.date
 
 

@@ -11,6 +11,8 @@ from tests.conftest import login
 
 from .helpers import many, victim
 
+pytestmark = pytest.mark.django_db
+
 D = datetime.date
 PERIOD = Filters(Period(D(2011, 4, 1), D(2012, 3, 31)))
 

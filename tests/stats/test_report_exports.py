@@ -22,6 +22,8 @@ from tests.conftest import login
 
 from .helpers import many, victim
 
+pytestmark = pytest.mark.django_db
+
 D = datetime.date
 PERIOD = Filters(Period(D(2011, 4, 1), D(2012, 3, 31)))
 QUERY = "start=2011-04-01&end=2012-03-31"
