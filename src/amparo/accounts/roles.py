@@ -36,6 +36,13 @@ class Perm:
     HOTLINE_TAKE = "hotline.take"  # record, take and work calls of the shared queue (call-center institutions)
     HOTLINE_SUPERVISE = "hotline.supervise"  # whole queue, reassign, statistics, on-duty roster
     HOTLINE_ALERT = "hotline.alert"  # can be on duty for urgent rescue alerts and open the alerts sent to one
+    # capacity and stats (issue 6)
+    CAPACITY_VIEW = "capacity.view"  # trainings, prevention activities and the national plan (no victims in them)
+    CAPACITY_MANAGE = "capacity.manage"  # record the institution's trainings, participants and prevention work
+    PLAN_MANAGE = "plan.manage"  # the national plan: actions, indicators, targets (the secretariat)
+    PLAN_REPORT = "plan.report"  # progress of the institution's actions; its narrative in the annual report
+    STATS_RECORDS = "stats.records"  # the records behind a figure (only cases the user may see anyway)
+    STATS_EXPORT_IDENTIFIED = "stats.export_identified"  # record-level exports of the institution's cases
     # --- justice (investigations and prosecutions) ---
     COMPLAINT_CREATE = "complaint.create"  # record a complaint (denuncia), e.g. from a hotline call
     JUSTICE_VIEW = "justice.view"  # complaints received by the institution; investigations of one's team
@@ -73,6 +80,13 @@ PERMISSION_LABELS: dict[str, Promise] = {
     Perm.HOTLINE_TAKE: _("Record and work hotline calls (call-center institutions)"),
     Perm.HOTLINE_SUPERVISE: _("Supervise the hotline: whole queue, reassignment, statistics, on-duty roster"),
     Perm.HOTLINE_ALERT: _("Receive urgent rescue alerts from the hotline when on duty"),
+    # capacity and stats (issue 6)
+    Perm.CAPACITY_VIEW: _("See trainings, prevention activities and the national plan"),
+    Perm.CAPACITY_MANAGE: _("Record the institution's trainings and prevention activities"),
+    Perm.PLAN_MANAGE: _("Manage the national plan: actions, indicators and targets"),
+    Perm.PLAN_REPORT: _("Report progress on the institution's plan actions and write its report narrative"),
+    Perm.STATS_RECORDS: _("See the records behind a statistic (cases one may see anyway)"),
+    Perm.STATS_EXPORT_IDENTIFIED: _("Export the institution's case records (password-protected archives)"),
     # --- justice ---
     Perm.COMPLAINT_CREATE: _("Record complaints (denuncias)"),
     Perm.JUSTICE_VIEW: _("See complaints received and the investigations of your team"),
@@ -111,6 +125,19 @@ class RoleRules:
 _PERSON_FULL = frozenset({Perm.PERSON_VIEW, Perm.PERSON_SEARCH, Perm.PERSON_CREATE, Perm.PERSON_EDIT})
 _CASE_WORK = frozenset({Perm.CASE_VIEW, Perm.CASE_CREATE, Perm.CASE_EDIT, Perm.REFERRAL_SEND, Perm.REFERRAL_RECEIVE})
 _OWN_TOKENS = frozenset({Perm.API_TOKEN_OWN})
+# capacity and stats (issue 6): supervisors run their institution's trainings and report on the plan;
+# statisticians (the secretariat's analysts) keep the plan and see only disclosure-controlled figures.
+_STATS_SUPERVISOR = frozenset(
+    {
+        Perm.STATS_VIEW,
+        Perm.CAPACITY_VIEW,
+        Perm.CAPACITY_MANAGE,
+        Perm.PLAN_REPORT,
+        Perm.STATS_RECORDS,
+        Perm.STATS_EXPORT_IDENTIFIED,
+    }
+)
+_STATS_STATISTICIAN = frozenset({Perm.STATS_VIEW, Perm.CAPACITY_VIEW, Perm.PLAN_MANAGE})
 # --- justice: police investigators plan and execute operations; prosecutors also run witness protection ---
 _JUSTICE_WORK = frozenset({Perm.COMPLAINT_CREATE, Perm.JUSTICE_VIEW, Perm.JUSTICE_EDIT, Perm.OPERATION_CREATE})
 _INVESTIGATOR_JUSTICE = _JUSTICE_WORK
@@ -138,7 +165,8 @@ ROLE_TABLE: dict[str, RoleRules] = {
         | _OWN_TOKENS
         | _DIRECTORY
         | _REPATRIATION_BOTH
-        | _HOTLINE_SUPERVISE,
+        | _HOTLINE_SUPERVISE
+        | _STATS_SUPERVISOR,
         two_factor=True,
     ),
     Role.SHELTER_STAFF: RoleRules(
@@ -172,7 +200,7 @@ ROLE_TABLE: dict[str, RoleRules] = {
         _PERSON_FULL | _CASE_WORK | _PROSECUTOR_JUSTICE | _OWN_TOKENS | _HOTLINE_ALERT, two_factor=True
     ),
     Role.PGN_ATTORNEY: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS | _REPATRIATION_BOTH, two_factor=True),
-    Role.STATISTICIAN: RoleRules(frozenset({Perm.STATS_VIEW}) | _OWN_TOKENS, two_factor=False),
+    Role.STATISTICIAN: RoleRules(_STATS_STATISTICIAN | _OWN_TOKENS, two_factor=False),
     # The trail holds no identities, but it maps who did what: auditors use two factors too.
     Role.AUDITOR: RoleRules(frozenset({Perm.AUDIT_VIEW}), two_factor=True),
     # Administrators manage accounts, which could grant any access: two factors, and no case content.

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "amparo.justice",
     "amparo.repatriation",
     "amparo.notifications",
+    "amparo.capacity",
+    "amparo.stats",
     "amparo.law",
     "amparo.reintegration",  # issue 4: reintegration plans, follow-up visits, post-closure schedule
     "amparo.reminders",  # issue 4: scheduled reminders (overdue referrals, court orders, follow-ups)
@@ -264,6 +266,12 @@ AMPARO_DEMO = envbool("AMPARO_DEMO", "False")
 # Attachments: encrypted files outside the database; size limit per file.
 AMPARO_ATTACHMENTS_DIR = Path(envget("AMPARO_ATTACHMENTS_DIR", str(VAR_DIR / "attachments")))
 AMPARO_ATTACHMENT_MAX_BYTES = envint("AMPARO_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+# Statistics (issue 6): cells below this count are suppressed in every disclosure-controlled output
+# (11, as CTDC's k); the k of record-level releases; the annual reporting period's first month and day.
+STATS_SUPPRESSION_THRESHOLD = envint("STATS_SUPPRESSION_THRESHOLD", 11)
+STATS_RELEASE_K = envint("STATS_RELEASE_K", 11)
+STATS_PERIOD_START = envget("STATS_PERIOD_START", "04-01")
 
 # Background tasks (e-mail of notifications...) on the database queue; `amparo db_worker` runs them.
 TASKS = {

@@ -51,6 +51,8 @@ urlpatterns = [
     path("repatriations/", include("amparo.repatriation.urls")),
     path("justice/", include("amparo.justice.urls")),
     path("audit/", include("amparo.audit.urls")),
+    path("capacity/", include("amparo.capacity.urls")),
+    path("stats/", include("amparo.stats.urls")),
     path("law/", include("amparo.law.urls")),
     path("notifications/", include("amparo.notifications.urls")),
     path("hotline/", include("amparo.hotline.urls")),

@@ -81,11 +81,14 @@ class Command(BaseCommand):
             from amparo.justice.demo import build_justice_demo
 
             self.stdout.write(f"Investigations created: {build_justice_demo()}")
+        from amparo.capacity.demo import load as load_capacity
+
+        capacity = load_capacity(timezone.localdate())
         with transaction.atomic():
             audit_record(
                 actor=Actor.for_system("cli:demo-data"),
                 action="demo_data.load",
-                details={"persons_created": created, "seed": options["seed"]},
+                details={"persons_created": created, "seed": options["seed"], "trainings": capacity["trainings"]},
             )
         elapsed = time.perf_counter() - started
         self.stdout.write(

@@ -1,0 +1,139 @@
+"""Reads of the capacity app, scoped to the actor."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet
+
+from amparo.accounts.actor import Actor
+from amparo.accounts.roles import Perm
+from amparo.core.exceptions import NotFound, PermissionDenied
+from amparo.stats.disclosure import is_small, threshold_from_settings
+
+from . import indicators
+from .models import Indicator, Participant, PlanAction, PreventionActivity, TargetGroup, Training
+from .permissions import can_manage_training, can_report_on
+
+
+def _require_view(actor: Actor) -> None:
+    if not actor.has(Perm.CAPACITY_VIEW):
+        raise PermissionDenied()
+
+
+def training_list(*, actor: Actor, year: int | None = None) -> QuerySet[Training]:
+    _require_view(actor)
+    rows = Training.objects.select_related("organization").annotate(
+        trained=Count("participants", filter=Q(participants__attended=True)),
+        registered=Count("participants"),
+    )
+    if year:
+        rows = rows.filter(start_date__year=year)
+    return rows.order_by("-start_date")
+
+
+@dataclass
+class TrainingView:
+    training: Training
+    can_manage: bool
+    by_role: list[dict[str, Any]]
+    trained: int
+    planned: int
+    pre_avg: float | None
+    post_avg: float | None
+    participants: list[Participant] = field(default_factory=list)  # only for the organizing institution
+
+
+def training_get(*, actor: Actor, training_id: uuid.UUID) -> TrainingView:
+    _require_view(actor)
+    training = Training.objects.select_related("organization").filter(pk=training_id).first()
+    if training is None:
+        raise NotFound()
+    manage = can_manage_training(actor, training)
+    attended = training.participants.filter(attended=True)
+    labels = dict(TargetGroup.choices)
+    by_role = [
+        {"role": r["role"], "label": labels.get(r["role"], r["role"]), "n": r["n"]}
+        for r in attended.values("role").annotate(n=Count("id")).order_by("role")
+    ]
+    scores = attended.aggregate(pre=Avg("pre_score"), post=Avg("post_score"))
+    return TrainingView(
+        training=training,
+        can_manage=manage,
+        by_role=by_role,
+        trained=attended.count(),
+        planned=training.planned_participants,
+        pre_avg=scores["pre"],
+        post_avg=scores["post"],
+        participants=list(training.participants.select_related("institution").order_by("role")) if manage else [],
+    )
+
+
+def prevention_list(*, actor: Actor, year: int | None = None) -> QuerySet[PreventionActivity]:
+    _require_view(actor)
+    rows = PreventionActivity.objects.select_related("organization")
+    if year:
+        rows = rows.filter(start_date__year=year)
+    return rows.order_by("-start_date")
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    value: Decimal | None
+    suppressed: bool
+    source: str
+    target: Decimal | None
+    progress: list[Any]
+    can_report: bool
+
+
+@dataclass
+class ActionRow:
+    action: PlanAction
+    indicators: list[IndicatorRow]
+
+
+def plan_overview(*, actor: Actor, year: int | None = None) -> list[ActionRow]:
+    """Every action with its indicators for a year: computed ones from the records (counts below the
+    disclosure threshold are not shown), manual ones from the latest progress entry with a value."""
+    _require_view(actor)
+    year = year or datetime.date.today().year
+    threshold = threshold_from_settings()
+    rows = []
+    actions = PlanAction.objects.prefetch_related("responsible", "indicators__targets", "indicators__progress")
+    for action in actions:
+        reporter = can_report_on(actor, action)
+        items = []
+        for indicator in action.indicators.all():
+            target = next((t.value for t in indicator.targets.all() if t.year == year), None)
+            progress = [p for p in indicator.progress.all() if p.year == year]
+            suppressed = False
+            if indicator.computed:
+                label, _function = indicators.COMPUTED.get(indicator.computed, ("", None))
+                value = indicators.compute(indicator.computed, year)
+                if value is not None and indicator.computed != "referrals_on_time" and is_small(int(value), threshold):
+                    value, suppressed = None, True
+                source = str(label)
+            else:
+                value = next((p.value for p in progress if p.value is not None), None)
+                source = indicator.source
+            items.append(IndicatorRow(indicator, value, suppressed, source, target, progress, reporter))
+        rows.append(ActionRow(action, items))
+    return rows
+
+
+def training_totals(*, start: datetime.date, end: datetime.date) -> dict[str, int]:
+    """Planned vs trained in a period (for the report and the dashboard)."""
+    trainings = Training.objects.filter(start_date__range=(start, end))
+    planned = sum(t.planned_participants for t in trainings.only("planned_participants"))
+    trained = Participant.objects.filter(training__in=trainings, attended=True).count()
+    return {"events": trainings.count(), "planned": planned, "trained": trained}
+
+
+def can_see_participants(actor: Actor, training: Training) -> bool:
+    return can_manage_training(actor, training)

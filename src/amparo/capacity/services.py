@@ -1,0 +1,392 @@
+"""Writes of the capacity app: trainings and participants, prevention activities, the national plan."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from amparo.accounts.actor import Actor
+from amparo.accounts.roles import Perm
+from amparo.audit.services import audit_record
+from amparo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from amparo.core.geo import DEPARTMENTS
+from amparo.organizations.models import Organization
+
+from . import indicators
+from .models import (
+    ActivityKind,
+    Axis,
+    Indicator,
+    IndicatorTarget,
+    Medium,
+    Participant,
+    PlanAction,
+    PreventionActivity,
+    ProgressEntry,
+    Sex,
+    TargetGroup,
+    Topic,
+    Training,
+)
+from .permissions import can_report_on
+
+MAX_DAYS = 366
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationFailed(self.errors)
+
+
+def _check_dates(errors: _Errors, start: datetime.date | None, end: datetime.date | None) -> None:
+    if start is None:
+        errors.add("start_date", _("Give the start date."))
+    if end is None:
+        errors.add("end_date", _("Give the end date."))
+    if start and end and end < start:
+        errors.add("end_date", _("The end date is before the start date."))
+    if start and end and (end - start).days > MAX_DAYS:
+        errors.add("end_date", _("An activity lasts at most a year: record each year apart."))
+
+
+def _check_codes(errors: _Errors, name: str, codes: Sequence[str], allowed: Sequence[str], required: bool) -> None:
+    if required and not codes:
+        errors.add(name, _("Choose at least one."))
+    unknown = [c for c in codes if c not in allowed]
+    if unknown:
+        errors.add(name, _("Unknown codes: %(codes)s") % {"codes": ", ".join(unknown)})
+
+
+def _check_department(errors: _Errors, code: str) -> None:
+    if code and code not in DEPARTMENTS:
+        errors.add("department", _("Unknown department."))
+
+
+@dataclass
+class TrainingInput:
+    title: str
+    start_date: datetime.date
+    end_date: datetime.date
+    topics: list[str]
+    target_groups: list[str]
+    funders: str = ""
+    place: str = ""
+    department: str = ""
+    planned_participants: int = 0
+    co_organizer_ids: Sequence[int] = ()
+
+
+@transaction.atomic
+def training_create(*, actor: Actor, data: TrainingInput) -> Training:
+    if not actor.has(Perm.CAPACITY_MANAGE):
+        raise PermissionDenied()
+    errors = _Errors()
+    if not data.title.strip():
+        errors.add("title", _("Give the training a title."))
+    _check_dates(errors, data.start_date, data.end_date)
+    _check_codes(errors, "topics", data.topics, Topic.values, True)
+    _check_codes(errors, "target_groups", data.target_groups, TargetGroup.values, True)
+    _check_department(errors, data.department)
+    if data.planned_participants < 0:
+        errors.add("planned_participants", _("The number cannot be negative."))
+    co_organizers = list(Organization.objects.filter(pk__in=data.co_organizer_ids))
+    if len(co_organizers) != len(set(data.co_organizer_ids)):
+        errors.add("co_organizers", _("Unknown institution."))
+    errors.raise_if_any()
+    training = Training.objects.create(
+        organization_id=actor.org_pk,
+        title=data.title.strip(),
+        funders=data.funders.strip(),
+        start_date=data.start_date,
+        end_date=data.end_date,
+        place=data.place.strip(),
+        department=data.department,
+        topics=list(dict.fromkeys(data.topics)),
+        target_groups=list(dict.fromkeys(data.target_groups)),
+        planned_participants=data.planned_participants,
+        created_by_id=actor.user_pk,
+    )
+    training.co_organizers.set(co_organizers)
+    audit_record(
+        actor=actor,
+        action="training.created",
+        target_type="training",
+        target_id=training.pk,
+        details={"topics": training.topics, "target_groups": training.target_groups},
+    )
+    return training
+
+
+def _own_training(actor: Actor, training_id: uuid.UUID | str) -> Training:
+    if not actor.has(Perm.CAPACITY_MANAGE):
+        raise PermissionDenied()
+    training = Training.objects.select_for_update().filter(pk=training_id, organization_id=actor.org_pk).first()
+    if training is None:
+        raise NotFound()
+    return training
+
+
+@dataclass
+class ParticipantInput:
+    role: str
+    sex: str = Sex.UNKNOWN
+    institution_id: int | None = None
+    institution_other: str = ""
+    name: str = ""
+    attended: bool = True
+    pre_score: int | None = None
+    post_score: int | None = None
+
+
+@transaction.atomic
+def participant_add(*, actor: Actor, training_id: uuid.UUID | str, data: ParticipantInput) -> Participant:
+    training = _own_training(actor, training_id)
+    errors = _Errors()
+    if data.role not in TargetGroup.values:
+        errors.add("role", _("Choose a role."))
+    if data.sex not in Sex.values:
+        errors.add("sex", _("Choose a value."))
+    if data.institution_id is None and not data.institution_other.strip():
+        errors.add("institution", _("Give the participant's institution."))
+    if data.institution_id is not None and not Organization.objects.filter(pk=data.institution_id).exists():
+        errors.add("institution", _("Unknown institution."))
+    for name, score in (("pre_score", data.pre_score), ("post_score", data.post_score)):
+        if score is not None and not 0 <= score <= 100:
+            errors.add(name, _("A score is between 0 and 100."))
+    if not data.attended and data.post_score is not None:
+        errors.add("post_score", _("Someone who did not attend has no post-test score."))
+    errors.raise_if_any()
+    participant = Participant.objects.create(
+        training=training,
+        institution_id=data.institution_id,
+        institution_other=data.institution_other.strip(),
+        role=data.role,
+        sex=data.sex,
+        name=data.name.strip() or None,
+        attended=data.attended,
+        pre_score=data.pre_score,
+        post_score=data.post_score,
+    )
+    audit_record(
+        actor=actor,
+        action="training.participant_added",
+        target_type="training",
+        target_id=training.pk,
+        details={"role": data.role, "attended": data.attended},
+    )
+    return participant
+
+
+@transaction.atomic
+def participant_remove(*, actor: Actor, training_id: uuid.UUID | str, participant_id: uuid.UUID | str) -> None:
+    training = _own_training(actor, training_id)
+    deleted, _detail = Participant.objects.filter(pk=participant_id, training=training).delete()
+    if not deleted:
+        raise NotFound()
+    audit_record(actor=actor, action="training.participant_removed", target_type="training", target_id=training.pk)
+
+
+@dataclass
+class ActivityInput:
+    kind: str
+    title: str
+    start_date: datetime.date
+    end_date: datetime.date
+    department: str = ""
+    media: list[str] | None = None
+    languages: str = ""
+    target_groups: list[str] | None = None
+    estimated_reach: int = 0
+    participants: int = 0
+
+
+@transaction.atomic
+def prevention_create(*, actor: Actor, data: ActivityInput) -> PreventionActivity:
+    if not actor.has(Perm.CAPACITY_MANAGE):
+        raise PermissionDenied()
+    errors = _Errors()
+    if data.kind not in ActivityKind.values:
+        errors.add("kind", _("Choose a kind of activity."))
+    if not data.title.strip():
+        errors.add("title", _("Give the activity a title."))
+    _check_dates(errors, data.start_date, data.end_date)
+    _check_department(errors, data.department)
+    media, groups = data.media or [], data.target_groups or []
+    _check_codes(errors, "media", media, Medium.values, data.kind == ActivityKind.CAMPAIGN)
+    _check_codes(errors, "target_groups", groups, TargetGroup.values, False)
+    if data.estimated_reach < 0 or data.participants < 0:
+        errors.add("estimated_reach", _("The number cannot be negative."))
+    if data.kind == ActivityKind.WORKSHOP and data.participants == 0:
+        errors.add("participants", _("Give the number of workshop participants."))
+    errors.raise_if_any()
+    activity = PreventionActivity.objects.create(
+        organization_id=actor.org_pk,
+        kind=data.kind,
+        title=data.title.strip(),
+        start_date=data.start_date,
+        end_date=data.end_date,
+        department=data.department,
+        media=media,
+        languages=data.languages.strip(),
+        target_groups=groups,
+        estimated_reach=data.estimated_reach,
+        participants=data.participants,
+        created_by_id=actor.user_pk,
+    )
+    audit_record(
+        actor=actor,
+        action="prevention.created",
+        target_type="prevention_activity",
+        target_id=activity.pk,
+        details={"kind": data.kind, "reach": data.estimated_reach},
+    )
+    return activity
+
+
+# ------------------------------------------------------------------------------------------ the plan
+
+
+@transaction.atomic
+def plan_action_create(*, actor: Actor, code: str, title: str, axis: str, responsible_ids: Sequence[int]) -> PlanAction:
+    if not actor.has(Perm.PLAN_MANAGE):
+        raise PermissionDenied()
+    errors = _Errors()
+    code = code.strip()
+    if not code:
+        errors.add("code", _("Give the action a code (e.g. 2.3)."))
+    elif PlanAction.objects.filter(code=code).exists():
+        errors.add("code", _("An action with this code exists."))
+    if not title.strip():
+        errors.add("title", _("Describe the action."))
+    if axis not in Axis.values:
+        errors.add("axis", _("Choose an axis."))
+    responsible = list(Organization.objects.filter(pk__in=responsible_ids))
+    if not responsible or len(responsible) != len(set(responsible_ids)):
+        errors.add("responsible", _("Choose the responsible institutions."))
+    errors.raise_if_any()
+    action = PlanAction.objects.create(code=code, title=title.strip(), axis=axis)
+    action.responsible.set(responsible)
+    audit_record(
+        actor=actor,
+        action="plan.action_created",
+        target_type="plan_action",
+        target_id=action.pk,
+        details={"axis": axis, "responsible": len(responsible)},
+    )
+    return action
+
+
+@transaction.atomic
+def indicator_create(
+    *,
+    actor: Actor,
+    action_id: int,
+    name: str,
+    unit: str = "",
+    computed: str = "",
+    source: str = "",
+    baseline: Decimal | None = None,
+    baseline_year: int | None = None,
+    targets: dict[int, Decimal] | None = None,
+) -> Indicator:
+    if not actor.has(Perm.PLAN_MANAGE):
+        raise PermissionDenied()
+    action = PlanAction.objects.filter(pk=action_id).first()
+    if action is None:
+        raise NotFound()
+    errors = _Errors()
+    if not name.strip():
+        errors.add("name", _("Name the indicator."))
+    if computed and computed not in indicators.COMPUTED:
+        errors.add("computed", _("Unknown computed indicator."))
+    if not computed and not source.strip():
+        errors.add("source", _("A manual indicator needs its source (e.g. the institution's report)."))
+    if (baseline is None) != (baseline_year is None):
+        errors.add("baseline_year", _("Give the baseline with its year."))
+    errors.raise_if_any()
+    indicator = Indicator.objects.create(
+        action=action,
+        name=name.strip(),
+        unit=unit.strip(),
+        computed=computed,
+        source=source.strip(),
+        baseline=baseline,
+        baseline_year=baseline_year,
+    )
+    for year, value in (targets or {}).items():
+        IndicatorTarget.objects.create(indicator=indicator, year=year, value=value)
+    audit_record(
+        actor=actor,
+        action="plan.indicator_created",
+        target_type="indicator",
+        target_id=indicator.pk,
+        details={"computed": computed or "manual", "targets": len(targets or {})},
+    )
+    return indicator
+
+
+@transaction.atomic
+def target_set(*, actor: Actor, indicator_id: int, year: int, value: Decimal) -> IndicatorTarget:
+    if not actor.has(Perm.PLAN_MANAGE):
+        raise PermissionDenied()
+    indicator = Indicator.objects.filter(pk=indicator_id).first()
+    if indicator is None:
+        raise NotFound()
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed({"year": [_("Give a year between 2000 and 2100.")]})
+    target, _created = IndicatorTarget.objects.update_or_create(
+        indicator=indicator, year=year, defaults={"value": value}
+    )
+    audit_record(
+        actor=actor, action="plan.target_set", target_type="indicator", target_id=indicator.pk, details={"year": year}
+    )
+    return target
+
+
+@transaction.atomic
+def progress_add(*, actor: Actor, indicator_id: int, year: int, value: Decimal | None, note: str) -> ProgressEntry:
+    """An institution responsible for the action reports on it (a value only for manual indicators)."""
+    if not actor.has(Perm.PLAN_REPORT):
+        raise PermissionDenied()
+    indicator = Indicator.objects.select_related("action").filter(pk=indicator_id).first()
+    if indicator is None:
+        raise NotFound()
+    if not can_report_on(actor, indicator.action):
+        raise PermissionDenied()
+    errors = _Errors()
+    if not 2000 <= year <= 2100:
+        errors.add("year", _("Give a year between 2000 and 2100."))
+    if indicator.computed and value is not None:
+        errors.add("value", _("This indicator is computed from the records: report progress as a note."))
+    if value is None and not note.strip():
+        errors.add("note", _("Give a value or describe the progress."))
+    errors.raise_if_any()
+    entry = ProgressEntry.objects.create(
+        indicator=indicator,
+        organization_id=actor.org_pk,
+        year=year,
+        value=value,
+        note=note.strip(),
+        entered_by_id=actor.user_pk,
+    )
+    audit_record(
+        actor=actor,
+        action="plan.progress_added",
+        target_type="indicator",
+        target_id=indicator.pk,
+        details={"year": year, "has_value": value is not None},
+    )
+    return entry

@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from amparo.accounts.roles import Perm
+from amparo.core.exceptions import NotFound, ValidationFailed
+from amparo.core.views import actor_from, add_service_errors, requires
+from amparo.stats.disclosure import threshold_from_settings
+
+from . import selectors, services
+from .forms import ActionForm, ActivityForm, IndicatorForm, ParticipantForm, ProgressForm, TrainingForm, YearForm
+from .models import Indicator, PlanAction, TargetGroup, Topic
+
+
+def _year(request: HttpRequest) -> tuple[YearForm, int | None]:
+    form = YearForm(request.GET or None)
+    return form, (form.cleaned_data.get("year") if form.is_valid() else None)
+
+
+@requires(Perm.CAPACITY_VIEW)
+def training_list_view(request: HttpRequest) -> HttpResponse:
+    form, year = _year(request)
+    trainings = selectors.training_list(actor=actor_from(request), year=year)
+    return render(request, "capacity/trainings.html", {"form": form, "trainings": trainings[:200]})
+
+
+@requires(Perm.CAPACITY_MANAGE)
+def training_new_view(request: HttpRequest) -> HttpResponse:
+    form = TrainingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            training = services.training_create(
+                actor=actor_from(request),
+                data=services.TrainingInput(
+                    title=d["title"],
+                    start_date=d["start_date"],
+                    end_date=d["end_date"],
+                    topics=d["topics"],
+                    target_groups=d["target_groups"],
+                    funders=d["funders"],
+                    place=d["place"],
+                    department=d["department"],
+                    planned_participants=d["planned_participants"],
+                    co_organizer_ids=[o.pk for o in d["co_organizers"]],
+                ),
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            messages.success(request, _("Training recorded."))
+            return redirect("capacity:training", training_id=training.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "capacity/training_new.html", {"form": form}, status=status)
+
+
+@requires(Perm.CAPACITY_VIEW)
+def training_detail_view(request: HttpRequest, training_id: uuid.UUID) -> HttpResponse:
+    view = selectors.training_get(actor=actor_from(request), training_id=training_id)
+    return render(request, "capacity/training.html", {"view": view, "form": ParticipantForm(), **_labels(view)})
+
+
+def _labels(view: selectors.TrainingView) -> dict[str, list[str]]:
+    topics, groups = dict(Topic.choices), dict(TargetGroup.choices)
+    return {
+        "topics": [str(topics.get(c, c)) for c in view.training.topics],
+        "groups": [str(groups.get(c, c)) for c in view.training.target_groups],
+    }
+
+
+@requires(Perm.CAPACITY_MANAGE)
+@require_POST
+def participant_add_view(request: HttpRequest, training_id: uuid.UUID) -> HttpResponse:
+    actor = actor_from(request)
+    form = ParticipantForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.participant_add(
+                actor=actor,
+                training_id=training_id,
+                data=services.ParticipantInput(
+                    role=d["role"],
+                    sex=d["sex"],
+                    institution_id=d["institution"].pk if d["institution"] else None,
+                    institution_other=d["institution_other"],
+                    name=d["name"],
+                    attended=d["attended"],
+                    pre_score=d["pre_score"],
+                    post_score=d["post_score"],
+                ),
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            messages.success(request, _("Participant added."))
+            return redirect("capacity:training", training_id=training_id)
+    view = selectors.training_get(actor=actor, training_id=training_id)
+    if not view.can_manage:
+        raise NotFound()
+    return render(request, "capacity/training.html", {"view": view, "form": form, **_labels(view)}, status=400)
+
+
+@requires(Perm.CAPACITY_MANAGE)
+@require_POST
+def participant_remove_view(request: HttpRequest, training_id: uuid.UUID, participant_id: uuid.UUID) -> HttpResponse:
+    services.participant_remove(actor=actor_from(request), training_id=training_id, participant_id=participant_id)
+    messages.success(request, _("Participant removed."))
+    return redirect("capacity:training", training_id=training_id)
+
+
+@requires(Perm.CAPACITY_VIEW)
+def prevention_list_view(request: HttpRequest) -> HttpResponse:
+    form, year = _year(request)
+    activities = selectors.prevention_list(actor=actor_from(request), year=year)
+    return render(request, "capacity/prevention.html", {"form": form, "activities": activities[:200]})
+
+
+@requires(Perm.CAPACITY_MANAGE)
+def prevention_new_view(request: HttpRequest) -> HttpResponse:
+    form = ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            data = services.ActivityInput(**{k: v for k, v in d.items() if k != "channels"}, media=d["channels"])
+            services.prevention_create(actor=actor_from(request), data=data)
+        except ValidationFailed as exc:
+            add_service_errors(form, {("channels" if k == "media" else k): v for k, v in exc.errors.items()})
+        else:
+            messages.success(request, _("Activity recorded."))
+            return redirect("capacity:prevention")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "capacity/prevention_new.html", {"form": form}, status=status)
+
+
+@requires(Perm.CAPACITY_VIEW)
+def plan_view(request: HttpRequest) -> HttpResponse:
+    form, year = _year(request)
+    year = year or timezone.localdate().year
+    rows = selectors.plan_overview(actor=actor_from(request), year=year)
+    return render(
+        request,
+        "capacity/plan.html",
+        {
+            "form": form,
+            "rows": rows,
+            "year": year,
+            "threshold": threshold_from_settings(),
+            "progress_form": ProgressForm(initial={"year": year}),
+        },
+    )
+
+
+@requires(Perm.PLAN_MANAGE)
+def action_new_view(request: HttpRequest) -> HttpResponse:
+    form = ActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.plan_action_create(
+                actor=actor_from(request),
+                code=d["code"],
+                title=d["title"],
+                axis=d["axis"],
+                responsible_ids=[o.pk for o in d["responsible"]],
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            messages.success(request, _("Action added to the plan."))
+            return redirect("capacity:plan")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "capacity/action_new.html", {"form": form}, status=status)
+
+
+@requires(Perm.PLAN_MANAGE)
+def indicator_new_view(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = PlanAction.objects.filter(pk=action_id).first()
+    if action is None:
+        raise NotFound()
+    form = IndicatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        targets = {d["target_year"]: d["target_value"]} if d["target_year"] and d["target_value"] is not None else {}
+        try:
+            services.indicator_create(
+                actor=actor_from(request),
+                action_id=action.pk,
+                name=d["name"],
+                unit=d["unit"],
+                computed=d["computed"],
+                source=d["source"],
+                baseline=d["baseline"],
+                baseline_year=d["baseline_year"],
+                targets=targets,
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            messages.success(request, _("Indicator added."))
+            return redirect("capacity:plan")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "capacity/indicator_new.html", {"form": form, "action": action}, status=status)
+
+
+@requires(Perm.PLAN_REPORT)
+@require_POST
+def progress_add_view(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    if not Indicator.objects.filter(pk=indicator_id).exists():
+        raise NotFound()
+    form = ProgressForm(request.POST)
+    year = timezone.localdate().year
+    if not form.is_valid():
+        messages.error(request, _("Give the year and the progress."))
+    else:
+        d = form.cleaned_data
+        year = d["year"]
+        try:
+            services.progress_add(
+                actor=actor_from(request), indicator_id=indicator_id, year=d["year"], value=d["value"], note=d["note"]
+            )
+        except ValidationFailed as exc:
+            for msgs in exc.errors.values():
+                for msg in msgs:
+                    messages.error(request, msg)
+        else:
+            messages.success(request, _("Progress recorded."))
+    return redirect(f"{_plan_url()}?year={year}")
+
+
+def _plan_url() -> str:
+    from django.urls import reverse
+
+    return reverse("capacity:plan")
