@@ -32,6 +32,9 @@ class Perm:
     REFERRAL_RECEIVE = "referral.receive"  # see referrals to the institution (shared sections), answer them
     REFERRAL_OVERRIDE = "referral.override"  # refer without consent or order, with a written reason
     SHELTER_ADMIT = "shelter.admit"  # admit to and discharge from the institution's shelters
+    # linkage (duplicate detection and cross-border linkage)
+    LINKAGE_RUN = "linkage.run"  # start a duplicate-detection run and follow its progress (no identities)
+    LINKAGE_REVIEW = "linkage.review"  # review candidate pairs involving the institution's persons; merge, undo
 
 
 PERMISSION_LABELS: dict[str, Promise] = {
@@ -51,6 +54,9 @@ PERMISSION_LABELS: dict[str, Promise] = {
     Perm.REFERRAL_RECEIVE: _("Receive and answer referrals"),
     Perm.REFERRAL_OVERRIDE: _("Refer without consent or order, giving a written reason"),
     Perm.SHELTER_ADMIT: _("Admit to and discharge from the institution's shelters"),
+    # linkage
+    Perm.LINKAGE_RUN: _("Start duplicate-detection runs"),
+    Perm.LINKAGE_REVIEW: _("Review possible duplicates of the institution's persons, merge and undo merges"),
 }
 
 
@@ -82,7 +88,11 @@ _OWN_TOKENS = frozenset({Perm.API_TOKEN_OWN})
 ROLE_TABLE: dict[str, RoleRules] = {
     Role.CASEWORKER: RoleRules(_PERSON_FULL | _CASE_WORK | _OWN_TOKENS, two_factor=True),
     Role.SUPERVISOR: RoleRules(
-        _PERSON_FULL | _CASE_WORK | {Perm.CASE_SUPERVISE, Perm.REFERRAL_OVERRIDE, Perm.SHELTER_ADMIT} | _OWN_TOKENS,
+        _PERSON_FULL
+        | _CASE_WORK
+        | {Perm.CASE_SUPERVISE, Perm.REFERRAL_OVERRIDE, Perm.SHELTER_ADMIT}
+        | {Perm.LINKAGE_REVIEW}  # linkage: supervisors review duplicates of their institution's persons
+        | _OWN_TOKENS,
         two_factor=True,
     ),
     Role.SHELTER_STAFF: RoleRules(
@@ -113,7 +123,8 @@ ROLE_TABLE: dict[str, RoleRules] = {
     # The trail holds no identities, but it maps who did what: auditors use two factors too.
     Role.AUDITOR: RoleRules(frozenset({Perm.AUDIT_VIEW}), two_factor=True),
     # Administrators manage accounts, which could grant any access: two factors, and no case content.
-    Role.ADMINISTRATOR: RoleRules(frozenset({Perm.USER_MANAGE}), two_factor=True),
+    # linkage: administrators may start a run (it shows counts and progress, never identities).
+    Role.ADMINISTRATOR: RoleRules(frozenset({Perm.USER_MANAGE, Perm.LINKAGE_RUN}), two_factor=True),
 }
 
 

@@ -214,3 +214,37 @@ def true_pairs(items: list[Labelled]) -> set[tuple[str, str]]:
             for b in ids[i + 1 :]:
                 pairs.add((a, b) if a < b else (b, a))
     return pairs
+
+
+def save_as_persons(items: list[Labelled], org_ids: list[int]) -> dict[str, str]:
+    """Store labelled records as encrypted persons (tests and benchmarks). Returns record id -> person id."""
+    import uuid
+
+    from amparo.people.indexing import bulk_insert_tokens
+    from amparo.people.models import DocumentType, IdentityDocument, Person
+
+    persons, documents, with_numbers = [], [], []
+    mapping: dict[str, str] = {}
+    for item in items:
+        r = item.record
+        person = Person(id=uuid.uuid4(), owner_org_id=org_ids[(r["owner_org"] - 1) % len(org_ids)])
+        person.given_names = r["given_names"]
+        person.surnames = r["surnames"]
+        person.aliases = list(r["aliases"])
+        person.date_of_birth = datetime.date.fromisoformat(r["date_of_birth"]) if r["date_of_birth"] else None
+        person.age_min, person.age_max = r["age_min"], r["age_max"]
+        person.age_assessed_on = datetime.date.fromisoformat(r["age_assessed_on"]) if r["age_assessed_on"] else None
+        person.gender = r["gender"]
+        person.nationalities = [r["nationality"]] if r["nationality"] else []
+        person.residence_department, person.residence_municipality = r["department"], r["municipality"]
+        persons.append(person)
+        for number in r["documents"]:
+            documents.append(
+                IdentityDocument(id=uuid.uuid4(), person=person, doc_type=DocumentType.DPI, number=number)
+            )
+        with_numbers.append((person, list(r["documents"])))
+        mapping[r["unique_id"]] = str(person.pk)
+    Person.objects.bulk_create(persons, batch_size=1000)
+    IdentityDocument.objects.bulk_create(documents, batch_size=1000)
+    bulk_insert_tokens(with_numbers)
+    return mapping
