@@ -26,6 +26,7 @@ urlpatterns = [
     path("cases/", include("amparo.cases.urls")),
     path("referrals/", include("amparo.referrals.urls")),
     path("audit/", include("amparo.audit.urls")),
+    path("linkage/", include("amparo.linkage.urls")),
     path("notifications/", include("amparo.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),
