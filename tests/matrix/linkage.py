@@ -65,3 +65,13 @@ CASES = [
         {"decision": "bogus"},
     ),
 ]
+
+CASES.append(
+    Case(
+        "linkage:possible_duplicates",
+        "post",
+        lambda o: "/linkage/possible-duplicates/",
+        by_perm(Perm.PERSON_CREATE),
+        {"given_names": "Valeria", "surnames": "Jiménez"},
+    )
+)

@@ -5,6 +5,7 @@ from . import views
 app_name = "linkage"
 
 urlpatterns = [
+    path("possible-duplicates/", views.possible_duplicates_view, name="possible_duplicates"),
     path("runs/", views.run_list_view, name="runs"),
     path("runs/<uuid:run_id>/", views.run_detail_view, name="run"),
     path("review/", views.queue_view, name="queue"),

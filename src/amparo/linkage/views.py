@@ -3,7 +3,9 @@ possible-duplicates panel of the person form (htmx)."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -15,8 +17,9 @@ from amparo.accounts.roles import Perm
 from amparo.core.exceptions import ValidationFailed
 from amparo.core.views import actor_from, requires
 
-from . import selectors, services
+from . import duplicates, selectors, services
 from .models import Decision, PairStatus
+from .records import LinkRecord
 
 
 @requires(Perm.LINKAGE_RUN)
@@ -102,3 +105,48 @@ def partner_link_decide_view(request: HttpRequest, link_id: int) -> HttpResponse
             for error in errors:
                 messages.error(request, error)
     return redirect("linkage:queue")
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _record_from_form(data: Any, org_id: int) -> LinkRecord:
+    """The person form as typed so far (partial input is fine: nothing is validated or saved)."""
+    dob = None
+    try:
+        dob = datetime.date.fromisoformat(data.get("date_of_birth", "")).isoformat()
+    except ValueError:
+        dob = None
+    total = min(_int(data.get("doc-TOTAL_FORMS")) or 0, 20)
+    return LinkRecord(
+        unique_id="new",
+        given_names=data.get("given_names", "")[:200],
+        surnames=data.get("surnames", "")[:200],
+        aliases=[a.strip() for a in data.get("aliases", "")[:500].split(",") if a.strip()],
+        date_of_birth=dob,
+        age_min=_int(data.get("age_min")),
+        age_max=_int(data.get("age_max")),
+        age_assessed_on=datetime.date.today().isoformat(),
+        gender=data.get("gender", ""),
+        nationality=(data.getlist("nationalities") or [""])[0],
+        documents=[data.get(f"doc-{i}-number", "")[:60] for i in range(total) if data.get(f"doc-{i}-number")],
+        department=data.get("residence_department", ""),
+        municipality=data.get("residence_municipality", ""),
+        owner_org=org_id,
+    )
+
+
+@require_POST
+@requires(Perm.PERSON_CREATE)
+def possible_duplicates_view(request: HttpRequest) -> HttpResponse:
+    """htmx panel of the person form. POST so that typed names never appear in URLs or access logs."""
+    actor = actor_from(request)
+    record = _record_from_form(request.POST, actor.org_pk)
+    result = None
+    if len(record["given_names"].strip()) + len(record["surnames"].strip()) >= 3 or record["documents"]:
+        result = duplicates.possible_duplicates(actor=actor, record=record)
+    return render(request, "linkage/_possible_duplicates.html", {"result": result})
