@@ -21,7 +21,8 @@ from typing import Any
 from .records import LinkRecord, to_columns
 
 SPLINK_VERSION = "5.0.0"
-DEFAULT_THRESHOLD = 6.0  # match weight (log2 Bayes factor) above which a pair is a candidate
+DEFAULT_THRESHOLD = -1.0  # match weight (log2 Bayes factor) above which a pair goes to review (chosen on
+# the labelled set: best F1 of the clusters, bench/linkage/evaluate.py --diagnose; a person decides every merge)
 DEFAULT_MEMORY_LIMIT = "6GB"
 
 Progress = Callable[[int, str], None]
@@ -45,6 +46,7 @@ COMPARISONS: list[dict[str, Any]] = [
         "comparison_description": "first given name: exact, nickname, phonetic, typo, any given name",
         "comparison_levels": [
             _null("given1"),
+            _level('"given1_l" = "given1_r" AND "given_ph_all_l" = "given_ph_all_r"', "all_exact"),
             _level('"given1_l" = "given1_r"', "exact"),
             _level('list_has_any("given_variants_l", "given_variants_r")', "nickname"),
             _level('"given1_ph_l" = "given1_ph_r"', "phonetic"),
@@ -78,6 +80,11 @@ COMPARISONS: list[dict[str, Any]] = [
         "comparison_levels": [
             _null("by_lo"),
             _level('"dob_l" = "dob_r"', "same_date"),
+            _level(
+                '"by_lo_l" <= "by_hi_r" AND "by_lo_r" <= "by_hi_l" '
+                'AND ("by_hi_l" - "by_lo_l") + ("by_hi_r" - "by_lo_r") <= 4',
+                "close",
+            ),
             _level('"by_lo_l" <= "by_hi_r" AND "by_lo_r" <= "by_hi_l"', "compatible"),
             _level('greatest("by_lo_l", "by_lo_r") - least("by_hi_l", "by_hi_r") <= 3', "within_3_years"),
             # False documents shift the declared age by several years (seed cable).
@@ -111,17 +118,36 @@ COMPARISONS: list[dict[str, Any]] = [
 # Blocking: a pair is scored when it agrees on at least one of these (union, duplicates removed).
 # The share of true matches each keeps on the labelled set is measured by bench/linkage/evaluate.py
 # and documented in docs/linkage.md.
-BLOCKING_RULES: list[tuple[str, str]] = [
-    ("given_phonetic+surname_phonetic", 'l."given1_ph" = r."given1_ph" AND l."sur1_ph" = r."sur1_ph"'),
-    ("both_surnames_phonetic", 'l."sur1_ph" = r."sur1_ph" AND l."sur2_ph" = r."sur2_ph"'),
-    ("document", 'l."doc1" = r."doc1"'),
-    ("given_phonetic+second_surname_phonetic", 'l."given1_ph" = r."given1_ph" AND l."sur2_ph" = r."sur2_ph"'),
-    # typos that change the phonetic code: the other name and the first letters must agree
-    ("surname_phonetic+given_prefix", 'l."sur1_ph" = r."sur1_ph" AND l."given2" = r."given2"'),
-    ("given_phonetic+surname_prefix", 'l."given1_ph" = r."given1_ph" AND l."sur1_2" = r."sur1_2" AND l."gender" = r."gender"'),
+BLOCKING_RULES: list[tuple[str, list[tuple[str, str]]]] = [
+    ("given_phonetic+surname_phonetic", [("given1_ph", "given1_ph"), ("sur1_ph", "sur1_ph")]),
+    ("both_surnames_phonetic", [("sur1_ph", "sur1_ph"), ("sur2_ph", "sur2_ph")]),
+    ("document", [("doc1", "doc1")]),
+    ("given_phonetic+second_surname_phonetic", [("given1_ph", "given1_ph"), ("sur2_ph", "sur2_ph")]),
+    # typos that change a phonetic code: the other name and the first letters must agree
+    ("surname_phonetic+given_prefix", [("sur1_ph", "sur1_ph"), ("given2", "given2")]),
+    ("given_phonetic+surname_prefix+sex", [("given1_ph", "given1_ph"), ("sur1_2", "sur1_2"), ("gender", "gender")]),
     # surnames entered in the wrong order
-    ("surnames_swapped", 'l."sur1_ph" = r."sur2_ph" AND l."sur2_ph" = r."sur1_ph"'),
+    ("surnames_swapped", [("sur1_ph", "sur2_ph"), ("sur2_ph", "sur1_ph")]),
+    # letters swapped in both names (the letters in sorted order agree)
+    ("given_letters+surname_letters", [("given1_sorted", "given1_sorted"), ("sur1_sorted", "sur1_sorted")]),
+    # given names in the other order, or the first one dropped (both orientations: Splink joins l < r)
+    ("given_order_l", [("given1_ph", "givenx_ph"), ("sur1_2", "sur1_2")]),
+    ("given_order_r", [("givenx_ph", "given1_ph"), ("sur1_2", "sur1_2")]),
+    ("second_given+surname_prefix", [("givenx_ph", "givenx_ph"), ("sur1_2", "sur1_2")]),
 ]
+
+
+def blocking_sql(columns: list[tuple[str, str]]) -> str:
+    return " AND ".join(f'l."{a}" = r."{b}"' for a, b in columns)
+
+
+def blocked_by(columns: list[tuple[str, str]], left: dict[str, Any], right: dict[str, Any]) -> bool:
+    """The rule evaluated in Python on two feature dicts (either order), for measuring blocking recall."""
+
+    def one_way(x: dict[str, Any], y: dict[str, Any]) -> bool:
+        return all(x[a] is not None and x[a] == y[b] for a, b in columns)
+
+    return one_way(left, right) or one_way(right, left)
 
 # EM is run on blocks that leave the compared fields free (each field is estimated at least once).
 TRAINING_BLOCKS: list[list[str]] = [["doc1"], ["sur1_ph", "sur2_ph"], ["given1_ph", "by_lo"]]
@@ -133,7 +159,7 @@ def settings_dict(threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:
     creator = SettingsCreator(
         link_type="dedupe_only",
         comparisons=COMPARISONS,
-        blocking_rules_to_generate_predictions=[{"blocking_rule": sql} for _name, sql in BLOCKING_RULES],
+        blocking_rules_to_generate_predictions=[{"blocking_rule": blocking_sql(cols)} for _name, cols in BLOCKING_RULES],
         retain_matching_columns=True,  # needed for the gamma_ columns; only read back: gamma_, mw_
         retain_intermediate_calculation_columns=True,  # gamma_ and bf_ columns: the per-field evidence
         additional_columns_to_retain=["owner_org"],

@@ -16,6 +16,7 @@ COMPARISON_LABELS = {
 
 LEVEL_LABELS = {
     "missing": _("missing on one side"),
+    "all_exact": _("all given names identical"),
     "exact": _("identical"),
     "nickname": _("nickname of the same name"),
     "phonetic": _("sounds the same"),
@@ -26,6 +27,7 @@ LEVEL_LABELS = {
     "first_similar": _("first surname similar"),
     "other_surname": _("a surname agrees in another position"),
     "same_date": _("same date of birth"),
+    "close": _("ages close"),
     "compatible": _("ages compatible"),
     "within_3_years": _("within 3 years"),
     "within_8_years": _("within 8 years (possible false document)"),

@@ -100,8 +100,12 @@ def features(record: LinkRecord) -> dict[str, Any]:
         "given_variants": variants or None,
         "given_ph_all": sorted({phonetic(v) for w in all_given for v in given_variants(w)}) or None,
         "given2": given1[:2] if given1 else None,
+        # letters in order: invariant under the commonest typo (two letters swapped); blocking only
+        "given1_sorted": "".join(sorted(given1)) if given1 else None,
+        "givenx_ph": phonetic(given[1]) if len(given) > 1 else None,
         "sur1": surnames[0] if surnames else None,
         "sur1_2": surnames[0][:2] if surnames else None,
+        "sur1_sorted": "".join(sorted(surnames[0])) if surnames else None,
         "sur2": surnames[1] if len(surnames) > 1 else None,
         "sur1_ph": phonetic(surnames[0]) if surnames else None,
         "sur2_ph": phonetic(surnames[1]) if len(surnames) > 1 else None,

@@ -75,6 +75,8 @@ def _given(l: Features, r: Features) -> int:
     a, b = l["given1"], r["given1"]
     if a is None or b is None:
         return -1
+    if a == b and l["given_ph_all"] == r["given_ph_all"]:
+        return 6
     if a == b:
         return 5
     if _any(l["given_variants"], r["given_variants"]):
@@ -107,8 +109,11 @@ def _birth(l: Features, r: Features) -> int:
     if l["by_lo"] is None or r["by_lo"] is None:
         return -1
     if l["dob"] is not None and l["dob"] == r["dob"]:
+        return 5
+    overlap = l["by_lo"] <= r["by_hi"] and r["by_lo"] <= l["by_hi"]
+    if overlap and (l["by_hi"] - l["by_lo"]) + (r["by_hi"] - r["by_lo"]) <= 4:
         return 4
-    if l["by_lo"] <= r["by_hi"] and r["by_lo"] <= l["by_hi"]:
+    if overlap:
         return 3
     if _gap(l, r) <= 3:
         return 2
