@@ -30,6 +30,13 @@ def prf(found: set, truth: set) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
+def _find(parent: dict[str, str], x: str) -> str:
+    while parent.setdefault(x, x) != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=10_000)
@@ -50,8 +57,10 @@ def main() -> None:
     items = list(generate(args.records, seed=args.seed))
     generated = time.perf_counter() - t0
     truth = true_pairs(items)
-    print(f"# {args.records} records, {len(truth)} true pairs; {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; generated in {generated:.1f} s")
+    print(
+        f"# {args.records} records, {len(truth)} true pairs; {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; generated in {generated:.1f} s"
+    )
 
     by_id = {i.record["unique_id"]: i.record for i in items}
     feats = {uid: features(r) for uid, r in by_id.items()} if args.records <= 200_000 else {}
@@ -65,7 +74,10 @@ def main() -> None:
 
     t1 = time.perf_counter()
     prediction = engine.train_and_predict(
-        [i.record for i in items], threshold=threshold, memory_limit=args.memory_limit, count_pairs=True,
+        [i.record for i in items],
+        threshold=threshold,
+        memory_limit=args.memory_limit,
+        count_pairs=True,
         count_exact=args.records <= 200_000,
     )
     wall = time.perf_counter() - t1
@@ -81,26 +93,22 @@ def main() -> None:
     print(f"threshold (match weight) {threshold}")
     print(f"pairs: precision {p1:.4f} recall {r1:.4f} F1 {f1:.4f}")
     print(f"clusters: precision {p2:.4f} recall {r2:.4f} F1 {f2:.4f}")
-    print(f"blocked pairs {prediction.blocked_pairs}, scored at {prediction.blocked_pairs / max(predict, 1e-9):,.0f} pairs/s")
+    rate = prediction.blocked_pairs / max(predict, 1e-9)
+    print(f"blocked pairs {prediction.blocked_pairs}, scored at {rate:,.0f} pairs/s")
     print("timings " + ", ".join(f"{k} {v:.1f}s" for k, v in prediction.timings.items()))
     print(f"wall time (train + predict + cluster) {wall:.1f} s; peak memory {peak_gb:.2f} GB (process max RSS)")
     if args.diagnose:
         print("threshold | pairs P R F1 | clusters P R F1 (connected components above the threshold)")
         for t in [threshold + d for d in (0, 1, 2, 3, 4, 6, 8)]:
-            above = {tuple(sorted((p["unique_id_l"], p["unique_id_r"]))) for p in prediction.pairs if p["match_weight"] >= t}
+            above = {
+                tuple(sorted((p["unique_id_l"], p["unique_id_r"]))) for p in prediction.pairs if p["match_weight"] >= t
+            }
             parent: dict[str, str] = {}
-
-            def find(x: str) -> str:
-                while parent.setdefault(x, x) != x:
-                    parent[x] = parent[parent[x]]
-                    x = parent[x]
-                return x
-
             for a, b in above:
-                parent[find(a)] = find(b)
+                parent[_find(parent, a)] = _find(parent, b)
             groups = collections.defaultdict(list)
             for x in list(parent):
-                groups[find(x)].append(x)
+                groups[_find(parent, x)].append(x)
             closure = {tuple(sorted(q)) for ids in groups.values() for q in itertools.combinations(ids, 2)}
             a1, b1, c1 = prf(above, truth)
             a2, b2, c2 = prf(closure, truth)
@@ -111,7 +119,7 @@ def main() -> None:
         scorer = Scorer(prediction.model)
         missed = collections.Counter()
         for a, b in truth - implied:
-            weight, evidence = scorer.score(feats[a], feats[b])
+            _weight, evidence = scorer.score(feats[a], feats[b])
             missed[tuple(f"{k}={v['level']}" for k, v in evidence.items() if v["weight"] < 0)] += 1
         for pattern, n in missed.most_common(12):
             print(n, pattern)

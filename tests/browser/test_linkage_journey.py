@@ -32,8 +32,14 @@ def test_reviewer_merges_two_records_and_undoes_it(world: World, page: Any, live
     case_b = case_open(actor=worker, person_id=b.pk)
     run = LinkageRun.objects.create(threshold=-1, status=RunStatus.SUCCEEDED, is_current=True)
     pair = CandidatePair.objects.create(
-        run=run, left=a, right=b, left_org=world.home, right_org=world.home, match_weight=9.4,
-        match_probability=0.998, evidence={
+        run=run,
+        left=a,
+        right=b,
+        left_org=world.home,
+        right_org=world.home,
+        match_weight=9.4,
+        match_probability=0.998,
+        evidence={
             "given_name": {"level": "phonetic", "weight": 6.2},
             "surnames": {"level": "first_similar", "weight": 5.0},
             "birth": {"level": "compatible", "weight": 1.1},
@@ -50,7 +56,7 @@ def test_reviewer_merges_two_records_and_undoes_it(world: World, page: Any, live
 
     page.click("button[name=decision][value=confirm]")
     page.wait_for_selector(".messages li")
-    assert PairStatus.MERGED == CandidatePair.objects.get(pk=pair.pk).status
+    assert CandidatePair.objects.get(pk=pair.pk).status == PairStatus.MERGED
     assert group_ids(a.pk) == {a.pk, b.pk}
     screenshot(page, "linkage-merged")
 
@@ -82,8 +88,14 @@ def test_possible_duplicates_panel_while_typing(world: World, page: Any, live_se
 
 def test_administrator_sees_a_run(world: World, page: Any, live_server: Any) -> None:
     LinkageRun.objects.create(
-        threshold=-1, status=RunStatus.SUCCEEDED, is_current=True, record_count=1200, pair_count=85,
-        cluster_count=70, progress=100, stage="done",
+        threshold=-1,
+        status=RunStatus.SUCCEEDED,
+        is_current=True,
+        record_count=1200,
+        pair_count=85,
+        cluster_count=70,
+        progress=100,
+        stage="done",
     )
     sign_in_by_cookie(page, world.user("administrator"), live_server.url)
     page.goto("/linkage/runs/")

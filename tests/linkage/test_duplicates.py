@@ -27,7 +27,10 @@ FORM = {
 def test_panel_names_own_matches_and_only_counts_other_institutions(world) -> None:
     make_person(world.actor("caseworker"), "María José", "Coc Caal", date_of_birth=datetime.date(2008, 3, 4))
     make_person(
-        world.actor("caseworker", "other"), "María José", "Coc Caal", gender="Feminine",
+        world.actor("caseworker", "other"),
+        "María José",
+        "Coc Caal",
+        gender="Feminine",
         date_of_birth=datetime.date(2008, 3, 4),
     )
     client = login(Client(), world.user("caseworker"))

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
+from amparo.accounts.actor import Actor
 from amparo.linkage import pprl
 from amparo.linkage.exchange import partner_export, partner_import
 from amparo.linkage.models import PartnerImport, PartnerLink
 from amparo.linkage.synthetic import generate, save_as_persons
-from amparo.accounts.actor import Actor
 from amparo.people.models import Person
 
 pytestmark = pytest.mark.django_db

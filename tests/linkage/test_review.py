@@ -21,8 +21,14 @@ def _pair(world, left, right) -> CandidatePair:
         threshold=6, status=RunStatus.SUCCEEDED, is_current=True
     )
     return CandidatePair.objects.create(
-        run=run, left=left, right=right, left_org_id=left.owner_org_id, right_org_id=right.owner_org_id,
-        match_weight=11.0, match_probability=0.99, evidence={"surnames": {"level": "first_exact", "weight": 5.1}},
+        run=run,
+        left=left,
+        right=right,
+        left_org_id=left.owner_org_id,
+        right_org_id=right.owner_org_id,
+        match_weight=11.0,
+        match_probability=0.99,
+        evidence={"surnames": {"level": "first_exact", "weight": 5.1}},
     )
 
 

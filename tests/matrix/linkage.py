@@ -26,12 +26,24 @@ def objects(world: Any, base: dict[str, Any]) -> dict[str, Any]:
     run = LinkageRun.objects.create(threshold=6, status=RunStatus.SUCCEEDED, is_current=True)
     evidence = {"given_name": {"level": "exact", "weight": 7.0}}
     home_pair = CandidatePair.objects.create(
-        run=run, left=base["person"], right=twin, left_org=world.home, right_org=world.home,
-        match_weight=12, match_probability=0.99, evidence=evidence,
+        run=run,
+        left=base["person"],
+        right=twin,
+        left_org=world.home,
+        right_org=world.home,
+        match_weight=12,
+        match_probability=0.99,
+        evidence=evidence,
     )
     cross_pair = CandidatePair.objects.create(
-        run=run, left=base["person"], right=other_person, left_org=world.home, right_org=world.other,
-        match_weight=10, match_probability=0.98, evidence=evidence,
+        run=run,
+        left=base["person"],
+        right=other_person,
+        left_org=world.home,
+        right_org=world.other,
+        match_weight=10,
+        match_probability=0.98,
+        evidence=evidence,
     )
     merged_a = make_person(home_actor, "Rosa", "Coc")
     merged_b = make_person(home_actor, "Rosa", "Cok")

@@ -51,7 +51,8 @@ COMPARISONS: list[dict[str, Any]] = [
             _level('list_has_any("given_variants_l", "given_variants_r")', "nickname"),
             _level('"given1_ph_l" = "given1_ph_r"', "phonetic"),
             _level(
-                'jaro_winkler_similarity("given1_l", "given1_r") >= 0.9 OR damerau_levenshtein("given1_l", "given1_r") <= 1',
+                'jaro_winkler_similarity("given1_l", "given1_r") >= 0.9 '
+                'OR damerau_levenshtein("given1_l", "given1_r") <= 1',
                 "typo",
             ),
             _level('list_has_any("given_ph_all_l", "given_ph_all_r")', "other_given_name"),
@@ -149,6 +150,7 @@ def blocked_by(columns: list[tuple[str, str]], left: dict[str, Any], right: dict
 
     return one_way(left, right) or one_way(right, left)
 
+
 # EM is run on blocks that leave the compared fields free (each field is estimated at least once).
 TRAINING_BLOCKS: list[list[str]] = [["doc1"], ["sur1_ph", "sur2_ph"], ["given1_ph", "by_lo"]]
 
@@ -158,8 +160,10 @@ def settings_dict(threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:
 
     creator = SettingsCreator(
         link_type="dedupe_only",
-        comparisons=COMPARISONS,
-        blocking_rules_to_generate_predictions=[{"blocking_rule": blocking_sql(cols)} for _name, cols in BLOCKING_RULES],
+        comparisons=list[Any](COMPARISONS),
+        blocking_rules_to_generate_predictions=[
+            {"blocking_rule": blocking_sql(cols)} for _name, cols in BLOCKING_RULES
+        ],
         retain_matching_columns=True,  # needed for the gamma_ columns; only read back: gamma_, mw_
         retain_intermediate_calculation_columns=True,  # gamma_ and bf_ columns: the per-field evidence
         additional_columns_to_retain=["owner_org"],

@@ -45,7 +45,9 @@ def partner_export(*, actor: Actor, secret: bytes, partner: str, out: io.TextIOB
     return count
 
 
-def partner_import(*, actor: Actor, secret: bytes, data: bytes, threshold: float = pprl.MATCH_THRESHOLD) -> PartnerImport:
+def partner_import(
+    *, actor: Actor, secret: bytes, data: bytes, threshold: float = pprl.MATCH_THRESHOLD
+) -> PartnerImport:
     """Verify the whole file first (secret, schema, version, integrity); then match and store candidate links.
     A bad file raises PartnerFileError and nothing is stored."""
     from django.utils.translation import gettext as _

@@ -48,7 +48,9 @@ class LinkageRun(models.Model):
     class Meta:
         ordering = ["-requested_at"]
         verbose_name = _("linkage run")
-        constraints = [models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True), name="one_current_run")]
+        constraints = [
+            models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True), name="one_current_run")
+        ]
 
     def __str__(self) -> str:
         return f"{_('Linkage run')} {str(self.pk)[:8]}"

@@ -123,10 +123,26 @@ def features(record: LinkRecord) -> dict[str, Any]:
     }
 
 
-COLUMNS = list(features(LinkRecord(
-    unique_id="", given_names="", surnames="", aliases=[], date_of_birth=None, age_min=None, age_max=None,
-    age_assessed_on=None, gender="", nationality="", documents=[], department="", municipality="", owner_org=0,
-)))
+COLUMNS = list(
+    features(
+        LinkRecord(
+            unique_id="",
+            given_names="",
+            surnames="",
+            aliases=[],
+            date_of_birth=None,
+            age_min=None,
+            age_max=None,
+            age_assessed_on=None,
+            gender="",
+            nationality="",
+            documents=[],
+            department="",
+            municipality="",
+            owner_org=0,
+        )
+    )
+)
 
 
 def to_columns(records: Iterable[LinkRecord]) -> dict[str, list[Any]]:

@@ -57,92 +57,89 @@ def within_one_edit(a: str, b: str) -> bool:
             return True
         return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
     short, long_ = (a, b) if la < lb else (b, a)
-    for i in range(len(long_)):
-        if long_[:i] + long_[i + 1 :] == short:
-            return True
-    return False
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def _any(a: list[str] | None, b: list[str] | None) -> bool:
     return bool(a and b and set(a) & set(b))
 
 
-def _gap(l: Features, r: Features) -> int:
-    return max(l["by_lo"], r["by_lo"]) - min(l["by_hi"], r["by_hi"])
+def _gap(a: Features, b: Features) -> int:
+    return max(a["by_lo"], b["by_lo"]) - min(a["by_hi"], b["by_hi"])
 
 
-def _given(l: Features, r: Features) -> int:
-    a, b = l["given1"], r["given1"]
-    if a is None or b is None:
+def _given(a: Features, b: Features) -> int:
+    x, y = a["given1"], b["given1"]
+    if x is None or y is None:
         return -1
-    if a == b and l["given_ph_all"] == r["given_ph_all"]:
+    if x == y and a["given_ph_all"] == b["given_ph_all"]:
         return 6
-    if a == b:
+    if x == y:
         return 5
-    if _any(l["given_variants"], r["given_variants"]):
+    if _any(a["given_variants"], b["given_variants"]):
         return 4
-    if l["given1_ph"] == r["given1_ph"]:
+    if a["given1_ph"] == b["given1_ph"]:
         return 3
-    if jaro_winkler(a, b) >= 0.9 or within_one_edit(a, b):
+    if jaro_winkler(x, y) >= 0.9 or within_one_edit(x, y):
         return 2
-    if _any(l["given_ph_all"], r["given_ph_all"]):
+    if _any(a["given_ph_all"], b["given_ph_all"]):
         return 1
     return 0
 
 
-def _surnames(l: Features, r: Features) -> int:
-    a, b = l["sur1"], r["sur1"]
-    if a is None or b is None:
+def _surnames(a: Features, b: Features) -> int:
+    x, y = a["sur1"], b["sur1"]
+    if x is None or y is None:
         return -1
-    if a == b and l["sur2"] is not None and l["sur2"] == r["sur2"]:
+    if x == y and a["sur2"] is not None and a["sur2"] == b["sur2"]:
         return 4
-    if a == b:
+    if x == y:
         return 3
-    if l["sur1_ph"] == r["sur1_ph"] or jaro_winkler(a, b) >= 0.92 or within_one_edit(a, b):
+    if a["sur1_ph"] == b["sur1_ph"] or jaro_winkler(x, y) >= 0.92 or within_one_edit(x, y):
         return 2
-    if _any(l["sur_ph_all"], r["sur_ph_all"]):
+    if _any(a["sur_ph_all"], b["sur_ph_all"]):
         return 1
     return 0
 
 
-def _birth(l: Features, r: Features) -> int:
-    if l["by_lo"] is None or r["by_lo"] is None:
+def _birth(a: Features, b: Features) -> int:
+    if a["by_lo"] is None or b["by_lo"] is None:
         return -1
-    if l["dob"] is not None and l["dob"] == r["dob"]:
+    if a["dob"] is not None and a["dob"] == b["dob"]:
         return 5
-    overlap = l["by_lo"] <= r["by_hi"] and r["by_lo"] <= l["by_hi"]
-    if overlap and (l["by_hi"] - l["by_lo"]) + (r["by_hi"] - r["by_lo"]) <= 4:
+    overlap = a["by_lo"] <= b["by_hi"] and b["by_lo"] <= a["by_hi"]
+    if overlap and (a["by_hi"] - a["by_lo"]) + (b["by_hi"] - b["by_lo"]) <= 4:
         return 4
     if overlap:
         return 3
-    if _gap(l, r) <= 3:
+    if _gap(a, b) <= 3:
         return 2
-    if _gap(l, r) <= 8:
+    if _gap(a, b) <= 8:
         return 1
     return 0
 
 
 def _equal(column: str) -> Callable[[Features, Features], int]:
-    def level(l: Features, r: Features) -> int:
-        if l[column] is None or r[column] is None:
+    def level(a: Features, b: Features) -> int:
+        if a[column] is None or b[column] is None:
             return -1
-        return 1 if l[column] == r[column] else 0
+        return 1 if a[column] == b[column] else 0
 
     return level
 
 
-def _documents(l: Features, r: Features) -> int:
-    if l["docs"] is None or r["docs"] is None:
+def _documents(a: Features, b: Features) -> int:
+    if a["docs"] is None or b["docs"] is None:
         return -1
-    return 1 if _any(l["docs"], r["docs"]) else 0
+    return 1 if _any(a["docs"], b["docs"]) else 0
 
 
-def _place(l: Features, r: Features) -> int:
-    if l["department"] is None or r["department"] is None:
+def _place(a: Features, b: Features) -> int:
+    if a["department"] is None or b["department"] is None:
         return -1
-    if l["municipality"] is not None and l["municipality"] == r["municipality"]:
+    if a["municipality"] is not None and a["municipality"] == b["municipality"]:
         return 2
-    return 1 if l["department"] == r["department"] else 0
+    return 1 if a["department"] == b["department"] else 0
 
 
 LEVELS: dict[str, Callable[[Features, Features], int]] = {

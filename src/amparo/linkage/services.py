@@ -93,7 +93,9 @@ def execute_run(run_id: uuid.UUID | str, *, memory_limit: str | None = None) -> 
                 records,
                 threshold=run.threshold,
                 progress=lambda p, s: _progress(run.pk, p, s),
-                memory_limit=memory_limit or getattr(settings, "LINKAGE_MEMORY_LIMIT", engine.DEFAULT_MEMORY_LIMIT),
+                memory_limit=str(
+                    memory_limit or getattr(settings, "LINKAGE_MEMORY_LIMIT", engine.DEFAULT_MEMORY_LIMIT)
+                ),
             )
         count = len(records)
         del records
@@ -213,9 +215,7 @@ def pair_decide(*, actor: Actor, pair_id: int, decision: str) -> CandidatePair:
     if decision == Decision.REJECT:
         pair.status = PairStatus.REJECTED
     else:
-        confirmed = set(
-            pair.decisions.filter(decision=Decision.CONFIRM).values_list("organization_id", flat=True)
-        )
+        confirmed = set(pair.decisions.filter(decision=Decision.CONFIRM).values_list("organization_id", flat=True))
         if pair.organizations <= confirmed:
             merge = _merge(actor, pair)
             pair.status = PairStatus.MERGED
@@ -270,9 +270,7 @@ def partner_link_decide(*, actor: Actor, link_id: int, decision: str) -> Partner
     link.decided_by = actor.user
     link.decided_at = timezone.now()
     link.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(
-        actor=actor, action=f"linkage.partner_link.{decision}", target_type="partner_link", target_id=link.pk
-    )
+    audit_record(actor=actor, action=f"linkage.partner_link.{decision}", target_type="partner_link", target_id=link.pk)
     return link
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import random
 import string
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from amparo.core import geo
@@ -35,7 +35,7 @@ class Labelled:
     entity: int
 
 
-def _pick(rng: random.Random, weighted: list[tuple[object, int]]) -> object:
+def _pick(rng: random.Random, weighted: Sequence[tuple[object, int]]) -> object:
     return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
 
 
@@ -74,7 +74,7 @@ def _misspell(rng: random.Random, word: str) -> str:
 
 
 def _base(rng: random.Random, entity: int, today: datetime.date) -> dict[str, object]:
-    country = str(_pick(rng, NATIONALITIES))  # type: ignore[arg-type]
+    country = str(_pick(rng, NATIONALITIES))
     female = rng.random() < 0.8
     maya = country == "GT" and rng.random() < 0.4
     pool = names.GIVEN_NAMES_FEMALE if female else names.GIVEN_NAMES_MALE
@@ -239,9 +239,7 @@ def save_as_persons(items: list[Labelled], org_ids: list[int]) -> dict[str, str]
         person.residence_department, person.residence_municipality = r["department"], r["municipality"]
         persons.append(person)
         for number in r["documents"]:
-            documents.append(
-                IdentityDocument(id=uuid.uuid4(), person=person, doc_type=DocumentType.DPI, number=number)
-            )
+            documents.append(IdentityDocument(id=uuid.uuid4(), person=person, doc_type=DocumentType.DPI, number=number))
         with_numbers.append((person, list(r["documents"])))
         mapping[r["unique_id"]] = str(person.pk)
     Person.objects.bulk_create(persons, batch_size=1000)

@@ -109,7 +109,7 @@ def partner_link_decide_view(request: HttpRequest, link_id: int) -> HttpResponse
 
 def _int(value: str | None) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
+        return int(value) if value else None
     except ValueError:
         return None
 

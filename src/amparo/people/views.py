@@ -14,7 +14,6 @@ from amparo.cases.permissions import cases_visible_to
 from amparo.core import geo
 from amparo.core.exceptions import StaleEdit, TamperedCiphertext, ValidationFailed
 from amparo.core.views import actor_from, add_service_errors, requires
-
 from amparo.linkage.selectors import linked_person_ids
 
 from . import selectors, services
