@@ -90,7 +90,7 @@ def main() -> None:
     p1, r1, f1 = prf(found, truth)
     p2, r2, f2 = prf(implied, truth)
     predict = prediction.timings.get("predict", 0.0)
-    print(f"threshold (match weight) {threshold}")
+    print(f"threshold (evidence, log2 Bayes factor without the prior) {threshold}")
     print(f"pairs: precision {p1:.4f} recall {r1:.4f} F1 {f1:.4f}")
     print(f"clusters: precision {p2:.4f} recall {r2:.4f} F1 {f2:.4f}")
     rate = prediction.blocked_pairs / max(predict, 1e-9)
@@ -99,9 +99,13 @@ def main() -> None:
     print(f"wall time (train + predict + cluster) {wall:.1f} s; peak memory {peak_gb:.2f} GB (process max RSS)")
     if args.diagnose:
         print("threshold | pairs P R F1 | clusters P R F1 (connected components above the threshold)")
-        for t in [threshold + d for d in (0, 1, 2, 3, 4, 6, 8)]:
+        prior = engine.prior_weight(prediction.model)
+        print(f"prior weight {prior:.2f}; thresholds are evidence (match weight minus the prior)")
+        for t in [threshold + d for d in (0, 1, 2, 3, 4, 5, 6, 8)]:
             above = {
-                tuple(sorted((p["unique_id_l"], p["unique_id_r"]))) for p in prediction.pairs if p["match_weight"] >= t
+                tuple(sorted((p["unique_id_l"], p["unique_id_r"])))
+                for p in prediction.pairs
+                if p["match_weight"] - prior >= t
             }
             parent: dict[str, str] = {}
             for a, b in above:

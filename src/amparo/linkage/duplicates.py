@@ -24,7 +24,7 @@ from .records import LinkRecord, features, name_parts, phonetic
 from .scoring import Scorer, probability
 
 MAX_CANDIDATES = 60
-SHOW_ABOVE = 0.0  # match weight: above it a record is worth a look at entry time (the run's threshold is higher)
+SHOW_ABOVE = 8.0  # evidence (match weight without the prior): lower than the run's threshold, to warn early
 DEFAULT_MODEL = Path(__file__).parent / "data" / "default_model.json"
 
 
@@ -108,7 +108,7 @@ def possible_duplicates(*, actor: Actor, record: LinkRecord) -> PossibleDuplicat
         persons = {p.pk: p for p in Person.objects.filter(pk__in=ids).prefetch_related("documents")}
         for person, existing in zip(persons.values(), person_records(persons.values()), strict=True):
             weight, evidence = scorer.score(new, features(existing))
-            if weight < SHOW_ABOVE:
+            if weight - scorer.prior < SHOW_ABOVE:
                 continue
             if person.owner_org_id == actor.org_pk and actor.has(Perm.PERSON_VIEW):
                 result.own.append(Match(person.pk, person.full_name, weight, probability(weight), evidence))
