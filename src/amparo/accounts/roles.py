@@ -57,6 +57,9 @@ class Perm:
     # repatriation (amparo.repatriation)
     REPATRIATION_MANAGE = "repatriation.manage"  # start, work on and cancel the repatriation of a team case
     REPATRIATION_PARTICIPATE = "repatriation.participate"  # see and do the steps the institution is named for
+    # linkage (duplicate detection and cross-border linkage)
+    LINKAGE_RUN = "linkage.run"  # start a duplicate-detection run and follow its progress (no identities)
+    LINKAGE_REVIEW = "linkage.review"  # review candidate pairs involving the institution's persons; merge, undo
 
 
 PERMISSION_LABELS: dict[str, Promise] = {
@@ -99,6 +102,9 @@ PERMISSION_LABELS: dict[str, Promise] = {
     # repatriation (amparo.repatriation)
     Perm.REPATRIATION_MANAGE: _("Start and follow the repatriation of your team's cases"),
     Perm.REPATRIATION_PARTICIPATE: _("Take part in repatriations: the steps your institution is responsible for"),
+    # linkage
+    Perm.LINKAGE_RUN: _("Start duplicate-detection runs"),
+    Perm.LINKAGE_REVIEW: _("Review possible duplicates of the institution's persons, merge and undo merges"),
 }
 
 
@@ -166,7 +172,8 @@ ROLE_TABLE: dict[str, RoleRules] = {
         | _DIRECTORY
         | _REPATRIATION_BOTH
         | _HOTLINE_SUPERVISE
-        | _STATS_SUPERVISOR,
+        | _STATS_SUPERVISOR
+        | {Perm.LINKAGE_REVIEW},  # linkage: supervisors review duplicates of their institution's persons
         two_factor=True,
     ),
     Role.SHELTER_STAFF: RoleRules(
@@ -204,7 +211,8 @@ ROLE_TABLE: dict[str, RoleRules] = {
     # The trail holds no identities, but it maps who did what: auditors use two factors too.
     Role.AUDITOR: RoleRules(frozenset({Perm.AUDIT_VIEW}), two_factor=True),
     # Administrators manage accounts, which could grant any access: two factors, and no case content.
-    Role.ADMINISTRATOR: RoleRules(frozenset({Perm.USER_MANAGE}) | _DIRECTORY, two_factor=True),
+    # linkage: administrators may start a run (it shows counts and progress, never identities).
+    Role.ADMINISTRATOR: RoleRules(frozenset({Perm.USER_MANAGE, Perm.LINKAGE_RUN}) | _DIRECTORY, two_factor=True),
 }
 
 # law app: the penalty calculator for every role that works with cases or justice.

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "amparo.organizations",
     "amparo.accounts",
     "amparo.people",
+    "amparo.linkage",
     "amparo.cases",
     "amparo.referrals",
     "amparo.justice",

@@ -54,6 +54,7 @@ urlpatterns = [
     path("capacity/", include("amparo.capacity.urls")),
     path("stats/", include("amparo.stats.urls")),
     path("law/", include("amparo.law.urls")),
+    path("linkage/", include("amparo.linkage.urls")),
     path("notifications/", include("amparo.notifications.urls")),
     path("hotline/", include("amparo.hotline.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

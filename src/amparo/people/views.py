@@ -14,6 +14,7 @@ from amparo.cases.permissions import cases_visible_to
 from amparo.core import geo
 from amparo.core.exceptions import StaleEdit, TamperedCiphertext, ValidationFailed
 from amparo.core.views import actor_from, add_service_errors, requires
+from amparo.linkage.selectors import linked_person_ids
 
 from . import selectors, services
 from .forms import DocumentFormSet, PersonForm, PersonSearchForm
@@ -71,6 +72,7 @@ def person_detail_view(request: HttpRequest, person_id: str) -> HttpResponse:
         documents = [(d, d.number) for d in person.documents.all()]
     except TamperedCiphertext:
         return render(request, "people/tampered.html", {"person": person}, status=409)
+    linked = linked_person_ids(person.pk)
     return render(
         request,
         "people/detail.html",
@@ -80,7 +82,9 @@ def person_detail_view(request: HttpRequest, person_id: str) -> HttpResponse:
             "documents": documents,
             "can_edit": can_edit_person(actor, person),
             "can_open_case": actor.has(Perm.CASE_CREATE),
-            "cases": list(cases_visible_to(actor).filter(person=person).order_by("-opened_at")),
+            # linkage: cases of every record merged with this person follow it (within what the actor may see)
+            "cases": list(cases_visible_to(actor).filter(person_id__in=linked).order_by("-opened_at")),
+            "linked_records": len(linked) - 1,
             "department": geo.department_name(person.residence_department),
             "municipality": geo.municipality_name(person.residence_municipality),
             "nationality_names": [geo.country_name(c, get_language() or "es") for c in person.nationalities],

@@ -1,0 +1,312 @@
+"""The Fellegi-Sunter model (Splink, DuckDB backend, in memory): comparisons, blocking, training, prediction.
+
+Decrypted identities exist here only as in-memory DuckDB tables (registered from pyarrow): the
+connection is ``:memory:`` and its ``temp_directory`` is set to '' so DuckDB cannot spill a sort or a
+join to disk; past ``memory_limit`` it fails with an error instead (the run is then marked failed and
+the previous results stay). Splink's own file-writing modes (``:temporary:`` connections, parquet
+materialisation, charts) are not used.
+
+Regional scale: the same settings dictionary runs on Splink's Spark backend (``SparkAPI``); only the
+connection set-up below is DuckDB-specific.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .records import LinkRecord, to_columns
+
+SPLINK_VERSION = "5.0.0"
+# Evidence threshold: the sum of the fields' log2 Bayes factors (the match weight without the prior) above
+# which a pair goes to review. The prior (log2 of lambda, the chance that two random records match) falls as
+# the number of persons grows, so a threshold on the full match weight would not carry from 10,000 to
+# 1,000,000 persons; the evidence does. Chosen on the labelled set (best F1 of the clusters,
+# bench/linkage/evaluate.py --diagnose); a person decides every merge.
+DEFAULT_THRESHOLD = 12.0
+DEFAULT_MEMORY_LIMIT = "6GB"
+EM_SAMPLE = 40_000  # records on which m is estimated by EM when there are more
+
+Progress = Callable[[int, str], None]
+
+
+def _null(*columns: str) -> dict[str, Any]:
+    cond = " OR ".join(f'"{c}_l" IS NULL OR "{c}_r" IS NULL' for c in columns)
+    return {"sql_condition": cond, "label_for_charts": "missing", "is_null_level": True}
+
+
+def _level(sql: str, label: str) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": label}
+
+
+_ELSE = {"sql_condition": "ELSE", "label_for_charts": "different"}
+
+# Comparison levels, strongest first. Labels are codes (shown translated in the review screen).
+COMPARISONS: list[dict[str, Any]] = [
+    {
+        "output_column_name": "given_name",
+        "comparison_description": "first given name: exact, nickname, phonetic, typo, any given name",
+        "comparison_levels": [
+            _null("given1"),
+            _level('"given1_l" = "given1_r" AND "given_ph_all_l" = "given_ph_all_r"', "all_exact"),
+            _level('"given1_l" = "given1_r"', "exact"),
+            _level('list_has_any("given_variants_l", "given_variants_r")', "nickname"),
+            _level('"given1_ph_l" = "given1_ph_r"', "phonetic"),
+            _level(
+                'jaro_winkler_similarity("given1_l", "given1_r") >= 0.9 '
+                'OR damerau_levenshtein("given1_l", "given1_r") <= 1',
+                "typo",
+            ),
+            _level('list_has_any("given_ph_all_l", "given_ph_all_r")', "other_given_name"),
+            _ELSE,
+        ],
+    },
+    {
+        "output_column_name": "surnames",
+        "comparison_description": "surnames: both, first (second dropped), phonetic or typo, swapped",
+        "comparison_levels": [
+            _null("sur1"),
+            _level('"sur1_l" = "sur1_r" AND "sur2_l" = "sur2_r"', "both_exact"),
+            _level('"sur1_l" = "sur1_r"', "first_exact"),
+            _level(
+                '"sur1_ph_l" = "sur1_ph_r" OR jaro_winkler_similarity("sur1_l", "sur1_r") >= 0.92 '
+                'OR damerau_levenshtein("sur1_l", "sur1_r") <= 1',
+                "first_similar",
+            ),
+            _level('list_has_any("sur_ph_all_l", "sur_ph_all_r")', "other_surname"),
+            _ELSE,
+        ],
+    },
+    {
+        "output_column_name": "birth",
+        "comparison_description": "date of birth against estimated age ranges (birth-year intervals)",
+        "comparison_levels": [
+            _null("by_lo"),
+            _level('"dob_l" = "dob_r"', "same_date"),
+            _level(
+                '"by_lo_l" <= "by_hi_r" AND "by_lo_r" <= "by_hi_l" '
+                'AND ("by_hi_l" - "by_lo_l") + ("by_hi_r" - "by_lo_r") <= 4',
+                "close",
+            ),
+            _level('"by_lo_l" <= "by_hi_r" AND "by_lo_r" <= "by_hi_l"', "compatible"),
+            _level('greatest("by_lo_l", "by_lo_r") - least("by_hi_l", "by_hi_r") <= 3', "within_3_years"),
+            # False documents shift the declared age by several years (seed cable).
+            _level('greatest("by_lo_l", "by_lo_r") - least("by_hi_l", "by_hi_r") <= 8', "within_8_years"),
+            _ELSE,
+        ],
+    },
+    {
+        "output_column_name": "sex",
+        "comparison_levels": [_null("gender"), _level('"gender_l" = "gender_r"', "same"), _ELSE],
+    },
+    {
+        "output_column_name": "nationality",
+        "comparison_levels": [_null("nationality"), _level('"nationality_l" = "nationality_r"', "same"), _ELSE],
+    },
+    {
+        "output_column_name": "document",
+        "comparison_levels": [_null("docs"), _level('list_has_any("docs_l", "docs_r")', "same"), _ELSE],
+    },
+    {
+        "output_column_name": "place",
+        "comparison_levels": [
+            _null("department"),
+            _level('"municipality_l" = "municipality_r"', "same_municipality"),
+            _level('"department_l" = "department_r"', "same_department"),
+            _ELSE,
+        ],
+    },
+]
+
+# Blocking: a pair is scored when it agrees on at least one of these (union, duplicates removed).
+# The share of true matches each keeps on the labelled set is measured by bench/linkage/evaluate.py
+# and documented in docs/linkage.md.
+BLOCKING_RULES: list[tuple[str, list[tuple[str, str]]]] = [
+    ("given_phonetic+surname_phonetic", [("given1_ph", "given1_ph"), ("sur1_ph", "sur1_ph")]),
+    ("both_surnames_phonetic", [("sur1_ph", "sur1_ph"), ("sur2_ph", "sur2_ph")]),
+    ("document", [("doc1", "doc1")]),
+    ("given_phonetic+second_surname_phonetic", [("given1_ph", "given1_ph"), ("sur2_ph", "sur2_ph")]),
+    # typos that change a phonetic code: the other name and the first letters must agree
+    ("surname_phonetic+given_prefix", [("sur1_ph", "sur1_ph"), ("given2", "given2")]),
+    ("given_phonetic+surname_prefix+sex", [("given1_ph", "given1_ph"), ("sur1_2", "sur1_2"), ("gender", "gender")]),
+    # surnames entered in the wrong order
+    ("surnames_swapped", [("sur1_ph", "sur2_ph"), ("sur2_ph", "sur1_ph")]),
+    # letters swapped in both names (the letters in sorted order agree)
+    ("given_letters+surname_letters", [("given1_sorted", "given1_sorted"), ("sur1_sorted", "sur1_sorted")]),
+    # given names in the other order, or the first one dropped (both orientations: Splink joins l < r)
+    ("given_order_l", [("given1_ph", "givenx_ph"), ("sur1_2", "sur1_2")]),
+    ("given_order_r", [("givenx_ph", "given1_ph"), ("sur1_2", "sur1_2")]),
+    ("second_given+surname_prefix", [("givenx_ph", "givenx_ph"), ("sur1_2", "sur1_2")]),
+]
+
+
+def blocking_sql(columns: list[tuple[str, str]]) -> str:
+    return " AND ".join(f'l."{a}" = r."{b}"' for a, b in columns)
+
+
+def blocked_by(columns: list[tuple[str, str]], left: dict[str, Any], right: dict[str, Any]) -> bool:
+    """The rule evaluated in Python on two feature dicts (either order), for measuring blocking recall."""
+
+    def one_way(x: dict[str, Any], y: dict[str, Any]) -> bool:
+        return all(x[a] is not None and x[a] == y[b] for a, b in columns)
+
+    return one_way(left, right) or one_way(right, left)
+
+
+# EM is run on blocks that leave the compared fields free (each field is estimated at least once).
+TRAINING_BLOCKS: list[list[str]] = [["doc1"], ["sur1_ph", "sur2_ph"], ["given1_ph", "by_lo"]]
+
+
+def settings_dict(threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:
+    from splink import SettingsCreator
+
+    creator = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=list[Any](COMPARISONS),
+        blocking_rules_to_generate_predictions=[
+            {"blocking_rule": blocking_sql(cols)} for _name, cols in BLOCKING_RULES
+        ],
+        retain_matching_columns=True,  # needed for the gamma_ columns; only read back: gamma_, mw_
+        retain_intermediate_calculation_columns=True,  # gamma_ and bf_ columns: the per-field evidence
+        additional_columns_to_retain=["owner_org"],
+        probability_two_random_records_match=0.0001,
+        max_iterations=20,
+    )
+    return creator.get_settings("duckdb").as_dict()
+
+
+def connect(memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int = 2) -> Any:
+    """An in-memory DuckDB connection that cannot write temporary files."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    con.execute("SET temp_directory = ''")  # no offloading: past memory_limit the query fails instead
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute(f"SET threads = {int(threads)}")
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_external_access = false")  # no reading or writing files from SQL
+    return con
+
+
+@dataclass
+class Prediction:
+    pairs: list[dict[str, Any]]  # unique_id_l, unique_id_r, match_weight, match_probability, gamma_*, owner_org_*
+    clusters: dict[str, str]  # unique_id -> cluster id (only records in a candidate pair)
+    model: dict[str, Any]  # trained Splink model (JSON-able: parameters, no identities)
+    blocked_pairs: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _linker(records: list[LinkRecord], model: dict[str, Any] | None, memory_limit: str) -> Any:
+    import pyarrow as pa
+    from splink import DuckDBAPI, Linker
+
+    con = connect(memory_limit)
+    db_api = DuckDBAPI(con)
+    table = pa.table(to_columns(records))
+    df = db_api.register(table)
+    return Linker(df, model or settings_dict(), log_level=logging.ERROR)
+
+
+def train_and_predict(
+    records: list[LinkRecord],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    model: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    seed: int = 42,
+    count_pairs: bool = False,
+    count_exact: bool = False,
+) -> Prediction:
+    """Estimate u by random sampling and m by EM (unless a trained ``model`` is given), then score the
+    blocked pairs and cluster those above ``threshold``."""
+
+    report = progress or (lambda _p, _s: None)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    if model is None and len(records) > EM_SAMPLE:
+        # m does not depend on how many persons there are, but EM on the big blocks of a large register is
+        # swamped by non-matches (measured: recall fell from 0.96 to 0.86 between 10,000 and 100,000
+        # records). So m is estimated by EM on a random sample of records; u (random sampling) and the prior
+        # are then estimated again on all of them.
+        sample = random.Random(seed).sample(records, EM_SAMPLE)
+        sample_linker = _linker(sample, None, memory_limit)
+        _train(sample_linker, len(sample), seed, report, timings, with_m=True)
+        model = sample_linker.misc.save_model_to_json(out_path=None)
+        sample_linker._db_api._con.close()
+        linker = _linker(records, model, memory_limit)
+        _train(linker, len(records), seed, report, timings, with_m=False)
+    else:
+        linker = _linker(records, model, memory_limit)
+        if model is None:
+            _train(linker, len(records), seed, report, timings, with_m=True)
+    timings["load_and_train"] = time.perf_counter() - t0
+    report(60, "predict")
+    t = time.perf_counter()
+    trained = linker.misc.save_model_to_json(out_path=None)
+    cutoff = threshold + prior_weight(trained)
+    predictions = linker.inference.predict(threshold_match_weight=cutoff)
+    timings["predict"] = time.perf_counter() - t
+    con = linker._db_api._con
+    evidence = [f"{kind}_{c['output_column_name']}" for c in COMPARISONS for kind in ("gamma", "mw")]
+    gamma_cols = ", ".join(evidence)
+    rows = con.execute(
+        f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, owner_org_l, owner_org_r, {gamma_cols} "  # noqa: S608
+        f"FROM {predictions.physical_name}"
+    ).fetchall()
+    names = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", "owner_org_l", "owner_org_r", *evidence]
+    pairs = [dict(zip(names, row, strict=True)) for row in rows]
+    report(80, "cluster")
+    t = time.perf_counter()
+    clusters: dict[str, str] = {}
+    if pairs:
+        clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+            predictions, threshold_match_weight=cutoff
+        )
+        for uid, cluster in con.execute(
+            f"SELECT unique_id, cluster_id FROM {clustered.physical_name}"  # noqa: S608
+        ).fetchall():
+            clusters[str(uid)] = str(cluster)
+    timings["cluster"] = time.perf_counter() - t
+    blocked = count_blocked_pairs(linker, exact=count_exact) if count_pairs else -1
+    con.close()
+    return Prediction(pairs=pairs, clusters=clusters, model=trained, blocked_pairs=blocked, timings=timings)
+
+
+def _train(linker: Any, n: int, seed: int, report: Progress, timings: dict[str, float], *, with_m: bool) -> None:
+    """The prior from deterministic rules, u by random sampling and, if asked, m by EM on the training blocks."""
+    from splink import block_on
+
+    report(15, "estimate_u")
+    t = time.perf_counter()
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("doc1"), block_on("given1", "sur1", "sur2", "dob")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, n * 50.0)), seed=seed)
+    timings[f"estimate_u_{n}_records"] = time.perf_counter() - t
+    if with_m:
+        for i, cols in enumerate(TRAINING_BLOCKS):
+            report(30 + i * 10, "estimate_m")
+            t = time.perf_counter()
+            linker.training.estimate_parameters_using_expectation_maximisation(block_on(*cols))
+            timings[f"em_{n}_records_{'+'.join(cols)}"] = time.perf_counter() - t
+
+
+def prior_weight(model: dict[str, Any]) -> float:
+    """log2 of the prior odds that two random records match (the part of a match weight that is not evidence)."""
+    lam = float(model.get("probability_two_random_records_match") or 1e-4)
+    return math.log2(lam / (1 - lam))
+
+
+def count_blocked_pairs(linker: Any, *, exact: bool) -> int:
+    """Pairs the blocking rules generate (each counted once): exact, or estimated from a 5% sample."""
+    records = linker.blocking_analysis.count_comparisons_from_blocking_rules(
+        record_sample_proportion=1.0 if exact else 0.05
+    )
+    return int(records[-1]["cumulative_comparison_count"]) if records else 0

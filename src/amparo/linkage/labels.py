@@ -1,0 +1,53 @@
+"""Translated names of the comparisons and their agreement levels (the codes stored as evidence)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+COMPARISON_LABELS = {
+    "given_name": _("Given name"),
+    "surnames": _("Surnames"),
+    "birth": _("Date of birth / age"),
+    "sex": _("Sex"),
+    "nationality": _("Nationality"),
+    "document": _("Identity document"),
+    "place": _("Place of residence"),
+}
+
+LEVEL_LABELS = {
+    "missing": _("missing on one side"),
+    "all_exact": _("all given names identical"),
+    "exact": _("identical"),
+    "nickname": _("nickname of the same name"),
+    "phonetic": _("sounds the same"),
+    "typo": _("differs by a typo"),
+    "other_given_name": _("another of the given names agrees"),
+    "both_exact": _("both identical"),
+    "first_exact": _("first surname identical"),
+    "first_similar": _("first surname similar"),
+    "other_surname": _("a surname agrees in another position"),
+    "same_date": _("same date of birth"),
+    "close": _("ages close"),
+    "compatible": _("ages compatible"),
+    "within_3_years": _("within 3 years"),
+    "within_8_years": _("within 8 years (possible false document)"),
+    "same": _("same"),
+    "same_municipality": _("same municipality"),
+    "same_department": _("same department"),
+    "different": _("different"),
+}
+
+
+def evidence_rows(evidence: dict[str, dict[str, object]]) -> list[dict[str, object]]:
+    rows = []
+    for name, item in evidence.items():
+        weight = float(item.get("weight") or 0.0)  # type: ignore[arg-type]
+        rows.append(
+            {
+                "field": COMPARISON_LABELS.get(name, name),
+                "level": LEVEL_LABELS.get(str(item.get("level")), item.get("level")),
+                "weight": weight,
+                "tone": "agree" if weight > 0.5 else ("disagree" if weight < -0.5 else "neutral"),
+            }
+        )
+    return rows

@@ -1,0 +1,404 @@
+"""Privacy-preserving record linkage with partner countries: hardened Bloom-filter encodings (CLKs).
+
+What is done here, and why not with clkhash:
+- clkhash 0.18.3 (the last release) pins ``cryptography<41``; Amparo runs cryptography 50 (security fixes),
+  so clkhash cannot be installed beside it. Its scheme is small and well documented (Schnell et al.'s
+  cryptographic long-term keys, as in clkhash's "v2" schema), so it is implemented below, with the
+  hardening choices made explicit. anonlink (0.15.3) installs and works: it computes the Dice
+  similarities of candidate pairs and solves the one-to-one assignment.
+- Keyed hashing: every token (name bigram, phonetic code, birth year, document...) is hashed with
+  HMAC-SHA256 under a key derived (HKDF) from the secret shared only by the linking agencies and the
+  field's name; its bit positions come from the digest ("random hashing"), not from double hashing, whose
+  structure is what the Kroll-Steinmetzer attack exploits.
+- XOR folding: a 2048-bit filter is folded to 1024 bits (left half XOR right half). Folding destroys the
+  one-to-one relation between set bits and tokens that pattern-mining and frequency attacks rely on, at a
+  small cost in precision (Schnell, Borgs and Encheva 2016).
+- Blocking uses no extra key: locality-sensitive hashing (keyed bit sampling) on the filters themselves,
+  computed by the receiving side, so the file carries nothing but the filters.
+- The file is authenticated: a key-check value proves both sides hold the same secret, and an HMAC over
+  the whole content detects truncation or tampering. Nothing is imported unless everything checks out.
+
+The threat model and residual risks are in docs/linkage.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import hmac
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from amparo.core.normalize import normalize_document
+
+from .records import UNKNOWN_GENDER, LinkRecord, birth_years, given_variants, name_parts, phonetic
+
+FORMAT = "amparo-pprl"
+SCHEMA = "amparo-clk"
+SCHEMA_VERSION = 1
+FILTER_BITS = 2048  # before folding
+FOLDED_BITS = FILTER_BITS // 2
+FOLDED_BYTES = FOLDED_BITS // 8
+MIN_SECRET_BYTES = 32
+MATCH_THRESHOLD = 0.78  # Dice similarity above which a pair becomes a candidate link
+# Hash functions per token, per field: strong identifiers set more bits.
+FIELD_K = {
+    "given": 8,
+    "given_ph": 6,
+    "surname": 8,
+    "surname_ph": 6,
+    "birth_year": 4,
+    "dob": 6,
+    "sex": 2,
+    "nationality": 3,
+    "document": 12,
+}
+
+
+class PartnerFileError(Exception):
+    """A partner file that cannot be accepted; the message says why (translated, no data in it)."""
+
+
+def _hkdf(secret: bytes, info: str, length: int = 32) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=b"amparo-pprl-v1", info=info.encode()).derive(secret)
+
+
+def _bigrams(word: str) -> list[str]:
+    padded = f" {word} "
+    return [padded[i : i + 2] for i in range(len(padded) - 1)]
+
+
+def tokens(record: LinkRecord) -> dict[str, list[str]]:
+    """The tokens of each field (normalized exactly as for duplicate detection)."""
+    given = name_parts(record["given_names"])
+    surnames = name_parts(record["surnames"])
+    lo, hi = birth_years(record)
+    years = [str(y) for y in range(lo, hi + 1)] if lo is not None and hi is not None and hi - lo <= 10 else []
+    gender = record["gender"] if record["gender"] != UNKNOWN_GENDER else ""
+    return {
+        "given": [b for w in given for b in _bigrams(w)],
+        "given_ph": [phonetic(v) for v in given_variants(given[0])] if given else [],
+        "surname": [b for w in surnames for b in _bigrams(w)],
+        "surname_ph": sorted({phonetic(w) for w in surnames}),
+        "birth_year": years,
+        "dob": [record["date_of_birth"]] if record["date_of_birth"] else [],
+        "sex": [gender] if gender else [],
+        "nationality": [record["nationality"]] if record["nationality"] else [],
+        "document": sorted({d for d in (normalize_document(n) for n in record["documents"]) if d}),
+    }
+
+
+class Encoder:
+    """CLK encoder under one shared secret. Token filters are cached (names repeat), so encoding is
+    a few big-integer ORs per record."""
+
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < MIN_SECRET_BYTES:
+            raise PartnerFileError(_("The shared secret must be at least 32 bytes long."))
+        self.field_keys = {name: _hkdf(secret, f"field:{name}") for name in FIELD_K}
+        self.mac_key = _hkdf(secret, "file-mac")
+        self.key_check = hmac.new(_hkdf(secret, "key-check"), b"amparo-pprl-key-check", hashlib.sha256).hexdigest()
+        self.lsh_seed = _hkdf(secret, "lsh-bit-sampling")
+        self._cache: dict[tuple[str, str], int] = {}
+
+    def _token_filter(self, field: str, token: str) -> int:
+        key = (field, token)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        digest = hmac.digest(self.field_keys[field], token.encode(), "sha256")
+        value = 0
+        for i in range(FIELD_K[field]):  # 11 bits per position, from 2 bytes of the digest each
+            value |= 1 << (int.from_bytes(digest[2 * i : 2 * i + 2], "big") % FILTER_BITS)
+        if field != "document" and len(self._cache) < 500_000:
+            self._cache[key] = value
+        return value
+
+    def _word_filter(self, field: str, word: str) -> int:
+        """All bigrams of a name word (cached: the same words recur across records)."""
+        key = (f"{field}:word", word)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = 0
+            for bigram in _bigrams(word):
+                cached |= self._token_filter(field, bigram)
+            self._cache[key] = cached
+        return cached
+
+    def _given_filter(self, text: str) -> int:
+        key = ("given:text", text)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = 0
+            given = name_parts(text)
+            for word in given:
+                cached |= self._word_filter("given", word)
+            for variant in given_variants(given[0]) if given else ():
+                cached |= self._token_filter("given_ph", phonetic(variant))
+            self._cache[key] = cached
+        return cached
+
+    def _surnames_filter(self, text: str) -> int:
+        key = ("surname:text", text)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = 0
+            for word in name_parts(text):
+                cached |= self._word_filter("surname", word) | self._token_filter("surname_ph", phonetic(word))
+            self._cache[key] = cached
+        return cached
+
+    def encode(self, record: LinkRecord) -> bytes:
+        """The record's folded filter; the same tokens as ``tokens()``, combined per word for speed."""
+        value = self._given_filter(record["given_names"]) | self._surnames_filter(record["surnames"])
+        lo, hi = birth_years(record)
+        if lo is not None and hi is not None and hi - lo <= 10:
+            for year in range(lo, hi + 1):
+                value |= self._token_filter("birth_year", str(year))
+        if record["date_of_birth"]:
+            value |= self._token_filter("dob", record["date_of_birth"])
+        if record["gender"] and record["gender"] != UNKNOWN_GENDER:
+            value |= self._token_filter("sex", record["gender"])
+        if record["nationality"]:
+            value |= self._token_filter("nationality", record["nationality"])
+        for number in record["documents"]:
+            normalized = normalize_document(number)
+            if normalized:
+                value |= self._token_filter("document", normalized)
+        folded = (value >> FOLDED_BITS) ^ (value & ((1 << FOLDED_BITS) - 1))
+        return folded.to_bytes(FOLDED_BYTES, "big")
+
+    def encode_from_tokens(self, record: LinkRecord) -> bytes:
+        """Reference implementation (token by token); ``encode`` must give the same bytes."""
+        value = 0
+        for field, items in tokens(record).items():
+            for token in items:
+                value |= self._token_filter(field, token)
+        folded = (value >> FOLDED_BITS) ^ (value & ((1 << FOLDED_BITS) - 1))
+        return folded.to_bytes(FOLDED_BYTES, "big")
+
+
+def export_id(person_id: str, partner: str) -> str:
+    """An opaque, stable reference for a partner: keyed with our own master key, so only we can resolve it."""
+    from amparo.core.keys import get_keyring
+
+    keyring = get_keyring()
+    key = keyring.derive(keyring.active_kid, f"pprl-export-id:{partner}")
+    return hmac.new(key, person_id.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def write_file(
+    out: io.TextIOBase | Any, encoder: Encoder, items: Iterable[tuple[str, bytes]], *, sender: str, partner: str
+) -> int:
+    """Header line, one ``id<TAB>base64`` line per record, a trailer with the count and the HMAC of it all."""
+    mac = hmac.new(encoder.mac_key, digestmod=hashlib.sha256)
+    header = json.dumps(
+        {
+            "format": FORMAT,
+            "schema": SCHEMA,
+            "version": SCHEMA_VERSION,
+            "bits": FOLDED_BITS,
+            "sender": sender,
+            "partner": partner,
+            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "key_check": encoder.key_check,
+        },
+        sort_keys=True,
+    )
+    out.write(header + "\n")
+    mac.update(header.encode() + b"\n")
+    count = 0
+    for ref, clk in items:
+        line = f"{ref}\t{base64.b64encode(clk).decode()}\n"
+        out.write(line)
+        mac.update(line.encode())
+        count += 1
+    mac.update(f"count:{count}".encode())
+    out.write(json.dumps({"count": count, "mac": mac.hexdigest()}) + "\n")
+    return count
+
+
+@dataclass
+class PartnerFile:
+    header: dict[str, Any]
+    refs: list[str]
+    clks: list[bytes]
+    sha256: str
+
+
+def read_file(data: bytes, encoder: Encoder) -> PartnerFile:
+    """Parse and verify a partner file completely; raises PartnerFileError with a clear reason."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PartnerFileError(_("This is not a partner linkage file.")) from exc
+    lines = text.split("\n")
+    if not lines or not lines[0].startswith("{"):
+        raise PartnerFileError(_("This is not a partner linkage file."))
+    try:
+        header = json.loads(lines[0])
+    except ValueError as exc:
+        raise PartnerFileError(_("This is not a partner linkage file.")) from exc
+    if header.get("format") != FORMAT:
+        raise PartnerFileError(_("This is not a partner linkage file."))
+    if header.get("schema") != SCHEMA or header.get("bits") != FOLDED_BITS:
+        raise PartnerFileError(_("The file uses another encoding schema; both sides must use the same one."))
+    if header.get("version") != SCHEMA_VERSION:
+        raise PartnerFileError(
+            _("The file uses encoding version %(theirs)s; this system reads version %(ours)s.")
+            % {"theirs": header.get("version"), "ours": SCHEMA_VERSION}
+        )
+    if not hmac.compare_digest(str(header.get("key_check", "")), encoder.key_check):
+        raise PartnerFileError(_("The file was encoded with another shared secret."))
+    if text.endswith("\n"):
+        lines = lines[:-1]
+    if len(lines) < 2:
+        raise PartnerFileError(_("The file is incomplete (truncated)."))
+    try:
+        trailer = json.loads(lines[-1])
+        count, tag = int(trailer["count"]), str(trailer["mac"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise PartnerFileError(_("The file is incomplete (truncated).")) from exc
+    body = lines[1:-1]
+    mac = hmac.new(encoder.mac_key, digestmod=hashlib.sha256)
+    mac.update(lines[0].encode() + b"\n")
+    for line in body:
+        mac.update(line.encode() + b"\n")
+    mac.update(f"count:{count}".encode())
+    if count != len(body) or not hmac.compare_digest(mac.hexdigest(), tag):
+        raise PartnerFileError(_("The file is incomplete or was altered: its authentication does not match."))
+    refs, clks = [], []
+    for line in body:
+        ref, _sep, b64 = line.partition("\t")
+        clk = base64.b64decode(b64)
+        if len(clk) != FOLDED_BYTES:
+            raise PartnerFileError(_("The file holds a record of the wrong size."))
+        refs.append(ref)
+        clks.append(clk)
+    return PartnerFile(header=header, refs=refs, clks=clks, sha256=hashlib.sha256(data).hexdigest())
+
+
+# Bit-sampling LSH for blocking: each band is a keyed random choice of bits; two filters share a block when
+# they agree on every sampled bit of a band. Computed on the filters only (no extra identity-derived key).
+LSH_BANDS = 48
+LSH_BITS = 28  # at most 32 (a band value is packed in 4 bytes)
+MAX_BLOCK = 100  # a band value shared by more partner records than this is too common to block on
+_CHUNK = 1_000_000
+
+
+def _bits(clks: Sequence[bytes]) -> Any:
+    import numpy as np
+
+    return np.frombuffer(b"".join(clks), dtype=np.uint8).reshape(len(clks), FOLDED_BYTES)
+
+
+def _band_keys(encoder: Encoder, packed: Any) -> Any:
+    import numpy as np
+
+    rng = np.random.default_rng(int.from_bytes(encoder.lsh_seed[:8], "big"))
+    bits = np.unpackbits(packed, axis=1)
+    keys = np.empty((len(packed), LSH_BANDS), dtype=np.int64)
+    for band in range(LSH_BANDS):
+        idx = rng.choice(FOLDED_BITS, size=LSH_BITS, replace=False)
+        four = np.zeros((len(packed), 4), dtype=np.uint8)
+        sampled = np.packbits(bits[:, idx], axis=1)
+        four[:, : sampled.shape[1]] = sampled
+        keys[:, band] = four.view(np.uint32)[:, 0]
+    return keys
+
+
+def candidate_pairs(encoder: Encoder, ours: Sequence[bytes], theirs: Sequence[bytes]) -> tuple[Any, Any]:
+    """Index pairs (ours, theirs) that share at least one LSH band value."""
+    import numpy as np
+
+    keys_a, keys_b = _band_keys(encoder, _bits(ours)), _band_keys(encoder, _bits(theirs))
+    found = []
+    for band in range(LSH_BANDS):
+        ka, kb = keys_a[:, band], keys_b[:, band]
+        order = np.argsort(kb, kind="stable")
+        sorted_b = kb[order]
+        left = np.searchsorted(sorted_b, ka, "left")
+        counts = np.searchsorted(sorted_b, ka, "right") - left
+        counts[counts > MAX_BLOCK] = 0
+        total = int(counts.sum())
+        if not total:
+            continue
+        ia = np.repeat(np.arange(len(ka), dtype=np.int64), counts)
+        offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        ib = order[np.repeat(left, counts) + offsets]
+        found.append(ia * len(kb) + ib)
+    if not found:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    pairs = np.concatenate(found)
+    pairs.sort()
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+    return pairs // len(theirs), pairs % len(theirs)
+
+
+def dice(ours: Sequence[bytes], theirs: Sequence[bytes], ia: Any, ib: Any) -> Any:
+    """Dice coefficients 2|A∩B| / (|A| + |B|) of the given index pairs (vectorized popcounts)."""
+    import numpy as np
+
+    a = _bits(ours).view(np.uint64)
+    b = _bits(theirs).view(np.uint64)
+    count_a = np.bitwise_count(a).sum(axis=1, dtype=np.int64)
+    count_b = np.bitwise_count(b).sum(axis=1, dtype=np.int64)
+    result = np.empty(len(ia), dtype=np.float64)
+    for start in range(0, len(ia), _CHUNK):
+        sa, sb = ia[start : start + _CHUNK], ib[start : start + _CHUNK]
+        inter = np.bitwise_count(a[sa] & b[sb]).sum(axis=1, dtype=np.int64)
+        denominator = count_a[sa] + count_b[sb]
+        result[start : start + _CHUNK] = np.where(denominator > 0, 2.0 * inter / np.maximum(denominator, 1), 0.0)
+    return result
+
+
+@dataclass
+class Link:
+    ours: int  # index in our records
+    theirs: int  # index in the partner's records
+    dice: float
+
+
+def match(
+    encoder: Encoder, ours: Sequence[bytes], theirs: Sequence[bytes], threshold: float = MATCH_THRESHOLD
+) -> list[Link]:
+    """LSH blocking and Dice similarity (numpy), then anonlink's greedy one-to-one assignment.
+
+    anonlink's own candidate generation takes the blocking function record by record in Python, which
+    took 30 s for 10,000 x 7,500 records here; vectorized, 100,000 x 100,000 fits the 2-minute target.
+    Its greedy solver is used as is (each record is linked at most once, best similarity first)."""
+    from array import array
+
+    import anonlink
+    import numpy as np
+
+    if not ours or not theirs:
+        return []
+    ia, ib = candidate_pairs(encoder, ours, theirs)
+    sims = dice(ours, theirs, ia, ib)
+    keep = sims >= threshold
+    ia, ib, sims = ia[keep], ib[keep], sims[keep]
+    order = np.lexsort((ib, ia, -sims))
+    ia, ib, sims = ia[order], ib[order], sims[order]
+    n = len(sims)
+    candidates = (
+        array("d", sims.tolist()),
+        (array("I", [0]) * n, array("I", [1]) * n),
+        (array("I", ia.tolist()), array("I", ib.tolist())),
+    )
+    best = {(int(a), int(b)): float(s) for a, b, s in zip(ia, ib, sims, strict=True)}
+    links = []
+    for group in anonlink.solving.greedy_solve(candidates):
+        a = next(r for d, r in group if d == 0)
+        b = next(r for d, r in group if d == 1)
+        links.append(Link(ours=a, theirs=b, dice=best[(a, b)]))
+    return links

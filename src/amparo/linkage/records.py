@@ -1,0 +1,175 @@
+"""Linkage records: the identifying fields of a person as plain values, and the comparison features.
+
+A record is a plain dict so the same code serves the background run (persons decrypted in memory), the
+labelled synthetic sets of the benchmarks, the entry-time check and the partner encodings. Nothing here
+writes to disk.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any, TypedDict
+
+from amparo.core.normalize import PARTICLES, normalize_document, normalize_text, phonetic_word
+from amparo.people import demo_names
+
+
+class LinkRecord(TypedDict):
+    unique_id: str
+    given_names: str
+    surnames: str
+    aliases: list[str]
+    date_of_birth: str | None  # ISO date
+    age_min: int | None
+    age_max: int | None
+    age_assessed_on: str | None  # ISO date
+    gender: str
+    nationality: str
+    documents: list[str]
+    department: str
+    municipality: str
+    owner_org: int
+
+
+UNKNOWN_GENDER = "NonSpecifiedUnknown"
+# Assumed age spread when only an estimated range exists (ages assessed by sight are rarely closer).
+YEAR = 365.25
+
+
+@lru_cache(maxsize=1)
+def nickname_variants() -> dict[str, tuple[str, ...]]:
+    """Normalized nickname -> the normalized given names it may stand for ("beto" -> roberto, alberto...)."""
+    table: dict[str, set[str]] = {}
+    for name, nicks in demo_names.NICKNAMES.items():
+        canonical = normalize_text(name)
+        for nick in nicks:
+            table.setdefault(normalize_text(nick), set()).add(canonical)
+    return {nick: tuple(sorted(names)) for nick, names in table.items()}
+
+
+@lru_cache(maxsize=200_000)
+def _name_parts(text: str) -> tuple[str, ...]:
+    return tuple(w for w in normalize_text(text).split() if w not in PARTICLES)
+
+
+def name_parts(text: str) -> list[str]:
+    """Normalized words without particles ("de León" -> ["leon"])."""
+    return list(_name_parts(text))
+
+
+# Names repeat a lot: the phonetic rewrite (15 regular expressions) is cached per word.
+phonetic = lru_cache(maxsize=200_000)(phonetic_word)
+
+
+def given_variants(word: str) -> tuple[str, ...]:
+    """The given names a first given name may denote: itself and, for a nickname, the full names."""
+    return (word, *nickname_variants().get(word, ()))
+
+
+def birth_years(record: LinkRecord) -> tuple[int | None, int | None]:
+    """Earliest and latest plausible birth year: exact from a date of birth, else from the estimated range."""
+    if record["date_of_birth"]:
+        year = int(record["date_of_birth"][:4])
+        return year, year
+    low, high = record["age_min"], record["age_max"]
+    if low is None and high is None:
+        return None, None
+    assessed = record["age_assessed_on"]
+    ref_year = int(assessed[:4]) if assessed else datetime.date.today().year
+    earliest = ref_year - (high if high is not None else (low or 0) + 5) - 1
+    latest = ref_year - (low if low is not None else max(0, (high or 0) - 5))
+    return earliest, latest
+
+
+def features(record: LinkRecord) -> dict[str, Any]:
+    """The columns Splink compares (and the Python scorer mirrors). All values normalized."""
+    given = name_parts(record["given_names"])
+    aliases = [w for a in record["aliases"] for w in name_parts(str(a))]
+    surnames = name_parts(record["surnames"])
+    given1 = given[0] if given else None
+    variants = sorted({v for w in given[:1] + aliases for v in given_variants(w)}) if given1 else []
+    all_given = given + aliases
+    docs = sorted({normalize_document(d) for d in record["documents"] if normalize_document(d)})
+    by_lo, by_hi = birth_years(record)
+    return {
+        "unique_id": record["unique_id"],
+        "given1": given1,
+        "given1_ph": phonetic(given1) if given1 else None,
+        "given_variants": variants or None,
+        "given_ph_all": sorted({phonetic(v) for w in all_given for v in given_variants(w)}) or None,
+        "given2": given1[:2] if given1 else None,
+        # letters in order: invariant under the commonest typo (two letters swapped); blocking only
+        "given1_sorted": "".join(sorted(given1)) if given1 else None,
+        "givenx_ph": phonetic(given[1]) if len(given) > 1 else None,
+        "sur1": surnames[0] if surnames else None,
+        "sur1_2": surnames[0][:2] if surnames else None,
+        "sur1_sorted": "".join(sorted(surnames[0])) if surnames else None,
+        "sur2": surnames[1] if len(surnames) > 1 else None,
+        "sur1_ph": phonetic(surnames[0]) if surnames else None,
+        "sur2_ph": phonetic(surnames[1]) if len(surnames) > 1 else None,
+        "sur_ph_all": sorted({phonetic(w) for w in surnames}) or None,
+        "dob": record["date_of_birth"] or None,
+        "by_lo": by_lo,
+        "by_hi": by_hi,
+        "gender": record["gender"] if record["gender"] and record["gender"] != UNKNOWN_GENDER else None,
+        "nationality": record["nationality"] or None,
+        "docs": docs or None,
+        "doc1": docs[0] if docs else None,
+        "department": record["department"] or None,
+        "municipality": record["municipality"] or None,
+        "owner_org": record["owner_org"],
+    }
+
+
+COLUMNS = list(
+    features(
+        LinkRecord(
+            unique_id="",
+            given_names="",
+            surnames="",
+            aliases=[],
+            date_of_birth=None,
+            age_min=None,
+            age_max=None,
+            age_assessed_on=None,
+            gender="",
+            nationality="",
+            documents=[],
+            department="",
+            municipality="",
+            owner_org=0,
+        )
+    )
+)
+
+
+def to_columns(records: Iterable[LinkRecord]) -> dict[str, list[Any]]:
+    """Column-oriented features (what DuckDB registers through pyarrow, in memory)."""
+    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+    for record in records:
+        for name, value in features(record).items():
+            columns[name].append(value)
+    return columns
+
+
+def person_records(persons: Iterable[Any]) -> Iterator[LinkRecord]:
+    """Decrypt persons (with ``documents`` prefetched) into linkage records, in memory only."""
+    for person in persons:
+        yield LinkRecord(
+            unique_id=str(person.pk),
+            given_names=str(person.given_names or ""),
+            surnames=str(person.surnames or ""),
+            aliases=[str(a) for a in (person.aliases or [])],
+            date_of_birth=person.date_of_birth.isoformat() if person.date_of_birth else None,
+            age_min=person.age_min,
+            age_max=person.age_max,
+            age_assessed_on=person.age_assessed_on.isoformat() if person.age_assessed_on else None,
+            gender=person.gender or "",
+            nationality=(person.nationalities or [""])[0],
+            documents=[str(d.number) for d in person.documents.all()],
+            department=person.residence_department or "",
+            municipality=person.residence_municipality or "",
+            owner_org=person.owner_org_id,
+        )

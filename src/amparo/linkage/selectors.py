@@ -1,0 +1,146 @@
+"""Reads of the linkage app, scoped to the actor. Views of identifying data are audited."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from amparo.accounts.actor import Actor
+from amparo.accounts.roles import Perm
+from amparo.audit.services import audit_record
+from amparo.core.exceptions import NotFound, PermissionDenied
+
+from .labels import evidence_rows
+from .models import CandidatePair, LinkageRun, PairStatus, PartnerLink, PersonMerge
+from .permissions import can_review_pair, pairs_visible_to, partner_links_visible_to
+from .resolve import group_ids
+
+QUEUE_LIMIT = 200
+
+
+def run_list(*, actor: Actor, limit: int = 20) -> list[LinkageRun]:
+    if not actor.has(Perm.LINKAGE_RUN):
+        raise PermissionDenied()
+    return list(LinkageRun.objects.defer("model").order_by("-requested_at")[:limit])
+
+
+def run_get(*, actor: Actor, run_id: uuid.UUID | str) -> LinkageRun:
+    if not actor.has(Perm.LINKAGE_RUN):
+        raise PermissionDenied()
+    run = LinkageRun.objects.defer("model").filter(pk=run_id).first()
+    if run is None:
+        raise NotFound()
+    return run
+
+
+@dataclass
+class Queue:
+    pairs: list[CandidatePair]
+    merges: list[PersonMerge]
+    partner_links: list[PartnerLink]
+    run: LinkageRun | None
+
+
+@transaction.atomic
+def review_queue(*, actor: Actor, status: str = "open") -> Queue:
+    if not actor.has(Perm.LINKAGE_REVIEW):
+        raise PermissionDenied()
+    run = LinkageRun.objects.defer("model").filter(is_current=True).first()
+    pairs = pairs_visible_to(actor).filter(run__is_current=True).select_related("left_org", "right_org")
+    if status == "open":
+        pairs = pairs.filter(status__in=[PairStatus.PENDING, PairStatus.CONFIRMED, PairStatus.UNMERGED])
+    elif status in PairStatus.values:
+        pairs = pairs.filter(status=status)
+    merges = list(
+        PersonMerge.objects.filter(undone_at__isnull=True)
+        .filter(Q(survivor__owner_org_id=actor.org_pk) | Q(absorbed__owner_org_id=actor.org_pk))
+        .select_related("survivor__owner_org", "absorbed__owner_org")
+        .order_by("-merged_at")[:QUEUE_LIMIT]
+    )
+    links = list(partner_links_visible_to(actor).filter(status=PairStatus.PENDING).select_related("partner_import"))
+    pair_list = list(pairs[:QUEUE_LIMIT])
+    audit_record(
+        actor=actor,
+        action="linkage.queue.view",
+        details={"pairs": len(pair_list), "merges": len(merges), "partner_links": len(links)},
+    )
+    return Queue(pairs=pair_list, merges=merges, partner_links=links[:QUEUE_LIMIT], run=run)
+
+
+@dataclass
+class Side:
+    person_id: uuid.UUID
+    organization: Any
+    own: bool  # the actor's institution's record: shown in clear
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class PairView:
+    pair: CandidatePair
+    left: Side
+    right: Side
+    evidence: list[dict[str, Any]]
+    decided_by_my_institution: str
+    waiting_for_other: bool
+    merge: PersonMerge | None
+
+
+def _side(actor: Actor, person: Any) -> Side:
+    own = person.owner_org_id == actor.org_pk and actor.has(Perm.PERSON_VIEW)
+    side = Side(person_id=person.pk, organization=person.owner_org, own=own)
+    if own:
+        low, high = person.age_range_on(datetime.date.today())
+        side.fields = {
+            "name": person.full_name,
+            "aliases": ", ".join(str(a) for a in person.aliases or []),
+            "date_of_birth": person.date_of_birth,
+            "age": (low, high),
+            "gender": person.get_gender_display(),
+            "nationalities": ", ".join(person.nationalities or []),
+            "documents": [str(d.number) for d in person.documents.all()],
+        }
+    return side
+
+
+@transaction.atomic
+def pair_view(*, actor: Actor, pair_id: int) -> PairView:
+    if not actor.has(Perm.LINKAGE_REVIEW):
+        raise PermissionDenied()
+    pair = (
+        CandidatePair.objects.filter(pk=pair_id, run__is_current=True)
+        .select_related("left__owner_org", "right__owner_org")
+        .first()
+    )
+    if pair is None or not can_review_pair(actor, pair):
+        raise NotFound()
+    decisions = {d.organization_id: d.decision for d in pair.decisions.all()}
+    mine = decisions.get(actor.org_pk, "")
+    merge = PersonMerge.objects.filter(pair=pair, undone_at__isnull=True).first()
+    view = PairView(
+        pair=pair,
+        left=_side(actor, pair.left),
+        right=_side(actor, pair.right),
+        evidence=evidence_rows(pair.evidence),
+        decided_by_my_institution=mine,
+        waiting_for_other=bool(mine) and pair.status == PairStatus.CONFIRMED,
+        merge=merge,
+    )
+    audit_record(
+        actor=actor,
+        action="linkage.pair.view",
+        target_type="candidate_pair",
+        target_id=pair.pk,
+        details={"own_records": int(view.left.own) + int(view.right.own)},
+    )
+    return view
+
+
+def linked_person_ids(person_id: uuid.UUID | str) -> set[uuid.UUID]:
+    """The records merged with this person (itself included): what cases and referrals follow."""
+    return group_ids(person_id)

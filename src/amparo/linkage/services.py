@@ -1,0 +1,278 @@
+"""Writes of the linkage app: runs, review decisions, merges and their undoing, partner-link decisions."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from amparo.accounts.actor import Actor
+from amparo.accounts.roles import Perm
+from amparo.audit.services import audit_record
+from amparo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+
+from . import engine
+from .models import (
+    CandidatePair,
+    Decision,
+    LinkageRun,
+    PairDecision,
+    PairStatus,
+    PartnerLink,
+    PersonMerge,
+    RunStatus,
+)
+from .permissions import can_review_pair, partner_links_visible_to
+from .resolve import canonical_id
+
+SYSTEM = Actor.for_system("task:linkage-run")
+
+
+def _threshold() -> float:
+    return float(getattr(settings, "LINKAGE_THRESHOLD", engine.DEFAULT_THRESHOLD))
+
+
+@transaction.atomic
+def run_request(*, actor: Actor, trigger: str = "web") -> LinkageRun:
+    """Queue a duplicate-detection run (the background task does the work). One run at a time."""
+    if not actor.system and not actor.has(Perm.LINKAGE_RUN):
+        raise PermissionDenied()
+    busy = LinkageRun.objects.select_for_update().filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists()
+    if busy:
+        from django.utils.translation import gettext as _
+
+        raise ValidationFailed({"__all__": [_("A run is already in progress.")]})
+    run = LinkageRun.objects.create(started_by=actor.user, trigger=trigger[:40], threshold=_threshold())
+    audit_record(actor=actor, action="linkage.run.request", target_type="linkage_run", target_id=run.pk)
+    from .tasks import execute_run
+
+    transaction.on_commit(functools.partial(execute_run.enqueue, run_id=str(run.pk)), robust=False)
+    return run
+
+
+def _progress(run_id: uuid.UUID, percent: int, stage: str) -> None:
+    LinkageRun.objects.filter(pk=run_id).update(progress=percent, stage=stage[:20])
+
+
+def _evidence(model: dict[str, Any], pair: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    evidence: dict[str, dict[str, Any]] = {}
+    for comparison in model["comparisons"]:
+        name = comparison["output_column_name"]
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        gamma = pair.get(f"gamma_{name}")
+        if gamma is None or gamma < 0:
+            label = "missing"
+        else:
+            label = levels[len(levels) - 1 - int(gamma)].get("label_for_charts", "")
+        evidence[name] = {"level": label, "weight": round(float(pair.get(f"mw_{name}") or 0.0), 2)}
+    return evidence
+
+
+def execute_run(run_id: uuid.UUID | str, *, memory_limit: str | None = None) -> bool:
+    """The run's body (called by the task). Persons are decrypted into memory only; the new pairs replace
+    the review queue in one transaction at the end, so a failure leaves the previous results as they were."""
+    from amparo.people.models import Person
+
+    from .records import person_records
+
+    run = LinkageRun.objects.get(pk=run_id)
+    LinkageRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(), progress=1)
+    try:
+        _progress(run.pk, 5, "decrypt")
+        persons = Person.objects.prefetch_related("documents").order_by("pk")
+        records = list(person_records(persons.iterator(chunk_size=2000)))
+        if len(records) < 2:
+            prediction = engine.Prediction(pairs=[], clusters={}, model={}, blocked_pairs=0)
+        else:
+            prediction = engine.train_and_predict(
+                records,
+                threshold=run.threshold,
+                progress=lambda p, s: _progress(run.pk, p, s),
+                memory_limit=str(
+                    memory_limit or getattr(settings, "LINKAGE_MEMORY_LIMIT", engine.DEFAULT_MEMORY_LIMIT)
+                ),
+            )
+        count = len(records)
+        del records
+        _progress(run.pk, 90, "save")
+        _save_results(run, prediction, count)
+        return True
+    except Exception as exc:
+        with transaction.atomic():
+            LinkageRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.FAILED, finished_at=timezone.now(), error=type(exc).__name__[:120]
+            )
+            audit_record(
+                actor=SYSTEM,
+                action="linkage.run.fail",
+                target_type="linkage_run",
+                target_id=run.pk,
+                details={"error": type(exc).__name__},
+            )
+        return False
+
+
+@transaction.atomic
+def _save_results(run: LinkageRun, prediction: engine.Prediction, record_count: int) -> None:
+    from amparo.people.models import Person
+
+    decided = {
+        (str(p["left_id"]), str(p["right_id"])): p["status"]
+        for p in CandidatePair.objects.filter(
+            run__is_current=True, status__in=[PairStatus.REJECTED, PairStatus.MERGED]
+        ).values("left_id", "right_id", "status")
+    }
+    existing = set(str(pk) for pk in Person.objects.values_list("pk", flat=True))
+    pairs = []
+    for p in prediction.pairs:
+        left, right = sorted((str(p["unique_id_l"]), str(p["unique_id_r"])))
+        if left not in existing or right not in existing:
+            continue  # deleted while the run was going
+        if p["unique_id_l"] != left:
+            p["owner_org_l"], p["owner_org_r"] = p["owner_org_r"], p["owner_org_l"]
+        pairs.append(
+            CandidatePair(
+                run=run,
+                left_id=left,
+                right_id=right,
+                left_org_id=p["owner_org_l"],
+                right_org_id=p["owner_org_r"],
+                match_weight=float(p["match_weight"]),
+                match_probability=float(p["match_probability"]),
+                evidence=_evidence(prediction.model, p),
+                cluster=prediction.clusters.get(left, ""),
+                status=decided.get((left, right), PairStatus.PENDING),
+            )
+        )
+    CandidatePair.objects.bulk_create(pairs, batch_size=2000)
+    LinkageRun.objects.filter(is_current=True).update(is_current=False)
+    clusters = len({p.cluster for p in pairs if p.cluster})
+    LinkageRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.SUCCEEDED,
+        finished_at=timezone.now(),
+        progress=100,
+        stage="done",
+        record_count=record_count,
+        blocked_pairs=prediction.blocked_pairs,
+        pair_count=len(pairs),
+        cluster_count=clusters,
+        model=prediction.model,
+        timings={k: round(v, 3) for k, v in prediction.timings.items()},
+        is_current=True,
+    )
+    audit_record(
+        actor=SYSTEM,
+        action="linkage.run.finish",
+        target_type="linkage_run",
+        target_id=run.pk,
+        details={"records": record_count, "pairs": len(pairs), "clusters": clusters},
+    )
+
+
+def _pair_for_review(actor: Actor, pair_id: int) -> CandidatePair:
+    if not actor.has(Perm.LINKAGE_REVIEW):
+        raise PermissionDenied()
+    pair = CandidatePair.objects.select_for_update().filter(pk=pair_id, run__is_current=True).first()
+    if pair is None or not can_review_pair(actor, pair):
+        raise NotFound()
+    return pair
+
+
+def _merge(actor: Actor, pair: CandidatePair) -> PersonMerge | None:
+    from amparo.people.models import Person
+
+    left, right = canonical_id(pair.left_id), canonical_id(pair.right_id)
+    if left == right:
+        return None
+    older, newer = sorted(Person.objects.filter(pk__in=[left, right]), key=lambda p: (p.created_at, str(p.pk)))
+    return PersonMerge.objects.create(survivor=older, absorbed=newer, pair=pair, merged_by=actor.user)
+
+
+@transaction.atomic
+def pair_decide(*, actor: Actor, pair_id: int, decision: str) -> CandidatePair:
+    """Record the actor's institution's answer. A rejection closes the pair; the pair is merged once every
+    institution whose record it involves has confirmed."""
+    pair = _pair_for_review(actor, pair_id)
+    if decision not in Decision.values:
+        from django.utils.translation import gettext as _
+
+        raise ValidationFailed({"decision": [_("Choose whether they are the same person.")]})
+    if pair.status not in (PairStatus.PENDING, PairStatus.CONFIRMED, PairStatus.UNMERGED):
+        from django.utils.translation import gettext as _
+
+        raise ValidationFailed({"__all__": [_("This pair has already been decided.")]})
+    PairDecision.objects.update_or_create(
+        pair=pair,
+        organization_id=actor.org_pk,
+        defaults={"decision": decision, "decided_by": actor.user},
+    )
+    merge = None
+    if decision == Decision.REJECT:
+        pair.status = PairStatus.REJECTED
+    else:
+        confirmed = set(pair.decisions.filter(decision=Decision.CONFIRM).values_list("organization_id", flat=True))
+        if pair.organizations <= confirmed:
+            merge = _merge(actor, pair)
+            pair.status = PairStatus.MERGED
+        else:
+            pair.status = PairStatus.CONFIRMED
+    pair.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action=f"linkage.pair.{decision}",
+        target_type="candidate_pair",
+        target_id=pair.pk,
+        details={"status": pair.status, "merged": merge is not None, "cross_institution": len(pair.organizations) > 1},
+    )
+    return pair
+
+
+@transaction.atomic
+def merge_undo(*, actor: Actor, merge_id: uuid.UUID | str) -> PersonMerge:
+    """Undo a merge: the records were never changed, so marking the merge undone restores them exactly."""
+    if not actor.has(Perm.LINKAGE_REVIEW):
+        raise PermissionDenied()
+    merge = (
+        PersonMerge.objects.select_for_update()
+        .select_related("survivor", "absorbed")
+        .filter(pk=merge_id, undone_at__isnull=True)
+        .first()
+    )
+    if merge is None or actor.org_pk not in {merge.survivor.owner_org_id, merge.absorbed.owner_org_id}:
+        raise NotFound()
+    merge.undone_at = timezone.now()
+    merge.undone_by = actor.user
+    merge.save(update_fields=["undone_at", "undone_by"])
+    if merge.pair_id:
+        CandidatePair.objects.filter(pk=merge.pair_id).update(status=PairStatus.UNMERGED)
+        PairDecision.objects.filter(pair_id=merge.pair_id).delete()
+    audit_record(actor=actor, action="linkage.merge.undo", target_type="person_merge", target_id=merge.pk)
+    return merge
+
+
+@transaction.atomic
+def partner_link_decide(*, actor: Actor, link_id: int, decision: str) -> PartnerLink:
+    if not actor.has(Perm.LINKAGE_REVIEW):
+        raise PermissionDenied()
+    link = partner_links_visible_to(actor).select_for_update().filter(pk=link_id).first()
+    if link is None:
+        raise NotFound()
+    if decision not in Decision.values or link.status != PairStatus.PENDING:
+        from django.utils.translation import gettext as _
+
+        raise ValidationFailed({"decision": [_("This link cannot take that decision.")]})
+    link.status = PairStatus.CONFIRMED if decision == Decision.CONFIRM else PairStatus.REJECTED
+    link.decided_by = actor.user
+    link.decided_at = timezone.now()
+    link.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(actor=actor, action=f"linkage.partner_link.{decision}", target_type="partner_link", target_id=link.pk)
+    return link
+
+
+def open_items_q() -> Q:
+    return Q(status__in=[PairStatus.PENDING, PairStatus.CONFIRMED, PairStatus.UNMERGED])

@@ -1,0 +1,152 @@
+"""HTML views of linkage: runs (administrators), the review queue and pair screen (reviewers), the
+possible-duplicates panel of the person form (htmx)."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from amparo.accounts.roles import Perm
+from amparo.core.exceptions import ValidationFailed
+from amparo.core.views import actor_from, requires
+
+from . import duplicates, selectors, services
+from .models import Decision, PairStatus
+from .records import LinkRecord
+
+
+@requires(Perm.LINKAGE_RUN)
+def run_list_view(request: HttpRequest) -> HttpResponse:
+    actor = actor_from(request)
+    if request.method == "POST":
+        try:
+            run = services.run_request(actor=actor, trigger="web")
+        except ValidationFailed as exc:
+            for errors in exc.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("linkage:runs")
+        messages.success(request, _("The run has been queued."))
+        return redirect("linkage:run", run_id=run.pk)
+    return render(request, "linkage/runs.html", {"runs": selectors.run_list(actor=actor)})
+
+
+@requires(Perm.LINKAGE_RUN)
+def run_detail_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+    run = selectors.run_get(actor=actor_from(request), run_id=run_id)
+    template = "linkage/_run_progress.html" if request.headers.get("HX-Request") else "linkage/run.html"
+    return render(request, template, {"run": run})
+
+
+@requires(Perm.LINKAGE_REVIEW)
+def queue_view(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    queue = selectors.review_queue(actor=actor_from(request), status=status)
+    return render(
+        request,
+        "linkage/queue.html",
+        {"queue": queue, "status": status, "statuses": PairStatus.choices},
+    )
+
+
+@requires(Perm.LINKAGE_REVIEW)
+def pair_view(request: HttpRequest, pair_id: int) -> HttpResponse:
+    view = selectors.pair_view(actor=actor_from(request), pair_id=pair_id)
+    return render(request, "linkage/pair.html", {"view": view, "Decision": Decision, "PairStatus": PairStatus})
+
+
+@require_POST
+@requires(Perm.LINKAGE_REVIEW)
+def pair_decide_view(request: HttpRequest, pair_id: int) -> HttpResponse:
+    try:
+        pair = services.pair_decide(
+            actor=actor_from(request), pair_id=pair_id, decision=request.POST.get("decision", "")
+        )
+    except ValidationFailed as exc:
+        for errors in exc.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("linkage:pair", pair_id=pair_id)
+    if pair.status == PairStatus.MERGED:
+        messages.success(request, _("The records are now linked as one person. You can undo this."))
+    elif pair.status == PairStatus.CONFIRMED:
+        messages.success(request, _("Confirmed. The other institution must confirm too before the merge."))
+    else:
+        messages.success(request, _("Marked as different persons."))
+    return redirect("linkage:pair", pair_id=pair_id)
+
+
+@require_POST
+@requires(Perm.LINKAGE_REVIEW)
+def merge_undo_view(request: HttpRequest, merge_id: uuid.UUID) -> HttpResponse:
+    merge = services.merge_undo(actor=actor_from(request), merge_id=merge_id)
+    messages.success(request, _("The merge has been undone: both records are separate again."))
+    if merge.pair_id:
+        return redirect("linkage:pair", pair_id=merge.pair_id)
+    return redirect("linkage:queue")
+
+
+@require_POST
+@requires(Perm.LINKAGE_REVIEW)
+def partner_link_decide_view(request: HttpRequest, link_id: int) -> HttpResponse:
+    try:
+        services.partner_link_decide(
+            actor=actor_from(request), link_id=link_id, decision=request.POST.get("decision", "")
+        )
+    except ValidationFailed as exc:
+        for errors in exc.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("linkage:queue")
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _record_from_form(data: Any, org_id: int) -> LinkRecord:
+    """The person form as typed so far (partial input is fine: nothing is validated or saved)."""
+    dob = None
+    try:
+        dob = datetime.date.fromisoformat(data.get("date_of_birth", "")).isoformat()
+    except ValueError:
+        dob = None
+    total = min(_int(data.get("doc-TOTAL_FORMS")) or 0, 20)
+    return LinkRecord(
+        unique_id="new",
+        given_names=data.get("given_names", "")[:200],
+        surnames=data.get("surnames", "")[:200],
+        aliases=[a.strip() for a in data.get("aliases", "")[:500].split(",") if a.strip()],
+        date_of_birth=dob,
+        age_min=_int(data.get("age_min")),
+        age_max=_int(data.get("age_max")),
+        age_assessed_on=datetime.date.today().isoformat(),
+        gender=data.get("gender", ""),
+        nationality=(data.getlist("nationalities") or [""])[0],
+        documents=[data.get(f"doc-{i}-number", "")[:60] for i in range(total) if data.get(f"doc-{i}-number")],
+        department=data.get("residence_department", ""),
+        municipality=data.get("residence_municipality", ""),
+        owner_org=org_id,
+    )
+
+
+@require_POST
+@requires(Perm.PERSON_CREATE)
+def possible_duplicates_view(request: HttpRequest) -> HttpResponse:
+    """htmx panel of the person form. POST so that typed names never appear in URLs or access logs."""
+    actor = actor_from(request)
+    record = _record_from_form(request.POST, actor.org_pk)
+    result = None
+    if len(record["given_names"].strip()) + len(record["surnames"].strip()) >= 3 or record["documents"]:
+        result = duplicates.possible_duplicates(actor=actor, record=record)
+    return render(request, "linkage/_possible_duplicates.html", {"result": result})

@@ -1,0 +1,138 @@
+"""Partner exchange end to end: "El Salvador" exports its encodings, "Guatemala" (another data set) imports
+and matches them. Bad files are refused with a clear message and nothing is imported."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+from django.core.management import CommandError, call_command
+
+from amparo.accounts.actor import Actor
+from amparo.linkage import pprl
+from amparo.linkage.exchange import partner_export, partner_import
+from amparo.linkage.models import PartnerImport, PartnerLink
+from amparo.linkage.synthetic import generate, save_as_persons
+from amparo.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+SECRET = b"shared-secret-between-sv-and-gt-0123456789"
+SYSTEM = Actor.for_system("test")
+
+
+@pytest.fixture
+def two_countries(world, settings):
+    items = list(generate(400, seed=21, orgs=2))
+    first_seen: set[int] = set()
+    sv, gt = [], []
+    for item in items:
+        (gt if item.entity in first_seen else sv).append(item)
+        first_seen.add(item.entity)
+    # El Salvador's instance: its own persons, its export
+    settings.LINKAGE_COUNTRY = "SV"
+    sv_ids = save_as_persons(sv, [world.home.pk])
+    out = io.StringIO()
+    partner_export(actor=SYSTEM, secret=SECRET, partner="GT", out=out)
+    ref_entity = {pprl.export_id(sv_ids[i.record["unique_id"]], "GT"): i.entity for i in sv}
+    Person.objects.all().delete()
+    # Guatemala's instance: other data (later registrations of some of the same people, and others)
+    settings.LINKAGE_COUNTRY = "GT"
+    gt_ids = save_as_persons(gt, [world.home.pk, world.other.pk])
+    person_entity = {gt_ids[i.record["unique_id"]]: i.entity for i in gt}
+    truth = {i.entity for i in gt} & {i.entity for i in sv}
+    return out.getvalue().encode(), ref_entity, person_entity, truth
+
+
+def test_partner_exchange_end_to_end(two_countries) -> None:
+    data, ref_entity, person_entity, truth = two_countries
+    assert b"\t" in data and not any(n in data for n in (b"Mar", b"Coc", b"Gonz"))  # encodings only
+    imported = partner_import(actor=SYSTEM, secret=SECRET, data=data)
+    assert imported.partner == "SV" and imported.record_count == len(ref_entity)
+    links = list(PartnerLink.objects.filter(partner_import=imported))
+    correct = sum(ref_entity[link.partner_record] == person_entity[str(link.person_id)] for link in links)
+    assert correct / len(links) >= 0.9
+    assert correct / len(truth) >= 0.5  # the same people with other spellings, ages, documents
+    assert all(link.owner_org_id == Person.objects.get(pk=link.person_id).owner_org_id for link in links)
+
+
+def _mutate_header(data: bytes, **changes) -> bytes:
+    head, rest = data.split(b"\n", 1)
+    header = json.loads(head)
+    header.update(changes)
+    return json.dumps(header, sort_keys=True).encode() + b"\n" + rest
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("wrong_secret", "another shared secret"),
+        ("schema", "another encoding schema"),
+        ("version", "encoding version 2"),
+        ("truncated", "incomplete"),
+        ("tampered", "altered"),
+        ("not_a_file", "not a partner linkage file"),
+    ],
+)
+def test_bad_partner_files_are_refused_and_nothing_is_imported(two_countries, tmp_path, case, message) -> None:
+    data = two_countries[0]
+    secret = SECRET
+    if case == "wrong_secret":
+        secret = b"another-secret-another-secret-another-secret"
+    elif case == "schema":
+        data = _mutate_header(data, schema="clkhash-v3")
+    elif case == "version":
+        data = _mutate_header(data, version=2)
+    elif case == "truncated":
+        data = data[: len(data) // 2]
+    elif case == "tampered":
+        lines = data.split(b"\n")
+        lines[3] = lines[3][:-4] + (b"AAAA" if not lines[3].endswith(b"AAAA") else b"BBBB")
+        data = b"\n".join(lines)
+    elif case == "not_a_file":
+        data = b"nombre,apellido\nAna,Coc\n"
+    (tmp_path / "secret").write_bytes(secret)
+    (tmp_path / "file").write_bytes(data)
+    with pytest.raises(CommandError, match=message) as exc:
+        call_command("linkage_import", str(tmp_path / "file"), "--secret-file", str(tmp_path / "secret"))
+    assert "Nothing was imported" in str(exc.value)
+    assert not PartnerImport.objects.exists() and not PartnerLink.objects.exists()
+
+
+def test_a_file_for_another_country_is_refused(two_countries, settings) -> None:
+    settings.LINKAGE_COUNTRY = "HN"
+    with pytest.raises(pprl.PartnerFileError, match="another country"):
+        partner_import(actor=SYSTEM, secret=SECRET, data=two_countries[0])
+    assert not PartnerImport.objects.exists()
+
+
+def test_vectorized_dice_equals_anonlinks() -> None:
+    import anonlink
+    from bitarray import bitarray
+
+    encoder = pprl.Encoder(SECRET)
+    clks = [encoder.encode(i.record) for i in generate(60, seed=3)]
+    ia, ib = np.repeat(np.arange(30), 30), np.tile(np.arange(30, 60), 30)
+    ours = pprl.dice(clks, clks, ia, ib)
+
+    def bits(c: bytes) -> bitarray:
+        b = bitarray(endian="big")
+        b.frombytes(c)
+        return b
+
+    for k, (a, b) in enumerate(zip(ia, ib, strict=True)):
+        sims, _indices = anonlink.similarities.dice_coefficient_accelerated([[bits(clks[a])], [bits(clks[b])]], 0.0)
+        assert ours[k] == pytest.approx(sims[0] if len(sims) else 0.0, abs=1e-9)
+
+
+def test_fast_encoding_equals_the_token_by_token_reference() -> None:
+    encoder = pprl.Encoder(SECRET)
+    for item in generate(300, seed=4):
+        assert encoder.encode(item.record) == encoder.encode_from_tokens(item.record)
+
+
+def test_a_short_secret_is_refused() -> None:
+    with pytest.raises(pprl.PartnerFileError):
+        pprl.Encoder(b"short")

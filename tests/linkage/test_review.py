@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from amparo.audit.models import AuditEvent
+from amparo.cases.models import Case as CaseModel
+from amparo.cases.services import case_open
+from amparo.core.exceptions import NotFound
+from amparo.linkage import services
+from amparo.linkage.models import CandidatePair, LinkageRun, PairStatus, PersonMerge, RunStatus
+from amparo.linkage.resolve import canonical_id, group_ids
+from amparo.people.models import IdentityDocument, Person
+from tests.conftest import login, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def _pair(world, left, right) -> CandidatePair:
+    run = LinkageRun.objects.filter(is_current=True).first() or LinkageRun.objects.create(
+        threshold=6, status=RunStatus.SUCCEEDED, is_current=True
+    )
+    return CandidatePair.objects.create(
+        run=run,
+        left=left,
+        right=right,
+        left_org_id=left.owner_org_id,
+        right_org_id=right.owner_org_id,
+        match_weight=11.0,
+        match_probability=0.99,
+        evidence={"surnames": {"level": "first_exact", "weight": 5.1}},
+    )
+
+
+def _snapshot(person: Person) -> tuple:
+    person = Person.objects.get(pk=person.pk)
+    docs = sorted(str(d.number) for d in IdentityDocument.objects.filter(person=person))
+    cases = sorted(str(c) for c in CaseModel.objects.filter(person=person).values_list("pk", flat=True))
+    return (person.given_names, person.surnames, person.date_of_birth, person.version, docs, cases)
+
+
+def test_merge_and_unmerge_round_trip_keeps_every_record(world) -> None:
+    worker = world.actor("caseworker")
+    a = make_person(worker, "María José", "Coc Caal")
+    b = make_person(world.actor("caseworker", "other"), "Majo", "Coc", documents=[])
+    case_a = case_open(actor=worker, person_id=a.pk)
+    case_b = case_open(actor=world.actor("caseworker", "other"), person_id=b.pk)
+    before = (_snapshot(a), _snapshot(b))
+    pair = _pair(world, a, b)
+
+    services.pair_decide(actor=world.actor("supervisor"), pair_id=pair.pk, decision="confirm")
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.CONFIRMED  # across institutions: the other side must confirm too
+    assert canonical_id(b.pk) == b.pk
+    services.pair_decide(actor=world.actor("supervisor", "other"), pair_id=pair.pk, decision="confirm")
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.MERGED
+    assert canonical_id(b.pk) == a.pk and group_ids(b.pk) == {a.pk, b.pk}
+
+    # cases follow the merged person: both appear on the person's page, within what the viewer may see
+    home = login(Client(), world.user("supervisor"))
+    page = home.get(f"/persons/{a.pk}/").content.decode()
+    assert case_a.number in page
+    assert (_snapshot(a), _snapshot(b)) == before  # a merge changes no record
+
+    merge = PersonMerge.objects.get(pair=pair, undone_at__isnull=True)
+    services.merge_undo(actor=world.actor("supervisor", "other"), merge_id=merge.pk)
+    assert canonical_id(b.pk) == b.pk and group_ids(a.pk) == {a.pk}
+    assert (_snapshot(a), _snapshot(b)) == before
+    assert CaseModel.objects.filter(pk__in=[case_a.pk, case_b.pk]).count() == 2
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.UNMERGED
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"linkage.pair.confirm", "linkage.merge.undo"} <= actions
+
+
+def test_a_same_institution_pair_merges_on_one_confirmation_and_rejects(world) -> None:
+    worker = world.actor("caseworker")
+    a, b, c = (make_person(worker, "Ana", s) for s in ("Tzul", "Tsul", "Zul"))
+    p1, p2 = _pair(world, a, b), _pair(world, a, c)
+    assert services.pair_decide(actor=world.actor("supervisor"), pair_id=p1.pk, decision="confirm").status == "merged"
+    assert services.pair_decide(actor=world.actor("supervisor"), pair_id=p2.pk, decision="reject").status == "rejected"
+    assert group_ids(a.pk) == {a.pk, b.pk}
+
+
+def test_reviewers_never_see_pairs_of_other_institutions(world) -> None:
+    worker = world.actor("caseworker")
+    pair = _pair(world, make_person(worker, "Ana", "Tzul"), make_person(worker, "Ana", "Tsul"))
+    with pytest.raises(NotFound):
+        services.pair_decide(actor=world.actor("supervisor", "other"), pair_id=pair.pk, decision="confirm")
+
+
+def test_the_other_institutions_record_is_shown_without_identity(world) -> None:
+    a = make_person(world.actor("caseworker"), "Valeria", "Jiménez López")
+    b = make_person(world.actor("caseworker", "other"), "Secretina", "Oculta Reservada")
+    pair = _pair(world, a, b)
+    page = login(Client(), world.user("supervisor")).get(f"/linkage/review/{pair.pk}/").content.decode()
+    assert "Valeria" in page and "Secretina" not in page and "Oculta" not in page
