@@ -58,7 +58,7 @@ browser-deps:
 	fi
 
 pytest: install-dev browser-deps
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test: lint pytest
 
