@@ -17,7 +17,9 @@ from amparo.people.selectors import person_search
 def test_demo_data_is_reproducible_idempotent_and_realistic(settings) -> None:
     call_command("demo_data", persons=400, seed=11, verbosity=0)
     persons, cases = Person.objects.count(), Case.objects.count()
-    assert persons == 400 and cases > 150
+    from amparo.justice.demo import DEMO_PERSONS  # suspects, a witness, persons found in a raid
+
+    assert persons == 400 + DEMO_PERSONS and cases > 150
     call_command("demo_data", persons=400, seed=11, verbosity=0)  # again: nothing duplicated
     assert Person.objects.count() == persons and Case.objects.count() == cases
     assert set(Case.objects.values_list("status", flat=True)) == {
