@@ -190,7 +190,9 @@ def build_justice_demo() -> int:
             witness = services.witness_add(
                 prosecutor,
                 investigation_id=investigation.pk,
-                new_person=PersonInput(given_names="Yesenia Marisol", surnames="Toj Ixcoy", gender="Feminine"),
+                new_person=PersonInput(
+                    given_names="Yesenia Marisol", surnames="Toj Ixcoy", gender="Feminine", nationalities=["GT"]
+                ),
             )
             protection_services.witness_protect(
                 prosecutor,
