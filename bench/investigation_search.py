@@ -25,8 +25,7 @@ from typing import Any
 
 from _common import print_header, reset_database, setup_django, summary_ms
 
-VISIBLE = """(i.lead_id = %s OR EXISTS (SELECT 1 FROM justice_investigationmember m
-                WHERE m.investigation_id = i.id AND m.user_id = %s))"""
+VISIBLE = "i.id IN (SELECT m.investigation_id FROM justice_investigationmember m WHERE m.user_id = %s)"
 PAGE = """SELECT i.id, i.number, i.mp_file_number, i.status, i.opened_on FROM justice_investigation i
 WHERE {v} AND {f} ORDER BY i.opened_on DESC, i.created_at DESC LIMIT 50"""
 COUNT = "SELECT COUNT(*) FROM justice_investigation i WHERE {v} AND {f}"
@@ -200,9 +199,9 @@ def main() -> None:
                 assert pk in [i.pk for i in page.investigations] or page.total > 50, (label, filters)
             t = time.perf_counter()
             with connection.cursor() as cur:
-                cur.execute(PAGE.format(v=VISIBLE, f=condition), [user.pk, user.pk, *params])
+                cur.execute(PAGE.format(v=VISIBLE, f=condition), [user.pk, *params])
                 rows = cur.fetchall()
-                cur.execute(COUNT.format(v=VISIBLE, f=condition), [user.pk, user.pk, *params])
+                cur.execute(COUNT.format(v=VISIBLE, f=condition), [user.pk, *params])
                 total = cur.fetchone()[0]
             record(f"raw SQL: {label}", t)
             assert total == page.total and len(rows) == len(page.investigations), (label, total, page.total)

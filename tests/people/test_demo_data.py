@@ -19,10 +19,11 @@ def test_demo_data_is_reproducible_idempotent_and_realistic(settings) -> None:
     persons, cases = Person.objects.count(), Case.objects.count()
     # The hotline demo opens a few victim cases from calls (person and case through its services).
     from amparo.hotline.models import Call
+    from amparo.justice.demo import DEMO_PERSONS  # suspects, a witness, persons found in a raid
 
     from_calls = Call.objects.filter(case__isnull=False).count()
     assert 0 < from_calls < 10
-    assert persons == 400 + from_calls and cases > 150
+    assert persons == 400 + from_calls + DEMO_PERSONS and cases > 150
     call_command("demo_data", persons=400, seed=11, verbosity=0)  # again: nothing duplicated
     assert Person.objects.count() == persons and Case.objects.count() == cases
     assert set(Case.objects.values_list("status", flat=True)) == {

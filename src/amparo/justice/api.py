@@ -64,7 +64,11 @@ def _complaint(complaint: Complaint, *, detail: bool = False) -> dict[str, Any]:
 
 
 class ComplaintCollectionApi(APIView):
-    @extend_schema(responses={200: ComplaintSerializer(many=True)}, summary="Complaints received by your institution")
+    @extend_schema(
+        responses={200: ComplaintSerializer(many=True)},
+        summary="Complaints received by your institution",
+        operation_id="v1_complaints_list",
+    )
     def get(self, request: Request) -> Response:
         complaints = selectors.complaint_list(actor=actor_of(request), limit=200)
         return Response([_complaint(c) for c in complaints])
@@ -153,6 +157,7 @@ class InvestigationCollectionApi(APIView):
         ],
         responses={200: InvestigationListSerializer},
         summary="Search the investigations of your team",
+        operation_id="v1_investigations_list",
     )
     def get(self, request: Request) -> Response:
         p = request.query_params

@@ -71,6 +71,9 @@ FILES: list[tuple[str, str, str, str, list[tuple[str, str, str, str, bool]], str
     ),
 ]
 
+# Persons the justice demo registers: the suspects, one protected witness, three persons found in a raid.
+DEMO_PERSONS = sum(len(f[4]) for f in FILES) + 1 + 3
+
 STAGE_EVENTS: dict[str, list[str]] = {
     InvestigationStatus.OPEN: [],
     InvestigationStatus.PROSECUTION: ["first_statement"],
@@ -187,7 +190,9 @@ def build_justice_demo() -> int:
             witness = services.witness_add(
                 prosecutor,
                 investigation_id=investigation.pk,
-                new_person=PersonInput(given_names="Yesenia Marisol", surnames="Toj Ixcoy", gender="Feminine"),
+                new_person=PersonInput(
+                    given_names="Yesenia Marisol", surnames="Toj Ixcoy", gender="Feminine", nationalities=["GT"]
+                ),
             )
             protection_services.witness_protect(
                 prosecutor,
