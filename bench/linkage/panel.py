@@ -15,9 +15,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
-import argparse  # noqa: E402
+import argparse
 
-from _common import print_header, reset_database, setup_django, summary_ms  # noqa: E402
+from _common import print_header, reset_database, setup_django, summary_ms
 
 
 def main() -> None:
