@@ -99,7 +99,7 @@ def main() -> None:
     p1, r1, f1 = prf(found, truth)
     p2, r2, f2 = cluster_prf(clusters, truth)
     predict = prediction.timings.get("predict", 0.0)
-    print(f"threshold (evidence, log2 Bayes factor without the prior) {threshold}")
+    print(f"threshold (match weight) {threshold}; the table below is in evidence (match weight minus the prior)")
     print(f"pairs: precision {p1:.4f} recall {r1:.4f} F1 {f1:.4f}")
     print(f"clusters: precision {p2:.4f} recall {r2:.4f} F1 {f2:.4f}")
     rate = prediction.blocked_pairs / max(predict, 1e-9)
@@ -110,7 +110,7 @@ def main() -> None:
         print("threshold | pairs P R F1 | clusters P R F1 (connected components above the threshold)")
         prior = engine.prior_weight(prediction.model)
         print(f"prior weight {prior:.2f}; thresholds are evidence (match weight minus the prior)")
-        for t in [threshold + d for d in (0, 1, 2, 3, 4, 5, 6, 8)]:
+        for t in [threshold - prior + d for d in (0, 1, 2, 3, 4, 5, 6, 8)]:
             above = {
                 tuple(sorted((p["unique_id_l"], p["unique_id_r"])))
                 for p in prediction.pairs
