@@ -134,3 +134,14 @@ def person(world: World) -> Person:
 
 def active_membership(user: User) -> Membership:
     return user.memberships.get()
+
+
+@pytest.fixture
+def english(settings: Any) -> Any:
+    """Messages asserted as their English msgids: the active language, and the default that requests without
+    a language cookie get, become English (Spanish, the product's default, comes from the catalogue)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

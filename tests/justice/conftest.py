@@ -32,3 +32,8 @@ def open_investigation(world: Any, *, where: str = "home", members: bool = True)
 @pytest.fixture
 def investigation(world: Any) -> Investigation:
     return open_investigation(world)
+
+
+@pytest.fixture(autouse=True)
+def _english(english: None) -> None:
+    """This app's tests assert the English msgids (see tests/conftest.py `english`)."""

@@ -11,3 +11,8 @@ def labelled(world):
     items = list(generate(300, seed=11, orgs=2))
     mapping = save_as_persons(items, [world.home.pk, world.other.pk])
     return items, mapping
+
+
+@pytest.fixture(autouse=True)
+def _english(english: None) -> None:
+    """This app's tests assert the English msgids (see tests/conftest.py `english`)."""

@@ -36,7 +36,7 @@ class RepatriationListSerializer(serializers.Serializer):
     overdue = serializers.IntegerField()
 
 
-class StepSerializer(serializers.Serializer):
+class RepatriationStepSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField(help_text="What the step is, in the language of the request")
@@ -65,7 +65,7 @@ class RepatriationDetailSerializer(serializers.Serializer):
     family_involved = serializers.BooleanField(allow_null=True)
     destination = serializers.CharField()
     parties = serializers.DictField(child=serializers.CharField(), help_text="Role -> institution name")
-    steps = StepSerializer(many=True)
+    steps = RepatriationStepSerializer(many=True)
 
 
 class StepCompleteSerializer(serializers.Serializer):
