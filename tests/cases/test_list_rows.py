@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.template import Context, Template
@@ -38,8 +39,10 @@ def test_python_rows_equal_the_template_loop(world, language) -> None:
     adult = make_person(actor, given="Rosa", surnames="Xicará", age_min=30, age_max=35)
     services.case_open(actor=actor, person_id=minor.pk)
     other = services.case_open(actor=actor, person_id=adult.pk)
+    # 03:00 UTC on 2 January is still 1 January in Guatemala (UTC-6): the row must show the local date.
+    late_evening = datetime(2026, 1, 2, 3, 0, tzinfo=UTC)
     Case.objects.filter(pk=other.pk).update(
-        closure_requested=True, priority=Priority.HIGH, status=CaseStatus.ASSISTANCE
+        closure_requested=True, priority=Priority.HIGH, status=CaseStatus.ASSISTANCE, opened_at=late_evening
     )
     cases = case_list(actor=actor, filters=CaseFilters(scope="mine")).cases
     assert len(cases) == 2 and any(c.minor_protocol for c in cases) and any(c.closure_requested for c in cases)
@@ -47,6 +50,7 @@ def test_python_rows_equal_the_template_loop(world, language) -> None:
         expected = Template(TEMPLATE_LOOP).render(Context({"cases": cases}))
         built = case_rows(cases)
     assert _squash(built) == _squash(expected)
+    assert "01/01/2026" in built
     assert "&lt;b&gt;&quot;Jo&quot;&lt;/b&gt;" in built and "Batz &amp; Tzul" in built
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django import template
 from django.template.defaultfilters import date
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -49,7 +50,9 @@ def _row(case: Case) -> tuple[object, ...]:
         choice_label(TraffickingStatus, case.trafficking_status),
         choice_label(RiskLevel, case.risk_level),
         choice_label(Priority, case.priority),
-        date(case.opened_at, "SHORT_DATE_FORMAT"),
+        # The template engine converts datetimes to local time before the date filter
+        # (expects_localtime); calling the filter directly does not, so convert here.
+        date(timezone.localtime(case.opened_at), "SHORT_DATE_FORMAT"),
     )
 
 
