@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amparo.accounts.actor import Actor
@@ -213,7 +214,7 @@ def htcds_rows(actor: Actor) -> list[dict[str, str]]:
             {
                 "cas_CaseId": case.number,
                 "cas_Status": CASE_STATUS_TO_HTCDS.get(case.status, "Active"),
-                "cas_OpenedDate": case.opened_at.date().isoformat(),
+                "cas_OpenedDate": timezone.localdate(case.opened_at).isoformat(),
                 "prs_FirstName": person.given_names or "",
                 "prs_SecondName": person.surnames or "",
                 "prs_Birthdate": person.date_of_birth.isoformat() if person.date_of_birth else "",
