@@ -12,6 +12,7 @@ from django.test import Client
 
 from amparo.accounts.decorators import REAUTH_SESSION_KEY
 from amparo.accounts.roles import Role
+from amparo.audit.models import AuditEvent
 from amparo.justice import operation_services as ops
 from amparo.justice import services
 from amparo.justice.models import OperationAccess
@@ -245,3 +246,35 @@ def test_the_hotline_records_a_complaint_through_the_api(world):
     assert response.status_code == 201, response.content
     assert response.json()["number"].startswith("MP-DEN-")
     assert "summary" not in response.json()
+
+
+def test_the_audit_trail_does_not_reveal_a_planned_operation_to_auditors(world, investigation):
+    """Audit events name their target by id: before the raid, the institution's auditors do not see the
+    events about it (so the trail cannot tell them it exists); after the raid they see every access,
+    including those before it, which is how a leak is traced."""
+    lead = world.actor(Role.PROSECUTOR)
+    operation = ops.operation_plan(
+        lead,
+        investigation_id=investigation.pk,
+        codename="Eclipse Total",
+        objective="Raid the night club at 23:00",
+        planned_for=TODAY + datetime.timedelta(days=2),
+    )
+    ops.operation_set_members(lead, operation_id=operation.pk, member_ids=[world.user(Role.INVESTIGATOR).pk])
+    auditor = _client(world, Role.AUDITOR)
+    searches = ["/audit/", "/audit/?action=operation", f"/audit/?target_type=operation&target_id={operation.pk}"]
+    for url in searches:
+        response = auditor.get(url)
+        assert response.status_code == 200
+        # (the filter form echoes the id typed in, so look at the rows)
+        rows = response.content.split(b"<tbody", 1)[-1]
+        assert str(operation.pk).encode() not in rows
+        assert b"operation.plan" not in rows and b"operation.members" not in rows
+    # the events are in the trail all the same, and the investigation's own events still show
+    assert AuditEvent.objects.filter(target_type="operation", target_id=str(operation.pk)).count() == 3
+    assert b"investigation.open" in auditor.get("/audit/?action=investigation").content
+    # after the raid
+    ops.operation_execute(lead, operation_id=operation.pk, outcome="Three persons found")
+    after = auditor.get(f"/audit/?target_type=operation&target_id={operation.pk}").content
+    for action in (b"operation.plan", b"operation.members", b"operation.execute"):
+        assert action in after

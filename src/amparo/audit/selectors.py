@@ -9,15 +9,19 @@ from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
 from amparo.core.exceptions import PermissionDenied
 
+from .compartments import hidden_events
 from .models import AuditEvent
 
 
 def audit_events_for(*, actor: Actor, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     """The trail of the auditor's institution (it holds no identities); filters: action prefix, actor,
-    target, dates. Events of other institutions stay with their own auditors."""
+    target, dates. Events of other institutions stay with their own auditors, and events about
+    compartmented records the auditor may not know of (audit/compartments.py) are left out."""
     if not actor.has(Perm.AUDIT_VIEW):
         raise PermissionDenied()
-    events = AuditEvent.objects.filter(organization_id=actor.organization_id).order_by("-seq")
+    events = (
+        AuditEvent.objects.filter(organization_id=actor.organization_id).exclude(hidden_events(actor)).order_by("-seq")
+    )
     if filters.get("action"):
         events = events.filter(action__startswith=filters["action"])
     if filters.get("actor"):

@@ -93,3 +93,11 @@ def can_view_operation(actor: Actor, operation: Operation) -> bool:
 def can_edit_operation(actor: Actor, operation: Operation) -> bool:
     """Only the compartment works on an operation, before and after its execution."""
     return actor.has(Perm.JUSTICE_EDIT) and is_operation_member(actor, operation)
+
+
+def operations_secret_from(actor: Actor) -> QuerySet[Operation]:
+    """Operations whose existence the actor may not learn, even from the audit trail: those not executed
+    (planned, or cancelled before execution) outside the actor's compartment. Once a raid has been executed,
+    its institution's auditors may review every access to it, including those before the raid: that is how
+    a leak is traced."""
+    return Operation.objects.exclude(status=OperationStatus.EXECUTED).exclude(pk__in=operations_visible_to(actor))
