@@ -20,7 +20,7 @@ from tests.conftest import make_person
 # The loop the list template had before the rows were built in Python.
 TEMPLATE_LOOP = """{% load i18n %}{% for c in cases %}
     <tr><td class="nowrap"><a href="{% url 'cases:detail' c.pk %}">{{ c.number }}</a>{% if c.minor_protocol %} <span class="badge warn">{% translate "minor" %}</span>{% endif %}</td>
-      <td>{{ c.person.given_names }} {{ c.person.surnames }}</td>
+      <td>{{ c.person.full_name }}</td>
       <td>{{ c.get_status_display }}{% if c.closure_requested %} <span class="badge">{% translate "closure requested" %}</span>{% endif %}</td>
       <td>{{ c.get_trafficking_status_display }}</td><td>{{ c.get_risk_level_display }}</td><td>{{ c.get_priority_display }}</td>
       <td class="nowrap">{{ c.opened_at|date:"SHORT_DATE_FORMAT" }}</td></tr>

@@ -11,9 +11,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from amparo.accounts.actor import Actor
 from amparo.accounts.api_auth import actor_of
 
 from . import selectors, services
+from .identity import hidden_as
 from .models import Case
 from .vocab import INDICATOR_BY_CODE, Answer, CaseStatus, Priority
 
@@ -21,7 +23,7 @@ from .vocab import INDICATOR_BY_CODE, Answer, CaseStatus, Priority
 class CaseSummarySerializer(serializers.Serializer):
     id = serializers.UUIDField()
     number = serializers.CharField()
-    person_id = serializers.UUIDField()
+    person_id = serializers.UUIDField(allow_null=True)
     status = serializers.CharField()
     trafficking_status = serializers.CharField()
     risk_level = serializers.CharField()
@@ -79,8 +81,12 @@ class ScreeningResultSerializer(serializers.Serializer):
     proposed_status = serializers.CharField()
 
 
-def _summary(case: Case) -> dict[str, Any]:
-    return {name: getattr(case, name) for name in SUMMARY_FIELDS}
+def _summary(actor: Actor, case: Case) -> dict[str, Any]:
+    summary = {name: getattr(case, name) for name in SUMMARY_FIELDS}
+    pseudonym = case.hidden_as if hasattr(case, "hidden_as") else hidden_as(actor, case)
+    if pseudonym:  # a protected witness, the actor outside the protection team: not even the person's id
+        summary.update(person_id=None, age_group="")
+    return summary
 
 
 class CaseCollectionApi(APIView):
@@ -105,7 +111,8 @@ class CaseCollectionApi(APIView):
             name=params.get("name", ""),
         )
         page = selectors.case_list(actor=actor_of(request), filters=filters, cursor=params.get("after", ""))
-        return Response({"results": [_summary(c) for c in page.cases], "next_cursor": page.next_cursor})
+        actor = actor_of(request)
+        return Response({"results": [_summary(actor, c) for c in page.cases], "next_cursor": page.next_cursor})
 
     @extend_schema(request=CaseOpenSerializer, responses={201: CaseSummarySerializer}, summary="Open a case")
     def post(self, request: Request) -> Response:
@@ -116,13 +123,14 @@ class CaseCollectionApi(APIView):
             person_id=serializer.validated_data["person_id"],
             priority=serializer.validated_data["priority"],
         )
-        return Response(_summary(case), status=status.HTTP_201_CREATED)
+        return Response(_summary(actor_of(request), case), status=status.HTTP_201_CREATED)
 
 
 class CaseDetailApi(APIView):
     @extend_schema(responses={200: CaseSummarySerializer}, summary="A case (audited)")
     def get(self, request: Request, case_id: uuid.UUID) -> Response:
-        return Response(_summary(selectors.case_get_for_view(actor=actor_of(request), case_id=case_id)))
+        actor = actor_of(request)
+        return Response(_summary(actor, selectors.case_get_for_view(actor=actor, case_id=case_id)))
 
 
 class CaseTransitionApi(APIView):
@@ -133,7 +141,7 @@ class CaseTransitionApi(APIView):
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = services.case_transition(actor=actor_of(request), case_id=case_id, **serializer.validated_data)
-        return Response(_summary(case))
+        return Response(_summary(actor_of(request), case))
 
 
 class CaseScreeningApi(APIView):

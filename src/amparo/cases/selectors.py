@@ -21,6 +21,7 @@ from amparo.core.normalize import name_words, phonetic_word
 from amparo.people.indexing import query_tokens
 from amparo.people.models import IndexKind, PersonIndexToken
 
+from .identity import attach_shown_persons, protected_person_ids
 from .models import Attachment, Case, Task
 from .permissions import can_view_case, cases_visible_to
 
@@ -107,6 +108,9 @@ def case_queryset(actor: Actor, filters: CaseFilters) -> QuerySet[Case]:
         cases = cases.filter(forms_index__contains=f"|{filters.form}|")
     if filters.age_group:
         cases = cases.filter(age_group=filters.age_group)
+    if filters.name.strip() or filters.sex or filters.nationality or filters.department:
+        # A protected witness is not found by who they are (the case shows only the pseudonym).
+        cases = cases.exclude(person_id__in=protected_person_ids(actor))
     if filters.sex:
         cases = cases.filter(person__gender=filters.sex)
     if filters.nationality:
@@ -134,6 +138,7 @@ def case_list(*, actor: Actor, filters: CaseFilters, cursor: str = "", page_size
         cases = cases.filter(Q(opened_at__lt=opened) | Q(opened_at=opened, id__lt=pk))
     rows = list(cases[: page_size + 1])
     page = rows[:page_size]
+    attach_shown_persons(actor, page)
     audit_record(
         actor=actor,
         action="case.list",

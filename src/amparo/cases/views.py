@@ -40,6 +40,7 @@ from .forms import (
     TransitionForm,
     WithdrawForm,
 )
+from .identity import hidden_as
 from .models import CarePlan, CarePlanStatus, Case, Consent
 from .permissions import can_edit_case, can_supervise_case
 from .vocab import CLOSABLE_FROM, INDICATORS, TRANSITIONS, CaseStatus
@@ -111,9 +112,12 @@ def _detail_context(actor: Actor, case: Case) -> dict[str, Any]:
 
     plan = CarePlan.objects.filter(case=case).prefetch_related("services__provider").first()
     editable = can_edit_case(actor, case)
+    pseudonym = hidden_as(actor, case)
     return {
         "case": case,
-        "person_name": case.person.full_name,
+        # Outside a witness's protection team: the pseudonym, no link, no age group.
+        "hidden": bool(pseudonym),
+        "person_name": pseudonym or case.person.full_name,
         "can_edit": editable,
         # A closed case takes only notes, tasks, files and team changes until it is reopened.
         "can_work": editable and case.status != CaseStatus.CLOSED,

@@ -5,7 +5,9 @@ Every screen, export and API response of the justice app shows persons through `
 ``PersonShownSerializer``). For a person under active protection, anybody outside the protection team
 gets the pseudonym ("Protected witness T-0012") and nothing else: no name, no id, no age, sex or
 nationality (small groups make those identifying), no link. amparo.people's visibility rules call
-``hidden_person_ids`` so the person pages and the person search keep the secret too.
+``hidden_person_ids`` so the person pages and the person search keep the secret too; amparo.cases.identity
+applies the same rule to case screens, the case API, referrals and the identified HTCDS export, and the
+duplicates panel does not offer a protected person.
 """
 
 from __future__ import annotations

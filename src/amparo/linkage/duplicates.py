@@ -96,6 +96,7 @@ def _candidate_ids(record: LinkRecord) -> list[uuid.UUID]:
 def possible_duplicates(*, actor: Actor, record: LinkRecord) -> PossibleDuplicates:
     if not actor.has(Perm.PERSON_CREATE):
         raise PermissionDenied()
+    from amparo.justice.protection import hidden_person_ids
     from amparo.people.models import Person
 
     from .records import person_records
@@ -106,9 +107,11 @@ def possible_duplicates(*, actor: Actor, record: LinkRecord) -> PossibleDuplicat
         scorer = current_scorer()
         new = features(record)
         persons = {p.pk: p for p in Person.objects.filter(pk__in=ids).prefetch_related("documents")}
+        # A protected witness is not offered as a match outside the protection team (justice.protection).
+        hidden = set(hidden_person_ids(actor).filter(person_id__in=ids).values_list("person_id", flat=True))
         for person, existing in zip(persons.values(), person_records(persons.values()), strict=True):
             weight, evidence = scorer.score(new, features(existing))
-            if weight - scorer.prior < SHOW_ABOVE:
+            if weight - scorer.prior < SHOW_ABOVE or person.pk in hidden:
                 continue
             if person.owner_org_id == actor.org_pk and actor.has(Perm.PERSON_VIEW):
                 result.own.append(Match(person.pk, person.full_name, weight, probability(weight), evidence))

@@ -14,6 +14,7 @@ from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
 from amparo.audit.services import audit_record
 from amparo.core.exceptions import NotFound, PermissionDenied
+from amparo.people.permissions import can_view_person
 
 from .labels import evidence_rows
 from .models import CandidatePair, LinkageRun, PairStatus, PartnerLink, PersonMerge
@@ -92,7 +93,8 @@ class PairView:
 
 
 def _side(actor: Actor, person: Any) -> Side:
-    own = person.owner_org_id == actor.org_pk and actor.has(Perm.PERSON_VIEW)
+    # can_view_person also keeps a protected witness's identity within the protection team.
+    own = can_view_person(actor, person)
     side = Side(person_id=person.pk, organization=person.owner_org, own=own)
     if own:
         low, high = person.age_range_on(datetime.date.today())

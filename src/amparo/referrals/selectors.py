@@ -16,6 +16,7 @@ from django.utils import timezone
 from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
 from amparo.audit.services import audit_record
+from amparo.cases.identity import hidden_as
 from amparo.cases.models import Attachment, CarePlan
 from amparo.core import geo
 from amparo.core.exceptions import NotFound, PermissionDenied
@@ -45,7 +46,7 @@ def referral_get_for_view(*, actor: Actor, referral_id: uuid.UUID | str) -> Refe
         raise NotFound()
     if is_sender(actor, referral):
         audit_record(actor=actor, action="referral.view", target_type="referral", target_id=referral.pk)
-        return ReferralView(referral, True, shared_sections(referral))
+        return ReferralView(referral, True, shared_sections(referral, actor))
     if receiver_has_access(actor, referral):
         audit_record(
             actor=actor,
@@ -54,18 +55,38 @@ def referral_get_for_view(*, actor: Actor, referral_id: uuid.UUID | str) -> Refe
             target_id=referral.pk,
             details={"sections": referral.shared_sections},
         )
-        return ReferralView(referral, False, shared_sections(referral))
+        return ReferralView(referral, False, shared_sections(referral, actor))
     if is_receiver(actor, referral):
         audit_record(actor=actor, action="referral.view_closed", target_type="referral", target_id=referral.pk)
         return ReferralView(referral, False, {}, access_ended=True)
     raise NotFound()
 
 
-def shared_sections(referral: Referral) -> dict[str, Any]:
+def shared_sections(referral: Referral, actor: Actor) -> dict[str, Any]:
     case = referral.case
     person = case.person
     sections: dict[str, Any] = {}
     shared = set(referral.shared_sections)
+    pseudonym = hidden_as(actor, case)
+    if pseudonym:
+        # A protected witness, the reader outside the protection team: the pseudonym stands for the
+        # identity, and the whereabouts are not shared whatever the referral says.
+        shared.discard(Section.CONTACT)
+        if Section.IDENTITY in shared:
+            shared.discard(Section.IDENTITY)
+            sections[Section.IDENTITY] = {
+                "given_names": pseudonym,
+                "surnames": "",
+                "aliases": [],
+                "date_of_birth": None,
+                "age_min": None,
+                "age_max": None,
+                "gender": "",
+                "gender_label": "",
+                "nationalities": [],
+                "languages": [],
+                "minor_protocol": case.minor_protocol,
+            }
     if Section.IDENTITY in shared:
         low, high = person.age_range_on(timezone.localdate())
         sections[Section.IDENTITY] = {

@@ -24,6 +24,7 @@ from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
 from amparo.audit.services import audit_record
 from amparo.cases import services as case_services
+from amparo.cases.identity import attach_shown_persons
 from amparo.cases.models import Case
 from amparo.cases.permissions import cases_visible_to
 from amparo.cases.vocab import (
@@ -38,7 +39,7 @@ from amparo.cases.vocab import (
 )
 from amparo.core import geo
 from amparo.core.exceptions import PermissionDenied, ValidationFailed
-from amparo.people.models import Gender
+from amparo.people.models import Gender, Person
 from amparo.people.services import person_create
 from amparo.people.validation import PersonInput
 
@@ -196,14 +197,34 @@ def _join(values: Iterable[str]) -> str:
     return SEP.join(v for v in values if v)
 
 
+def _person_fields(person: Person, pseudonym: str) -> dict[str, str]:
+    if pseudonym:
+        return {
+            "prs_FirstName": pseudonym,
+            "prs_SecondName": "",
+            "prs_Birthdate": "",
+            "prs_Gender": "",
+            "prs_Citizenship": "",
+        }
+    return {
+        "prs_FirstName": person.given_names or "",
+        "prs_SecondName": person.surnames or "",
+        "prs_Birthdate": person.date_of_birth.isoformat() if person.date_of_birth else "",
+        "prs_Gender": person.gender,
+        "prs_Citizenship": _join(person.nationalities),
+    }
+
+
 def htcds_rows(actor: Actor) -> list[dict[str, str]]:
     """The actor's institution's cases (those the actor may see), with identities."""
     if not (actor.has(Perm.STATS_EXPORT_IDENTIFIED) and actor.has(Perm.CASE_VIEW)):
         raise PermissionDenied()
-    cases = cases_visible_to(actor).select_related("person").prefetch_related("events").order_by("opened_at")
+    cases = list(cases_visible_to(actor).select_related("person").prefetch_related("events").order_by("opened_at"))
+    attach_shown_persons(actor, cases)
     rows = []
     for case in cases:
         person = case.person
+        pseudonym = case.hidden_as  # type: ignore[attr-defined]
         exploitation = [e for e in case.events.all() if e.kind == EventKind.EXPLOITATION]
         forms = sorted({f for e in exploitation for f in e.forms})
         means = sorted({m for e in case.events.all() for m in e.means_of_control})
@@ -215,11 +236,8 @@ def htcds_rows(actor: Actor) -> list[dict[str, str]]:
                 "cas_CaseId": case.number,
                 "cas_Status": CASE_STATUS_TO_HTCDS.get(case.status, "Active"),
                 "cas_OpenedDate": timezone.localdate(case.opened_at).isoformat(),
-                "prs_FirstName": person.given_names or "",
-                "prs_SecondName": person.surnames or "",
-                "prs_Birthdate": person.date_of_birth.isoformat() if person.date_of_birth else "",
-                "prs_Gender": person.gender,
-                "prs_Citizenship": _join(person.nationalities),
+                # A protected witness, the exporter outside the protection team: the pseudonym only.
+                **_person_fields(person, pseudonym),
                 "vic_TraffickingStatus": STATUS_TO_HTCDS[case.trafficking_status],
                 "vic_TraffickingStatusDeterminedBy": case.status_determined_by,
                 "vic_TypeOfExploitation": _join(forms),

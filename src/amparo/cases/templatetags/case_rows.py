@@ -27,7 +27,7 @@ register = template.Library()
 
 ROW = (
     '<tr><td class="nowrap"><a href="{}">{}</a>{}</td>\n'
-    "      <td>{} {}</td>\n"
+    "      <td>{}</td>\n"
     "      <td>{}{}</td>\n"
     "      <td>{}</td><td>{}</td><td>{}</td>\n"
     '      <td class="nowrap">{}</td></tr>\n  '
@@ -43,8 +43,8 @@ def _row(case: Case) -> tuple[object, ...]:
         reverse("cases:detail", args=[case.pk]),
         case.number,
         minor,
-        case.person.given_names,
-        case.person.surnames,
+        # A protected witness appears by the pseudonym (cases.identity.attach_shown_persons).
+        getattr(case, "hidden_as", "") or case.person.full_name,
         choice_label(CaseStatus, case.status),
         closure,
         choice_label(TraffickingStatus, case.trafficking_status),
