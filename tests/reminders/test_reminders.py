@@ -245,7 +245,7 @@ def test_emails_carry_a_label_and_a_link_only(world, settings, django_capture_on
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         counts = reminders.send_reminders(today=TODAY)
-    assert counts == {"referrals": 1, "placements": 1, "follow_ups": 1}
+    assert counts == {"referrals": 1, "placements": 1, "follow_ups": 1, "repatriation_steps": 0}
     assert len(mail.outbox) >= 5
     secrets = [
         "Valeria",
@@ -269,7 +269,8 @@ def test_emails_carry_a_label_and_a_link_only(world, settings, django_capture_on
     }
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert reminders.send_reminders(today=TODAY) == {"referrals": 0, "placements": 0, "follow_ups": 0}
+        counts = reminders.send_reminders(today=TODAY)
+    assert counts == {"referrals": 0, "placements": 0, "follow_ups": 0, "repatriation_steps": 0}
     assert mail.outbox == []
 
 
@@ -285,3 +286,31 @@ def test_command_enqueues_the_task_or_runs_it_now(world, settings) -> None:
     call_command("send_reminders", stdout=out)  # enqueued: the test backend runs it at once
     assert "enqueued" in out.getvalue()
     assert Notification.objects.filter(kind="follow_up.overdue").exists()
+
+
+def test_overdue_repatriation_step_is_reminded_once_per_due_date(world) -> None:
+    from amparo.repatriation.models import RepatriationStep, StepState
+    from tests.repatriation.helpers import case_for, member, start
+
+    consul = member("consulado-tapachula", "consular_officer")
+    repatriation = start(world, case_for(world, minor=False))
+    step = repatriation.steps.get(state=StepState.CURRENT)
+    assert step.due_date is not None
+    assert reminders.repatriation_step_reminders(step.due_date) == 0  # due today: not yet overdue
+    late = step.due_date + datetime.timedelta(days=1)
+    assert reminders.repatriation_step_reminders(late) == 1
+    assert reminders.repatriation_step_reminders(late) == 0  # once
+    assert "repatriation.step_overdue" in _kinds(consul.user)  # the responsible institution
+    assert "repatriation.step_overdue" in _kinds(world.user("caseworker"))  # the case's team, who started it
+    other = Notification.objects.filter(kind="repatriation.step_overdue").exclude(
+        recipient__in=[consul.user, world.user("caseworker")]
+    )
+    assert not other.exists()
+    # the due date moved (e.g. the step was reopened with a new date): a new reminder when that passes too
+    RepatriationStep.objects.filter(pk=step.pk).update(due_date=late + datetime.timedelta(days=5))
+    assert reminders.repatriation_step_reminders(late + datetime.timedelta(days=6)) == 1
+    # a finished or cancelled repatriation's steps are not reminded
+    repatriation.status = "cancelled"
+    repatriation.save(update_fields=["status"])
+    RepatriationStep.objects.filter(pk=step.pk).update(due_date=late + datetime.timedelta(days=10))
+    assert reminders.repatriation_step_reminders(late + datetime.timedelta(days=20)) == 0

@@ -34,6 +34,7 @@ REPATRIATION_NOTICE = "repatriation.notice"
 REPATRIATION_STEP_COMPLETED = "repatriation.step_completed"
 REPATRIATION_COMPLETED = "repatriation.completed"
 REPATRIATION_CANCELLED = "repatriation.cancelled"
+REPATRIATION_STEP_OVERDUE = "repatriation.step_overdue"
 # --- hotline app ---
 HOTLINE_RESCUE_ALERT = "hotline.rescue_alert"
 HOTLINE_RESCUE_ALERT_FALLBACK = "hotline.rescue_alert_fallback"
@@ -64,6 +65,7 @@ LABELS: dict[str, Promise] = {
     REPATRIATION_STEP_COMPLETED: _("A repatriation step was completed"),
     REPATRIATION_COMPLETED: _("A repatriation was completed: the hand-over is confirmed"),
     REPATRIATION_CANCELLED: _("A repatriation was cancelled"),
+    REPATRIATION_STEP_OVERDUE: _("A repatriation step your institution is responsible for is overdue"),
     # --- hotline app ---
     HOTLINE_RESCUE_ALERT: _("URGENT: a rescue request came in while you are on duty"),
     HOTLINE_RESCUE_ALERT_FALLBACK: _("URGENT: a rescue request came in and nobody is on duty: your unit is alerted"),

@@ -1,7 +1,8 @@
 """Scheduled reminders: referrals overdue for an answer or an outcome, court orders (placements) about to
-end or ended, follow-ups after closure due or overdue. Each is sent once per object and threshold: the
-``SentReminder`` row is written in the same transaction as the notifications, so a rerun (or a second
-worker) sends nothing twice. Notifications carry a code and a link only (notify() enforces it)."""
+end or ended, follow-ups after closure due or overdue, repatriation steps past their due date. Each is sent
+once per object and threshold: the ``SentReminder`` row is written in the same transaction as the
+notifications, so a rerun (or a second worker) sends nothing twice. Notifications carry a code and a
+link only (notify() enforces it)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from amparo.notifications.kinds import (
     REFERRAL_COMPLETION_OVERDUE,
     REFERRAL_OVERDUE,
     REFERRAL_UNANSWERED,
+    REPATRIATION_STEP_OVERDUE,
 )
 from amparo.notifications.kinds import PLACEMENT_ORDER_EXPIRED as ORDER_EXPIRED
 from amparo.notifications.kinds import PLACEMENT_ORDER_EXPIRING as ORDER_EXPIRING
@@ -36,6 +38,8 @@ from amparo.referrals.shelter_selectors import expiry_warning_days
 from amparo.reintegration import schedule
 from amparo.reintegration.models import ScheduledFollowUp
 from amparo.reintegration.selectors import pending_follow_ups
+from amparo.repatriation.models import RepatriationStatus, RepatriationStep, StepState
+from amparo.repatriation.services import participants_of
 
 from .models import SentReminder
 
@@ -186,10 +190,46 @@ def follow_up_reminders(today: datetime.date) -> int:
     return sent
 
 
+def repatriation_step_reminders(today: datetime.date) -> int:
+    """The current step of a repatriation in progress, past its due date: its responsible institution's
+    participants, and the case's team that started it, are told once per step and due date (a due date moved
+    by an earlier step's late completion counts as a new threshold)."""
+    overdue = list(
+        RepatriationStep.objects.filter(
+            state=StepState.CURRENT,
+            due_date__lt=today,
+            repatriation__status=RepatriationStatus.IN_PROGRESS,
+        ).select_related("repatriation__started_by", "repatriation__case__owner")
+    )
+    done = _already("repatriation_step", {f"overdue:{s.due_date.isoformat()}" for s in overdue if s.due_date})
+    sent = 0
+    for step in overdue:
+        assert step.due_date is not None  # filtered above
+        threshold = f"overdue:{step.due_date.isoformat()}"
+        if (str(step.pk), threshold) in done:
+            continue
+        repatriation = step.repatriation
+        team = [u for u in (repatriation.started_by, repatriation.case.owner) if u is not None]
+        sent += _send_once(
+            "repatriation_step",
+            step.pk,
+            threshold,
+            [
+                Message(
+                    [*participants_of([step.organization_id]), *team],
+                    REPATRIATION_STEP_OVERDUE,
+                    f"/repatriations/{repatriation.pk}/",
+                )
+            ],
+        )
+    return sent
+
+
 JOBS: dict[str, Callable[[datetime.date], int]] = {
     "referrals": referral_reminders,
     "placements": placement_reminders,
     "follow_ups": follow_up_reminders,
+    "repatriation_steps": repatriation_step_reminders,
 }
 
 
