@@ -39,6 +39,9 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str | None]] = [
     ("olga.supervisor", "minex", Role.SUPERVISOR, "call-center"),
     ("pablo.investigator", "pnc", Role.INVESTIGATOR, "dei-trata"),
     ("rita.prosecutor", "mp", Role.PROSECUTOR, "fiscalia-trata"),
+    # --- repatriation: the immigration service takes steps of both tracks; IOM assists returns ---
+    ("tomas.dgm", "dgm", Role.CASEWORKER, "albergue-migrantes"),
+    ("ursula.oim", "oim", Role.CASEWORKER, "proteccion"),
 ]
 
 
