@@ -701,9 +701,9 @@ def test_a_complaint_goes_only_to_the_mp_or_the_police_and_bad_input_saves_nothi
     with pytest.raises(ValidationFailed) as exc:
         services.call_file_complaint(actor=operator, call_id=call.pk, receiving_org_id=world.other.pk)
     assert "receiving_org" in exc.value.errors
-    with pytest.raises(PermissionDenied):  # hotline supervisors do not record complaints
+    with pytest.raises(PermissionDenied):  # staff of the queue without the right to record complaints
         services.call_file_complaint(
-            actor=world.actor("supervisor"), call_id=call.pk, receiving_org_id=Organization.objects.get(code="mp").pk
+            actor=world.actor("administrator"), call_id=call.pk, receiving_org_id=Organization.objects.get(code="mp").pk
         )
     with pytest.raises(NotFound):
         services.call_file_complaint(
@@ -712,3 +712,42 @@ def test_a_complaint_goes_only_to_the_mp_or_the_police_and_bad_input_saves_nothi
             receiving_org_id=Organization.objects.get(code="mp").pk,
         )
     assert not Complaint.objects.exists() and Call.objects.get(pk=call.pk).complaint_id is None
+
+
+@pytest.mark.django_db
+def test_hotline_supervisor_turns_an_operators_call_into_a_complaint(world, hotline) -> None:
+    """A supervisor of the call center works any call of the queue, including filing it as a complaint."""
+    from amparo.justice.models import Complaint
+
+    call = _record(world, category="complaint", urgency="high")
+    assert call.handler == world.user("hotline_operator")
+    mp = Organization.objects.get(code="mp")
+    client = login(Client(), world.user("supervisor"))
+    detail = client.get(f"/hotline/calls/{call.pk}/")
+    assert detail.status_code == 200 and detail.context["can_file_complaint"]
+    assert client.get(f"/hotline/calls/{call.pk}/complaint/").status_code == 200
+    response = client.post(
+        f"/hotline/calls/{call.pk}/complaint/", {"receiving_org": mp.pk, "summary": "Denuncia del supervisor"}
+    )
+    assert response.status_code == 302
+    call.refresh_from_db()
+    complaint = Complaint.objects.get()
+    assert call.complaint == complaint and complaint.receiving_org == mp
+    assert complaint.summary == "Denuncia del supervisor"
+    assert complaint.created_by == world.user("supervisor")
+    assert call.handler == world.user("hotline_operator")  # the supervisor does not take the call over
+    filed = AuditEvent.objects.get(action="hotline.complaint_filed")
+    assert filed.actor_id == world.user("supervisor").pk and filed.target_id == str(call.pk)
+    assert AuditEvent.objects.filter(action="complaint.create", actor_id=world.user("supervisor").pk).count() == 1
+
+
+@pytest.mark.django_db
+def test_supervisor_outside_the_call_centers_files_no_complaint_from_a_call(world, hotline) -> None:
+    call = _record(world)
+    mp = Organization.objects.get(code="mp")
+    with pytest.raises(NotFound):  # the other institution does not take part in the hotline
+        services.call_file_complaint(actor=world.actor("supervisor", "other"), call_id=call.pk, receiving_org_id=mp.pk)
+    client = login(Client(), world.user("supervisor", "other"))
+    assert client.post(f"/hotline/calls/{call.pk}/complaint/", {"receiving_org": mp.pk}).status_code == 404
+    call.refresh_from_db()
+    assert call.complaint_id is None and not AuditEvent.objects.filter(action="complaint.create").exists()
