@@ -701,9 +701,9 @@ def test_a_complaint_goes_only_to_the_mp_or_the_police_and_bad_input_saves_nothi
     with pytest.raises(ValidationFailed) as exc:
         services.call_file_complaint(actor=operator, call_id=call.pk, receiving_org_id=world.other.pk)
     assert "receiving_org" in exc.value.errors
-    with pytest.raises(PermissionDenied):  # hotline supervisors do not record complaints
+    with pytest.raises(PermissionDenied):  # staff of the queue without the right to record complaints
         services.call_file_complaint(
-            actor=world.actor("supervisor"), call_id=call.pk, receiving_org_id=Organization.objects.get(code="mp").pk
+            actor=world.actor("administrator"), call_id=call.pk, receiving_org_id=Organization.objects.get(code="mp").pk
         )
     with pytest.raises(NotFound):
         services.call_file_complaint(
@@ -712,3 +712,180 @@ def test_a_complaint_goes_only_to_the_mp_or_the_police_and_bad_input_saves_nothi
             receiving_org_id=Organization.objects.get(code="mp").pk,
         )
     assert not Complaint.objects.exists() and Call.objects.get(pk=call.pk).complaint_id is None
+
+
+@pytest.mark.django_db
+def test_hotline_supervisor_turns_an_operators_call_into_a_complaint(world, hotline) -> None:
+    """A supervisor of the call center works any call of the queue, including filing it as a complaint."""
+    from amparo.justice.models import Complaint
+
+    call = _record(world, category="complaint", urgency="high")
+    assert call.handler == world.user("hotline_operator")
+    mp = Organization.objects.get(code="mp")
+    client = login(Client(), world.user("supervisor"))
+    detail = client.get(f"/hotline/calls/{call.pk}/")
+    assert detail.status_code == 200 and detail.context["can_file_complaint"]
+    assert client.get(f"/hotline/calls/{call.pk}/complaint/").status_code == 200
+    response = client.post(
+        f"/hotline/calls/{call.pk}/complaint/", {"receiving_org": mp.pk, "summary": "Denuncia del supervisor"}
+    )
+    assert response.status_code == 302
+    call.refresh_from_db()
+    complaint = Complaint.objects.get()
+    assert call.complaint == complaint and complaint.receiving_org == mp
+    assert complaint.summary == "Denuncia del supervisor"
+    assert complaint.created_by == world.user("supervisor")
+    assert call.handler == world.user("hotline_operator")  # the supervisor does not take the call over
+    filed = AuditEvent.objects.get(action="hotline.complaint_filed")
+    assert filed.actor_id == world.user("supervisor").pk and filed.target_id == str(call.pk)
+    assert AuditEvent.objects.filter(action="complaint.create", actor_id=world.user("supervisor").pk).count() == 1
+
+
+@pytest.mark.django_db
+def test_supervisor_outside_the_call_centers_files_no_complaint_from_a_call(world, hotline) -> None:
+    call = _record(world)
+    mp = Organization.objects.get(code="mp")
+    with pytest.raises(NotFound):  # the other institution does not take part in the hotline
+        services.call_file_complaint(actor=world.actor("supervisor", "other"), call_id=call.pk, receiving_org_id=mp.pk)
+    client = login(Client(), world.user("supervisor", "other"))
+    assert client.post(f"/hotline/calls/{call.pk}/complaint/", {"receiving_org": mp.pk}).status_code == 404
+    call.refresh_from_db()
+    assert call.complaint_id is None and not AuditEvent.objects.filter(action="complaint.create").exists()
+
+
+# --- the API turns a call into a case and/or a complaint (same services as the screens) ---
+
+
+def _api(user: User) -> Client:
+    return login(Client(), user)
+
+
+@pytest.mark.django_db
+def test_api_turns_a_call_into_a_case_and_a_complaint_linked_both_ways(world, hotline, english) -> None:
+    from amparo.justice.models import Complaint
+
+    call = _record(world, category="rescue", urgency="high")
+    client = _api(world.user("hotline_operator"))
+    opened = client.post(
+        f"/api/v1/hotline/calls/{call.pk}/case/",
+        {"given_names": "Hija de la llamante", "gender": "Feminine", "age_min": 14, "age_max": 16, "nationality": "GT"},
+        content_type="application/json",
+    )
+    assert opened.status_code == 201, opened.content
+    call.refresh_from_db()
+    case = call.case
+    assert case is not None and opened.json() == {
+        "call_id": str(call.pk),
+        "case_id": str(case.pk),
+        "case_number": case.number,
+        "complaint_id": None,
+    }
+    # The same helper as the screen: the call's language and place go to the person.
+    assert case.person.languages == ["quc"] and case.person.residence_municipality == "0915"
+    assert case.person.nationalities == ["GT"] and case.minor_protocol and case.priority == "high"
+    mp = Organization.objects.get(code="mp")
+    filed = client.post(
+        f"/api/v1/hotline/calls/{call.pk}/complaint/", {"receiving_org": mp.pk}, content_type="application/json"
+    )
+    assert filed.status_code == 201, filed.content
+    complaint = Complaint.objects.get()
+    assert filed.json() == {
+        "call_id": str(call.pk),
+        "complaint_id": str(complaint.pk),
+        "complaint_number": complaint.number,
+        "receiving_org": mp.pk,
+        "case_ids": [str(case.pk)],
+    }
+    assert complaint.summary == call.summary and complaint.source == "hotline"
+    assert list(complaint.hotline_calls.all()) == [call] and list(complaint.cases.all()) == [case]
+    operator_id = world.user("hotline_operator").pk
+    for action in ("hotline.case_opened", "hotline.complaint_filed", "case.open", "complaint.create"):
+        assert AuditEvent.objects.filter(action=action, actor_id=operator_id).count() == 1, action
+    # Nothing identifying in the audit details.
+    details = " ".join(str(e.details) for e in AuditEvent.objects.all())
+    assert "Hija" not in details and "Coatepeque" not in details
+
+
+@pytest.mark.django_db
+def test_api_conversion_of_an_unknown_call_is_a_404_like_a_call_outside_the_queue(world, hotline, english) -> None:
+    import uuid
+
+    call = _record(world)
+    mp = Organization.objects.get(code="mp")
+    operator = _api(world.user("hotline_operator"))
+    outsider = _api(world.user("hotline_operator", "other"))
+    answers = []
+    for client, call_id in ((operator, uuid.uuid4()), (outsider, call.pk)):
+        for path, body in (("case", {"given_names": "Ana"}), ("complaint", {"receiving_org": mp.pk})):
+            response = client.post(f"/api/v1/hotline/calls/{call_id}/{path}/", body, content_type="application/json")
+            assert response.status_code == 404, (path, response.content)
+            answers.append(response.json())
+    assert all(a == {"error": {"code": "not_found", "message": "Not found."}} for a in answers), answers
+    assert not Person.objects.exists() and not VictimCase.objects.exists()
+    call.refresh_from_db()
+    assert call.case_id is None and call.complaint_id is None
+
+
+@pytest.mark.django_db
+def test_api_refuses_a_second_conversion_and_saves_nothing(world, hotline, english) -> None:
+    from amparo.justice.models import Complaint
+
+    call = _record(world)
+    client = _api(world.user("hotline_operator"))
+    mp = Organization.objects.get(code="mp")
+    url = f"/api/v1/hotline/calls/{call.pk}/"
+    assert client.post(url + "case/", {"given_names": "Ana"}, content_type="application/json").status_code == 201
+    assert client.post(url + "complaint/", {"receiving_org": mp.pk}, content_type="application/json").status_code == 201
+    persons, events = Person.objects.count(), AuditEvent.objects.count()
+    again = client.post(url + "case/", {"given_names": "Otra"}, content_type="application/json")
+    assert again.status_code == 400
+    assert again.json()["error"]["fields"] == {"case": ["This call already has a victim case."]}
+    again = client.post(url + "complaint/", {"receiving_org": mp.pk}, content_type="application/json")
+    assert again.status_code == 400
+    assert again.json()["error"]["fields"] == {"complaint": ["This call is already a complaint."]}
+    assert Person.objects.count() == persons and VictimCase.objects.count() == 1 and Complaint.objects.count() == 1
+    assert AuditEvent.objects.count() == events  # the refused attempts changed nothing
+
+
+@pytest.mark.django_db
+def test_api_bad_conversion_input_saves_nothing(world, hotline, english) -> None:
+    from amparo.justice.models import Complaint
+
+    call = _record(world)
+    client = _api(world.user("hotline_operator"))
+    url = f"/api/v1/hotline/calls/{call.pk}/"
+    for body in ({}, {"given_names": "Ana", "age_min": 200}, {"given_names": "Ana", "nationality": "XX"}):
+        response = client.post(url + "case/", body, content_type="application/json")
+        assert response.status_code == 400 and response.json()["error"]["code"] == "validation_error", body
+    inverted = client.post(url + "case/", {"given_names": "Ana", "age_min": 16, "age_max": 12}, "application/json")
+    assert inverted.status_code == 400 and inverted.json()["error"]["fields"], inverted.content
+    for body in ({}, {"receiving_org": "mp"}, {"receiving_org": world.other.pk}, {"receiving_org": 0}):
+        response = client.post(url + "complaint/", body, content_type="application/json")
+        assert response.status_code == 400, body
+    wrong_org = client.post(url + "complaint/", {"receiving_org": world.other.pk}, content_type="application/json")
+    assert wrong_org.json()["error"]["fields"]["receiving_org"] == [
+        "A complaint is received by the Public Ministry or the police."
+    ]
+    assert not Person.objects.exists() and not VictimCase.objects.exists() and not Complaint.objects.exists()
+    call.refresh_from_db()
+    assert call.case_id is None and call.complaint_id is None
+
+
+@pytest.mark.django_db
+def test_api_rechecks_who_may_convert_the_call(world, hotline, english) -> None:
+    """A call taken by the supervisor: another operator may not convert it; the supervisor may, and files the
+    complaint as the screens let them; without the hotline permission, 403."""
+    from amparo.justice.models import Complaint
+
+    call = _record(world, role="supervisor")
+    mp = Organization.objects.get(code="mp")
+    operator = _api(world.user("hotline_operator"))
+    url = f"/api/v1/hotline/calls/{call.pk}/"
+    assert operator.post(url + "case/", {"given_names": "Ana"}, content_type="application/json").status_code == 403
+    assert operator.post(url + "complaint/", {"receiving_org": mp.pk}, "application/json").status_code == 403
+    caseworker = _api(world.user("caseworker"))
+    assert caseworker.post(url + "complaint/", {"receiving_org": mp.pk}, "application/json").status_code == 403
+    assert not Complaint.objects.exists() and not VictimCase.objects.exists()
+    supervisor = _api(world.user("supervisor"))
+    filed = supervisor.post(url + "complaint/", {"receiving_org": mp.pk, "summary": "Denuncia"}, "application/json")
+    assert filed.status_code == 201 and Complaint.objects.get().created_by == world.user("supervisor")

@@ -121,6 +121,50 @@ def test_places_suspects_victims_and_search(world, investigation):
     )
 
 
+def test_place_name_search_starts_from_the_place_index_and_keeps_the_team_rule(world, investigation):
+    """The files with a place of that (normalized) name, among those the user may see; a second place of
+    another name in the same file does not hide it; the type narrows the places, not the files."""
+    from django.db import connection
+
+    prosecutor = world.actor(Role.PROSECUTOR)
+    second = open_investigation(world)
+    foreign = open_investigation(world, where="other")
+    for inv, actor, place_type, name in (
+        (investigation, prosecutor, "bar", "Bar El Mirador"),
+        (investigation, prosecutor, "farm", "Finca Los Naranjales"),
+        (second, prosecutor, "farm", "Bar El Mirador"),
+        (foreign, world.actor(Role.PROSECUTOR, "other"), "bar", "Bar El Mirador"),
+    ):
+        services.place_add(actor, investigation_id=inv.pk, place_type=place_type, name=name)
+
+    def search(**kw):
+        page = investigation_search(actor=prosecutor, filters=InvestigationFilters(**kw))
+        return {i.pk for i in page.investigations}, page.total
+
+    assert search(place_name="  bar el MIRADOR ") == ({investigation.pk, second.pk}, 2)
+    assert search(place_name="Finca Los Naranjales") == ({investigation.pk}, 1)
+    assert search(place_name="bar el mirador", place_type="bar") == ({investigation.pk}, 1)
+    assert search(place_name="bar el mirador", place_type="night_club") == (set(), 0)
+    assert search(place_type="farm") == ({investigation.pk, second.pk}, 2)
+    assert search(place_name="Bar El Mirador", status="closed") == (set(), 0)
+    assert search(place_name="Cantina La Gaviota") == (set(), 0)
+    # The other institution's prosecutor finds only their own file under the same name.
+    theirs = investigation_search(
+        actor=world.actor(Role.PROSECUTOR, "other"), filters=InvestigationFilters(place_name="bar el mirador")
+    )
+    assert [i.pk for i in theirs.investigations] == [foreign.pk]
+    if connection.vendor == "sqlite":
+        from amparo.justice.selectors import investigation_queryset
+
+        sql, params = investigation_queryset(
+            prosecutor, InvestigationFilters(place_name="bar el mirador")
+        ).query.sql_with_params()
+        with connection.cursor() as cursor:
+            plan = " ".join(str(row[-1]) for row in cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
+        # One lookup of the place index for the whole search, not one per visible file (CORRELATED).
+        assert "name_index" in plan and "CORRELATED" not in plan, plan
+
+
 def test_suspect_errors(world, investigation):
     investigator = world.actor(Role.INVESTIGATOR)
     foreign = make_person(world.actor(Role.CASEWORKER, "other"))

@@ -52,6 +52,21 @@ def complaint_filer(role: str, where: str) -> int:
     return 200 if role_has(role, Perm.COMPLAINT_CREATE) else 403
 
 
+def call_converter(*perms: str) -> Callable[[str, str], int]:
+    """The API turning the call into a case or a complaint, sent deliberately bad data so no role converts it
+    for the next: 400 (the input refused) means the access checks passed; without the hotline permission 403,
+    outside the shared queue 404 (existence not revealed), in the queue without the rights 403."""
+
+    def expect(role: str, where: str) -> int:
+        if not role_has(role, Perm.HOTLINE_TAKE):
+            return 403
+        if where != "home":
+            return 404
+        return 400 if all(role_has(role, p) for p in perms) else 403
+
+    return expect
+
+
 CALL_JSON = {
     "channel": "whatsapp",
     "received_at": (datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)).isoformat(),
@@ -145,6 +160,20 @@ CASES: list[Case] = [
     Case("hotline:alert_ack", "post", lambda o: f"/hotline/alerts/{o['hotline_call'].pk}/ack/", alerted(302)),
     Case("api:hotline_calls", "get", lambda o: "/api/v1/hotline/calls/?tab=urgent", staff(Perm.HOTLINE_TAKE)),
     Case("api:hotline_calls", "post", lambda o: "/api/v1/hotline/calls/", staff(Perm.HOTLINE_TAKE, 201), CALL_JSON),
+    Case(
+        "api:hotline_call_case",
+        "post",
+        lambda o: f"/api/v1/hotline/calls/{o['hotline_call'].pk}/case/",
+        call_converter(Perm.CASE_CREATE, Perm.PERSON_CREATE),
+        {"given_names": "", "age_min": -1},
+    ),
+    Case(
+        "api:hotline_call_complaint",
+        "post",
+        lambda o: f"/api/v1/hotline/calls/{o['hotline_call'].pk}/complaint/",
+        call_converter(Perm.COMPLAINT_CREATE),
+        {"receiving_org": "la fiscalía"},
+    ),
     Case(
         "api:hotline_lookup",
         "post",

@@ -158,7 +158,8 @@ _REPATRIATION_PARTICIPATE = frozenset({Perm.REPATRIATION_PARTICIPATE})
 
 # --- hotline app: who takes calls, supervises the hotline, is alerted for urgent rescues ---
 _HOTLINE_TAKE = frozenset({Perm.HOTLINE_TAKE})
-_HOTLINE_SUPERVISE = frozenset({Perm.HOTLINE_TAKE, Perm.HOTLINE_SUPERVISE})
+# Hotline supervisors also turn a call into a complaint (denuncia), as their operators do.
+_HOTLINE_SUPERVISE = frozenset({Perm.HOTLINE_TAKE, Perm.HOTLINE_SUPERVISE, Perm.COMPLAINT_CREATE})
 _HOTLINE_ALERT = frozenset({Perm.HOTLINE_ALERT})
 
 # role -> (permissions, two-factor required)

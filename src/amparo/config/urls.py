@@ -39,6 +39,8 @@ api_v1 = [
     ),
     path("hotline/calls/", hotline_api.call_collection_api, name="hotline_calls"),
     path("hotline/lookup/", hotline_api.reference_lookup_api, name="hotline_lookup"),
+    path("hotline/calls/<uuid:call_id>/case/", hotline_api.call_case_api, name="hotline_call_case"),
+    path("hotline/calls/<uuid:call_id>/complaint/", hotline_api.call_complaint_api, name="hotline_call_complaint"),
 ]
 
 urlpatterns = [

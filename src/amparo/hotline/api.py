@@ -1,11 +1,13 @@
 """JSON API for the hotline: the same services, permissions and audit as the screens.
 
 Lists carry operational data only (no summary, no contact); the reference code is returned once, to the
-operator who records the call, to give to the caller.
+operator who records the call, to give to the caller. A call becomes a victim case and/or a complaint
+through the same services as the screens.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,10 +16,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from amparo.accounts.actor import Actor
 from amparo.accounts.api_auth import actor_of
+from amparo.accounts.roles import Perm
+from amparo.core import geo
+from amparo.core.exceptions import PermissionDenied
+from amparo.people.models import Gender
 
 from . import reference, selectors, services
 from .models import Call, CallerType, CallLanguage, Category, Channel, Urgency
+from .permissions import can_file_complaint_from, can_open_case_from
 
 
 class CallSummarySerializer(serializers.Serializer):
@@ -130,5 +138,108 @@ class ReferenceLookupApi(APIView):
         )
 
 
+class CallCaseSerializer(serializers.Serializer):
+    given_names = serializers.CharField(max_length=200, help_text="Or a provisional name. Encrypted.")
+    surnames = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False, default=Gender.UNKNOWN)
+    age_min = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=120)
+    age_max = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0, max_value=120)
+    nationality = serializers.ChoiceField(
+        choices=sorted(geo.COUNTRIES.items()), required=False, allow_blank=True, default=""
+    )
+
+
+class CallCaseOpenedSerializer(serializers.Serializer):
+    call_id = serializers.UUIDField()
+    case_id = serializers.UUIDField()
+    case_number = serializers.CharField()
+    complaint_id = serializers.UUIDField(allow_null=True)
+
+
+class CallComplaintSerializer(serializers.Serializer):
+    receiving_org = serializers.IntegerField(help_text="The Public Ministry or the police (organization id).")
+    summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=20_000,
+        help_text="Encrypted. Blank: the call's summary.",
+    )
+    link_case = serializers.BooleanField(required=False, default=True)
+
+
+class CallComplaintFiledSerializer(serializers.Serializer):
+    call_id = serializers.UUIDField()
+    complaint_id = serializers.UUIDField()
+    complaint_number = serializers.CharField()
+    receiving_org = serializers.IntegerField()
+    case_ids = serializers.ListField(child=serializers.UUIDField())
+
+
+def _call_to_convert(request: Request, call_id: uuid.UUID, may: Any) -> tuple[Actor, Call]:
+    """As the screens: 403 without the hotline permission, 404 for a call outside the shared queue (or that does
+    not exist: the same answer), 403 for a call the user may not convert; the service checks again."""
+    actor = actor_of(request)
+    if not actor.has(Perm.HOTLINE_TAKE):
+        raise PermissionDenied()
+    call = selectors.call_find(actor=actor, call_id=call_id)
+    if not may(actor, call):
+        raise PermissionDenied()
+    return actor, call
+
+
+class CallCaseApi(APIView):
+    @extend_schema(
+        request=CallCaseSerializer,
+        responses={201: CallCaseOpenedSerializer},
+        summary="Open a victim case from a call (registers the person; linked both ways)",
+        operation_id="v1_hotline_calls_case_create",
+    )
+    def post(self, request: Request, call_id: uuid.UUID) -> Response:
+        actor, call = _call_to_convert(request, call_id, can_open_case_from)
+        serializer = CallCaseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        person = services.person_from_call(call, **serializer.validated_data)
+        case = services.call_open_case(actor=actor, call_id=call.pk, person=person)
+        call.refresh_from_db(fields=["complaint"])
+        return Response(
+            {"call_id": call.pk, "case_id": case.pk, "case_number": case.number, "complaint_id": call.complaint_id},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CallComplaintApi(APIView):
+    @extend_schema(
+        request=CallComplaintSerializer,
+        responses={201: CallComplaintFiledSerializer},
+        summary="File a call as a complaint (denuncia) to the Public Ministry or the police",
+        operation_id="v1_hotline_calls_complaint_create",
+    )
+    def post(self, request: Request, call_id: uuid.UUID) -> Response:
+        actor, call = _call_to_convert(request, call_id, can_file_complaint_from)
+        serializer = CallComplaintSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        d = serializer.validated_data
+        complaint = services.call_file_complaint(
+            actor=actor,
+            call_id=call.pk,
+            receiving_org_id=d["receiving_org"],
+            summary=d["summary"],
+            link_case=d["link_case"],
+        )
+        return Response(
+            {
+                "call_id": call.pk,
+                "complaint_id": complaint.pk,
+                "complaint_number": complaint.number,
+                "receiving_org": complaint.receiving_org_id,
+                "case_ids": list(complaint.cases.values_list("pk", flat=True)),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
 call_collection_api = CallCollectionApi.as_view()
 reference_lookup_api = ReferenceLookupApi.as_view()
+call_case_api = CallCaseApi.as_view()
+call_complaint_api = CallComplaintApi.as_view()

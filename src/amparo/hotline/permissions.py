@@ -55,6 +55,16 @@ def can_work_call(actor: Actor, call: Call) -> bool:
     return actor.has(Perm.HOTLINE_SUPERVISE) or call.handler_id in (None, actor.user_pk)
 
 
+def can_open_case_from(actor: Actor, call: Call) -> bool:
+    """Register the person and open a victim case from the call (screen, API and service alike)."""
+    return can_work_call(actor, call) and actor.has(Perm.CASE_CREATE) and actor.has(Perm.PERSON_CREATE)
+
+
+def can_file_complaint_from(actor: Actor, call: Call) -> bool:
+    """Record the call as a complaint (denuncia): operators and hotline supervisors who may work the call."""
+    return can_work_call(actor, call) and actor.has(Perm.COMPLAINT_CREATE)
+
+
 def alert_for(actor: Actor, call_id: uuid.UUID | str) -> RescueAlert | None:
     if not actor.has(Perm.HOTLINE_ALERT):
         return None

@@ -27,6 +27,7 @@ from amparo.core.exceptions import NotFound, PermissionDenied, StaleEdit, Valida
 from amparo.justice.models import Complaint
 from amparo.notifications import kinds
 from amparo.organizations.models import Organization
+from amparo.people.models import Gender
 from amparo.people.validation import PersonInput
 
 from . import reference
@@ -44,7 +45,15 @@ from .models import (
     RescueAlert,
     Urgency,
 )
-from .permissions import alert_for, call_center_of, can_view_call, can_work_call, is_hotline_staff
+from .permissions import (
+    alert_for,
+    call_center_of,
+    can_file_complaint_from,
+    can_open_case_from,
+    can_view_call,
+    can_work_call,
+    is_hotline_staff,
+)
 
 SUMMARY_MAX = 10_000
 CONTACT_MAX = 300
@@ -508,6 +517,33 @@ def reference_lookup(*, actor: Actor, code: str) -> Call:
 # --- a call becomes a victim case ---
 
 
+PERSON_LANGUAGES = ("spa", "eng", "quc", "kek", "cak", "mam")  # call languages that are person languages
+
+
+def person_from_call(
+    call: Call,
+    *,
+    given_names: str,
+    surnames: str = "",
+    gender: str = "",
+    age_min: int | None = None,
+    age_max: int | None = None,
+    nationality: str = "",
+) -> PersonInput:
+    """The person a call's case is opened for: what the operator entered, plus the call's language and place."""
+    return PersonInput(
+        given_names=given_names,
+        surnames=surnames,
+        gender=gender or Gender.UNKNOWN,
+        age_min=age_min,
+        age_max=age_max,
+        nationalities=[nationality] if nationality else [],
+        languages=[call.language] if call.language in PERSON_LANGUAGES else [],
+        residence_department=call.department,
+        residence_municipality=call.municipality,
+    )
+
+
 @transaction.atomic
 def call_open_case(*, actor: Actor, call_id: uuid.UUID | str, person: PersonInput) -> Case:
     """Register the person and open a victim case in the operator's institution, linked to the call
@@ -516,9 +552,7 @@ def call_open_case(*, actor: Actor, call_id: uuid.UUID | str, person: PersonInpu
     from amparo.people.services import person_create
 
     call = _call_for_update(actor, call_id)
-    if not can_work_call(actor, call):
-        raise PermissionDenied()
-    if not (actor.has(Perm.PERSON_CREATE) and actor.has(Perm.CASE_CREATE)):
+    if not can_open_case_from(actor, call):
         raise PermissionDenied()
     if call.case_id is not None:
         raise ValidationFailed({"case": [_("This call already has a victim case.")]})
@@ -553,13 +587,16 @@ def call_file_complaint(
     operator may see it) is linked to the complaint."""
     from amparo.cases.permissions import can_view_case
     from amparo.justice.services import complaint_create
-    from amparo.justice.vocab import ComplaintSource
+    from amparo.justice.vocab import RECEIVING_INSTITUTION_CODES, ComplaintSource
 
     call = _call_for_update(actor, call_id)
-    if not can_work_call(actor, call) or not actor.has(Perm.COMPLAINT_CREATE):
+    if not can_file_complaint_from(actor, call):
         raise PermissionDenied()
     if call.complaint_id is not None:
         raise ValidationFailed({"complaint": [_("This call is already a complaint.")]})
+    # From a call, only to the MP or the PNC (complaint_create also accepts the recorder's own institution).
+    if not Organization.objects.filter(pk=receiving_org_id, code__in=RECEIVING_INSTITUTION_CODES).exists():
+        raise ValidationFailed({"receiving_org": [_("A complaint is received by the Public Ministry or the police.")]})
     case_ids = [call.case.pk] if link_case and call.case is not None and can_view_case(actor, call.case) else []
     complaint = complaint_create(
         actor,

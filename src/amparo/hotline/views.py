@@ -16,7 +16,6 @@ from amparo.accounts.roles import Perm
 from amparo.core.exceptions import StaleEdit, ValidationFailed
 from amparo.core.views import actor_from, add_service_errors, requires
 from amparo.organizations.models import Organization
-from amparo.people.validation import PersonInput
 
 from . import reference, selectors, services
 from .forms import (
@@ -31,7 +30,13 @@ from .forms import (
     UpdateForm,
 )
 from .models import CallCenter, CallStatus, Duty
-from .permissions import can_work_call, is_hotline_staff, is_hotline_supervisor
+from .permissions import (
+    can_file_complaint_from,
+    can_open_case_from,
+    can_work_call,
+    is_hotline_staff,
+    is_hotline_supervisor,
+)
 
 
 def _staff_or_403(request: HttpRequest) -> None:
@@ -130,14 +135,9 @@ def call_detail_view(request: HttpRequest, call_id: uuid.UUID) -> HttpResponse:
             "alerts": selectors.alerts_of(call),
             "can_work": can_work_call(actor, call),
             "can_take": call.is_open and call.handler_id is None,
-            "can_open_case": can_work_call(actor, call)
-            and call.case_id is None
-            and actor.has(Perm.CASE_CREATE)
-            and actor.has(Perm.PERSON_CREATE),
+            "can_open_case": call.case_id is None and can_open_case_from(actor, call),
             "case_visible": call.case is not None and _case_visible(actor, call.case),
-            "can_file_complaint": can_work_call(actor, call)
-            and call.complaint_id is None
-            and actor.has(Perm.COMPLAINT_CREATE),
+            "can_file_complaint": call.complaint_id is None and can_file_complaint_from(actor, call),
             "update_form": update_form,
             "assign_form": AssignForm(initial={"handler": call.handler_id}, operators=operators)
             if supervisor
@@ -263,22 +263,11 @@ def lookup_view(request: HttpRequest) -> HttpResponse:
 def call_case_view(request: HttpRequest, call_id: uuid.UUID) -> HttpResponse:
     actor = actor_from(request)
     call = selectors.call_get_for_view(actor=actor, call_id=call_id)
-    if not (can_work_call(actor, call) and actor.has(Perm.CASE_CREATE) and actor.has(Perm.PERSON_CREATE)):
+    if not can_open_case_from(actor, call):
         raise DjangoPermissionDenied()
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        person = PersonInput(
-            given_names=d["given_names"],
-            surnames=d["surnames"],
-            gender=d["gender"],
-            age_min=d["age_min"],
-            age_max=d["age_max"],
-            nationalities=[d["nationality"]] if d["nationality"] else [],
-            languages=[call.language] if call.language in ("spa", "eng", "quc", "kek", "cak", "mam") else [],
-            residence_department=call.department,
-            residence_municipality=call.municipality,
-        )
+        person = services.person_from_call(call, **form.cleaned_data)
         try:
             case = services.call_open_case(actor=actor, call_id=call.pk, person=person)
         except ValidationFailed as exc:
@@ -297,7 +286,7 @@ def call_complaint_view(request: HttpRequest, call_id: uuid.UUID) -> HttpRespons
     """The call becomes a complaint (denuncia) received by the Public Ministry or the police."""
     actor = actor_from(request)
     call = selectors.call_get_for_view(actor=actor, call_id=call_id)
-    if not (can_work_call(actor, call) and actor.has(Perm.COMPLAINT_CREATE)):
+    if not can_file_complaint_from(actor, call):
         raise DjangoPermissionDenied()
     form = ComplaintForm(request.POST or None, initial={"summary": call.summary})
     if request.method == "POST" and form.is_valid():

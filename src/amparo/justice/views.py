@@ -209,19 +209,16 @@ def investigation_detail_view(request: HttpRequest, investigation_id: uuid.UUID)
 @requires(Perm.JUSTICE_EDIT)
 @require_POST
 def investigation_status_view(request: HttpRequest, investigation_id: uuid.UUID) -> HttpResponse:
-    _editable(actor_from(request), investigation_id)
-    form = forms.StatusForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationFailed({"status": [_("Choose a valid status.")]})
-        services.investigation_set_status(
-            actor_from(request), investigation_id=investigation_id, status=form.cleaned_data["status"]
-        )
-    except ValidationFailed as exc:
-        _errors_to_messages(request, exc)
-    else:
-        messages.success(request, _("Status changed."))
-    return redirect(_detail_url(investigation_id))
+    actor = actor_from(request)
+    return _post_on_investigation(
+        request,
+        investigation_id,
+        form=forms.StatusForm(request.POST),
+        invalid={"status": [_("Choose a valid status.")]},
+        act=lambda d: services.investigation_set_status(actor, investigation_id=investigation_id, status=d["status"]),
+        done=_("Status changed."),
+        tab="overview",
+    )
 
 
 def _editable(actor: Actor, investigation_id: uuid.UUID) -> Investigation:
@@ -229,6 +226,30 @@ def _editable(actor: Actor, investigation_id: uuid.UUID) -> Investigation:
     if not can_edit_investigation(actor, investigation):
         raise DjangoPermissionDenied()
     return investigation
+
+
+def _post_on_investigation(
+    request: HttpRequest,
+    investigation_id: uuid.UUID,
+    *,
+    form: Any,
+    invalid: dict[str, list[str]],
+    act: Callable[[dict[str, Any]], object],
+    done: str,
+    tab: str,
+) -> HttpResponse:
+    """The small forms posted from the investigation's page (status, custody entry, cooperation status): team
+    members only; an invalid form (``invalid``) or the service's refusal come back as messages on that tab."""
+    _editable(actor_from(request), investigation_id)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(invalid)
+        act(form.cleaned_data)
+    except ValidationFailed as exc:
+        _errors_to_messages(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect(_detail_url(investigation_id, tab))
 
 
 def _investigation_form(
@@ -383,17 +404,15 @@ def custody_new_view(request: HttpRequest, evidence_id: uuid.UUID) -> HttpRespon
     evidence = Evidence.objects.filter(pk=evidence_id).only("investigation_id").first()
     if evidence is None:
         raise NotFound()
-    _editable(actor, evidence.investigation_id)
-    form = forms.CustodyForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationFailed({"at": [_("Fill in the custody entry.")]})
-        services.custody_record(actor, evidence_id=evidence_id, **form.cleaned_data)
-    except ValidationFailed as exc:
-        _errors_to_messages(request, exc)
-    else:
-        messages.success(request, _("Chain of custody updated."))
-    return redirect(_detail_url(evidence.investigation_id, "evidence"))
+    return _post_on_investigation(
+        request,
+        evidence.investigation_id,
+        form=forms.CustodyForm(request.POST),
+        invalid={"at": [_("Fill in the custody entry.")]},
+        act=lambda d: services.custody_record(actor, evidence_id=evidence_id, **d),
+        done=_("Chain of custody updated."),
+        tab="evidence",
+    )
 
 
 def _suspect_choices(actor: Actor, inv: Investigation) -> list[tuple[str, str]]:
@@ -407,25 +426,43 @@ def _suspect_choices(actor: Actor, inv: Investigation) -> list[tuple[str, str]]:
     ]
 
 
-@requires(Perm.JUSTICE_EDIT)
-def arrest_new_view(request: HttpRequest, investigation_id: uuid.UUID) -> HttpResponse:
+def _suspect_record_form(
+    request: HttpRequest,
+    investigation_id: uuid.UUID,
+    *,
+    form_class: Callable[..., Any],
+    record: Callable[..., object],
+    title: str,
+    tab: str,
+    done: str,
+) -> HttpResponse:
+    """A form that names one of the investigation's suspects (arrest, court event, cooperation, charge): the
+    suspects as the user may see them; the form's fields are the service's keywords, the suspect ``suspect_id``
+    (none when the form leaves it blank)."""
     actor = actor_from(request)
 
     def submit(actor: Actor, inv: Investigation, d: dict[str, Any]) -> object:
-        return court_services.arrest_record(
-            actor,
-            investigation_id=inv.pk,
-            suspect_id=d["suspect"],
-            arrested_on=d["arrested_on"],
-            with_warrant=d["with_warrant"],
-            department=d["department"],
-        )
+        fields = dict(d)
+        return record(actor, investigation_id=inv.pk, suspect_id=fields.pop("suspect") or None, **fields)
 
     return _investigation_form(
         request,
         investigation_id,
-        make_form=lambda inv, data: forms.ArrestForm(data, suspects=_suspect_choices(actor, inv)),
+        make_form=lambda inv, data: form_class(data, suspects=_suspect_choices(actor, inv)),
         submit=submit,
+        title=title,
+        tab=tab,
+        done=done,
+    )
+
+
+@requires(Perm.JUSTICE_EDIT)
+def arrest_new_view(request: HttpRequest, investigation_id: uuid.UUID) -> HttpResponse:
+    return _suspect_record_form(
+        request,
+        investigation_id,
+        form_class=forms.ArrestForm,
+        record=court_services.arrest_record,
         title=_("Record an arrest"),
         tab="suspects",
         done=_("Arrest recorded."),
@@ -434,24 +471,11 @@ def arrest_new_view(request: HttpRequest, investigation_id: uuid.UUID) -> HttpRe
 
 @requires(Perm.JUSTICE_EDIT)
 def court_event_new_view(request: HttpRequest, investigation_id: uuid.UUID) -> HttpResponse:
-    actor = actor_from(request)
-
-    def submit(actor: Actor, inv: Investigation, d: dict[str, Any]) -> object:
-        return court_services.court_event_add(
-            actor,
-            investigation_id=inv.pk,
-            kind=d["kind"],
-            date=d["date"],
-            court=d["court"],
-            suspect_id=d["suspect"] or None,
-            notes=d["notes"],
-        )
-
-    return _investigation_form(
+    return _suspect_record_form(
         request,
         investigation_id,
-        make_form=lambda inv, data: forms.CourtEventForm(data, suspects=_suspect_choices(actor, inv)),
-        submit=submit,
+        form_class=forms.CourtEventForm,
+        record=court_services.court_event_add,
         title=_("Record a court event"),
         tab="court",
         done=_("Court event recorded."),
@@ -460,25 +484,11 @@ def court_event_new_view(request: HttpRequest, investigation_id: uuid.UUID) -> H
 
 @requires(Perm.JUSTICE_EDIT)
 def cooperation_new_view(request: HttpRequest, investigation_id: uuid.UUID) -> HttpResponse:
-    actor = actor_from(request)
-
-    def submit(actor: Actor, inv: Investigation, d: dict[str, Any]) -> object:
-        return court_services.cooperation_add(
-            actor,
-            investigation_id=inv.pk,
-            kind=d["kind"],
-            direction=d["direction"],
-            country=d["country"],
-            requested_on=d["requested_on"],
-            suspect_id=d["suspect"] or None,
-            notes=d["notes"],
-        )
-
-    return _investigation_form(
+    return _suspect_record_form(
         request,
         investigation_id,
-        make_form=lambda inv, data: forms.CooperationForm(data, suspects=_suspect_choices(actor, inv)),
-        submit=submit,
+        form_class=forms.CooperationForm,
+        record=court_services.cooperation_add,
         title=_("Request international cooperation"),
         tab="court",
         done=_("Cooperation recorded."),
@@ -492,17 +502,15 @@ def cooperation_status_view(request: HttpRequest, cooperation_id: uuid.UUID) -> 
     cooperation = Cooperation.objects.filter(pk=cooperation_id).only("investigation_id").first()
     if cooperation is None:
         raise NotFound()
-    _editable(actor, cooperation.investigation_id)
-    form = forms.CooperationStatusForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationFailed({"status": [_("Choose the status and its date.")]})
-        court_services.cooperation_update(actor, cooperation_id=cooperation_id, **form.cleaned_data)
-    except ValidationFailed as exc:
-        _errors_to_messages(request, exc)
-    else:
-        messages.success(request, _("Status changed."))
-    return redirect(_detail_url(cooperation.investigation_id, "court"))
+    return _post_on_investigation(
+        request,
+        cooperation.investigation_id,
+        form=forms.CooperationStatusForm(request.POST),
+        invalid={"status": [_("Choose the status and its date.")]},
+        act=lambda d: court_services.cooperation_update(actor, cooperation_id=cooperation_id, **d),
+        done=_("Status changed."),
+        tab="court",
+    )
 
 
 # --- complaints ---
@@ -802,27 +810,17 @@ def protection_detail_view(request: HttpRequest, protection_id: uuid.UUID) -> Ht
 # --- charges, verdicts, sentences ---
 
 
+def _charge_file(actor: Actor, *, article: int, **fields: Any) -> object:
+    return prosecution_services.charge_file(actor, article_id=article, **fields)
+
+
 @requires(Perm.JUSTICE_EDIT)
 def charge_new_view(request: HttpRequest, investigation_id: uuid.UUID) -> HttpResponse:
-    actor = actor_from(request)
-
-    def submit(actor: Actor, inv: Investigation, d: dict[str, Any]) -> object:
-        return prosecution_services.charge_file(
-            actor,
-            investigation_id=inv.pk,
-            suspect_id=d["suspect"],
-            article_id=d["article"],
-            offence_date=d["offence_date"],
-            filed_on=d["filed_on"],
-            victim_age=d["victim_age"],
-            circumstances=d["circumstances"],
-        )
-
-    return _investigation_form(
+    return _suspect_record_form(
         request,
         investigation_id,
-        make_form=lambda inv, data: forms.ChargeForm(data, suspects=_suspect_choices(actor, inv)),
-        submit=submit,
+        form_class=forms.ChargeForm,
+        record=_charge_file,
         title=_("File a charge"),
         tab="court",
         done=_("Charge filed."),
