@@ -61,3 +61,25 @@ def test_python_scorer_gives_splinks_match_weights() -> None:
     for pair in prediction.pairs:
         weight, _evidence = scorer.score(by_id[pair["unique_id_l"]], by_id[pair["unique_id_r"]])
         assert weight == pytest.approx(pair["match_weight"], abs=1e-6)
+
+
+def test_a_single_weak_link_does_not_chain_two_persons_into_one_group() -> None:
+    def pair(a: str, b: str, w: float) -> dict:
+        return {"unique_id_l": a, "unique_id_r": b, "match_weight": w}
+
+    strong, weak = engine.STRONG_LINK + 5, engine.DEFAULT_THRESHOLD + 0.5
+    pairs = [
+        pair("a1", "a2", strong),
+        pair("b1", "b2", strong),
+        pair("a2", "b1", weak),  # a namesake: the other cross pairs were not even scored
+        pair("c1", "e1", weak),  # two lone records: the mean is their link
+        pair("d1", "d2", engine.DEFAULT_THRESHOLD - 1),  # under the threshold: no group
+    ]
+    groups = engine.cluster(pairs)
+    assert groups["a1"] == groups["a2"] == "a1"
+    assert groups["b1"] == groups["b2"] == "b1"
+    assert groups["c1"] == groups["e1"] == "c1"
+    assert "d1" not in groups
+    # every cross pair scored well: the two groups are one person
+    pairs += [pair("a1", "b1", weak), pair("a1", "b2", weak), pair("a2", "b2", weak)]
+    assert engine.cluster(pairs)["b2"] == "a1"
