@@ -24,7 +24,7 @@ def main() -> None:
     parser.add_argument("--encode", type=int, default=100_000)
     parser.add_argument("--match", type=int, default=10_000, help="records on each side")
     parser.add_argument("--threshold", type=float, default=None)
-    parser.add_argument("--processes", type=int, default=2, help="encoding processes (forked)")
+    parser.add_argument("--processes", type=int, default=1, help="encoding processes (forked)")
     args = parser.parse_args()
     import django
 

@@ -31,7 +31,7 @@ def _our_encodings(encoder: pprl.Encoder) -> tuple[list[Any], list[bytes]]:
 
     persons = list(Person.objects.only("pk", "owner_org_id").order_by("pk"))
     loaded = Person.objects.prefetch_related("documents").order_by("pk").iterator(chunk_size=2000)
-    clks = encoder.encode_many(list(person_records(loaded)))
+    clks = [encoder.encode(record) for record in person_records(loaded)]
     return persons, clks
 
 
