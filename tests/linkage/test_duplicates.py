@@ -83,3 +83,18 @@ def test_a_single_weak_link_does_not_chain_two_persons_into_one_group() -> None:
     # every cross pair scored well: the two groups are one person
     pairs += [pair("a1", "b1", weak), pair("a1", "b2", weak), pair("a2", "b2", weak)]
     assert engine.cluster(pairs)["b2"] == "a1"
+
+
+def test_a_model_saved_with_other_levels_is_not_used_for_scoring() -> None:
+    import copy
+    import json
+
+    from amparo.linkage.duplicates import DEFAULT_MODEL
+    from amparo.linkage.scoring import matches_layout
+
+    shipped = json.loads(DEFAULT_MODEL.read_text())
+    assert matches_layout(shipped)
+    older = copy.deepcopy(shipped)
+    birth = next(c for c in older["comparisons"] if c["output_column_name"] == "birth")
+    birth["comparison_levels"] = [lv for lv in birth["comparison_levels"] if lv["label_for_charts"] != "altered_year"]
+    assert not matches_layout(older) and not matches_layout({})
