@@ -288,6 +288,8 @@ def train_and_predict(
         linker = _linker(records, model, memory_limit)
         if model is None:
             _train(linker, len(records), seed, report, timings, with_m=True)
+    if model is None or len(records) > EM_SAMPLE:
+        bound_weights(linker)
     timings["load_and_train"] = time.perf_counter() - t0
     report(60, "predict")
     t = time.perf_counter()
@@ -360,6 +362,24 @@ def cluster(
     for x in list(parent):
         groups.setdefault(find(x), []).append(x)
     return {uid: min(ids) for ids in groups.values() for uid in ids}
+
+
+# No single field may veto a pair by more than this many bits. EM gives m ~ 0 to a level it never sees among
+# matches (the synthetic set has no date typos and no sex entered wrongly), i.e. weights of -50 to -90 bits:
+# one clerk's slip would then forbid a link that every other field supports. Bounded, a disagreement stays
+# strong evidence (a millionth) without being absolute. Applied to m before prediction, so the saved model,
+# Splink's weights and the entry-time scorer agree.
+MAX_NEGATIVE_WEIGHT = 20.0
+
+
+def bound_weights(linker: Any) -> None:
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            if level.is_null_level:
+                continue
+            m, u = level.m_probability, level.u_probability
+            if m is not None and u is not None and u > 0 and m < u * 2.0**-MAX_NEGATIVE_WEIGHT:
+                level.m_probability = u * 2.0**-MAX_NEGATIVE_WEIGHT
 
 
 def _train(linker: Any, n: int, seed: int, report: Progress, timings: dict[str, float], *, with_m: bool) -> None:
