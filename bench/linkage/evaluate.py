@@ -101,16 +101,19 @@ def main() -> None:
     predict = prediction.timings.get("predict", 0.0)
     print(f"threshold (match weight) {threshold}; the table below is in evidence (match weight minus the prior)")
     print(f"pairs: precision {p1:.4f} recall {r1:.4f} F1 {f1:.4f}")
-    print(f"clusters: precision {p2:.4f} recall {r2:.4f} F1 {f2:.4f}")
+    print(f"clusters (groups): precision {p2:.4f} recall {r2:.4f} F1 {f2:.4f}")
     rate = prediction.blocked_pairs / max(predict, 1e-9)
     print(f"blocked pairs {prediction.blocked_pairs}, scored at {rate:,.0f} pairs/s")
     print("timings " + ", ".join(f"{k} {v:.1f}s" for k, v in prediction.timings.items()))
     print(f"wall time (train + predict + cluster) {wall:.1f} s; peak memory {peak_gb:.2f} GB (process max RSS)")
     if args.diagnose:
-        print("threshold | pairs P R F1 | clusters P R F1 (connected components above the threshold)")
+        print(
+            "evidence (match weight) | pairs P R F1 | connected components P R F1 | groups P R F1 "
+            "(engine.cluster with that weakest link)"
+        )
         prior = engine.prior_weight(prediction.model)
         print(f"prior weight {prior:.2f}; thresholds are evidence (match weight minus the prior)")
-        for t in [threshold - prior + d for d in (0, 1, 2, 3, 4, 5, 6, 8)]:
+        for t in [threshold - prior + d / 2 for d in range(0, 17)]:
             above = {
                 tuple(sorted((p["unique_id_l"], p["unique_id_r"])))
                 for p in prediction.pairs
@@ -119,12 +122,19 @@ def main() -> None:
             parent: dict[str, str] = {}
             for a, b in above:
                 parent[_find(parent, a)] = _find(parent, b)
-            groups = collections.defaultdict(list)
+            components = collections.defaultdict(list)
             for x in list(parent):
-                groups[_find(parent, x)].append(x)
+                components[_find(parent, x)].append(x)
+            groups = collections.defaultdict(list)
+            for uid, key in engine.cluster(prediction.pairs, weakest=t + prior).items():
+                groups[key].append(uid)
             a1, b1, c1 = prf(above, truth)
-            a2, b2, c2 = cluster_prf(groups, truth)
-            print(f"{t:.1f} | {a1:.4f} {b1:.4f} {c1:.4f} | {a2:.4f} {b2:.4f} {c2:.4f}")
+            a2, b2, c2 = cluster_prf(components, truth)
+            a3, b3, c3 = cluster_prf(groups, truth)
+            print(
+                f"{t:.1f} ({t + prior:.1f}) | {a1:.4f} {b1:.4f} {c1:.4f} | {a2:.4f} {b2:.4f} {c2:.4f} "
+                f"| {a3:.4f} {b3:.4f} {c3:.4f}"
+            )
     if args.diagnose and feats:
         from amparo.linkage.scoring import Scorer
 

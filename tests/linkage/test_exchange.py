@@ -136,3 +136,9 @@ def test_fast_encoding_equals_the_token_by_token_reference() -> None:
 def test_a_short_secret_is_refused() -> None:
     with pytest.raises(pprl.PartnerFileError):
         pprl.Encoder(b"short")
+
+
+def test_encoding_on_two_processes_gives_the_same_filters_in_order() -> None:
+    encoder = pprl.Encoder(SECRET)
+    records = [i.record for i in generate(300, seed=8)]
+    assert encoder.encode_many(records, processes=2, min_records=1) == [encoder.encode(r) for r in records]

@@ -18,6 +18,7 @@ from amparo.accounts.roles import Perm
 from amparo.audit.services import audit_record
 from amparo.core.exceptions import NotFound, PermissionDenied
 from amparo.core.normalize import name_words, phonetic_word
+from amparo.linkage.resolve import members_of
 from amparo.people.indexing import query_tokens
 from amparo.people.models import IndexKind, PersonIndexToken
 
@@ -122,7 +123,9 @@ def case_queryset(actor: Actor, filters: CaseFilters) -> QuerySet[Case]:
     if filters.opened_to:
         cases = cases.filter(opened_at__date__lte=filters.opened_to)
     if filters.name.strip():
-        cases = cases.filter(person_id__in=_name_person_ids(actor, filters.name))
+        # A merged person's cases follow it: a name that matches one record finds the cases of every record
+        # merged with it (a subquery in the same statement, no extra query), still within cases_visible_to.
+        cases = cases.filter(person_id__in=members_of(_name_person_ids(actor, filters.name)))
     return cases
 
 

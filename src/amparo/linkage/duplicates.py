@@ -21,7 +21,7 @@ from amparo.core.exceptions import PermissionDenied
 from amparo.core.normalize import normalize_document
 
 from .records import LinkRecord, features, name_parts, phonetic
-from .scoring import Scorer, probability
+from .scoring import Scorer, matches_layout, probability
 
 MAX_CANDIDATES = 60
 SHOW_ABOVE = 8.0  # evidence (match weight without the prior): lower than the run's threshold, to warn early
@@ -46,7 +46,7 @@ def current_scorer() -> Scorer:
     if key not in _scorers:
         model = (LinkageRun.objects.filter(pk=run.pk).values_list("model", flat=True).first() if run else None) or {}
         _scorers.clear()
-        _scorers[key] = Scorer(model if model.get("comparisons") else _default_model())
+        _scorers[key] = Scorer(model if matches_layout(model) else _default_model())
     return _scorers[key]
 
 

@@ -103,6 +103,8 @@ def features(record: LinkRecord) -> dict[str, Any]:
         # letters in order: invariant under the commonest typo (two letters swapped); blocking only
         "given1_sorted": "".join(sorted(given1)) if given1 else None,
         "givenx_ph": phonetic(given[1]) if len(given) > 1 else None,
+        # a nickname stands for its (first) full name: "Chelo" blocks with "Consuelo"; blocking only
+        "given_root_ph": phonetic(nickname_variants().get(given1, (given1,))[0]) if given1 else None,
         "sur1": surnames[0] if surnames else None,
         "sur1_2": surnames[0][:2] if surnames else None,
         "sur1_sorted": "".join(sorted(surnames[0])) if surnames else None,
@@ -111,6 +113,7 @@ def features(record: LinkRecord) -> dict[str, Any]:
         "sur2_ph": phonetic(surnames[1]) if len(surnames) > 1 else None,
         "sur_ph_all": sorted({phonetic(w) for w in surnames}) or None,
         "dob": record["date_of_birth"] or None,
+        "dob_md": record["date_of_birth"][5:10] if record["date_of_birth"] else None,  # blocking only
         "by_lo": by_lo,
         "by_hi": by_hi,
         "gender": record["gender"] if record["gender"] and record["gender"] != UNKNOWN_GENDER else None,

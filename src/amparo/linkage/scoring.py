@@ -73,6 +73,8 @@ def _given(a: Features, b: Features) -> int:
     if x is None or y is None:
         return -1
     if x == y and a["given_ph_all"] == b["given_ph_all"]:
+        return 7
+    if x == y and a["givenx_ph"] is not None and b["givenx_ph"] is not None and a["givenx_ph"] != b["givenx_ph"]:
         return 6
     if x == y:
         return 5
@@ -91,11 +93,19 @@ def _surnames(a: Features, b: Features) -> int:
     x, y = a["sur1"], b["sur1"]
     if x is None or y is None:
         return -1
-    if x == y and a["sur2"] is not None and a["sur2"] == b["sur2"]:
-        return 4
+    s2, t2 = a["sur2"], b["sur2"]
+    if x == y and s2 is not None and s2 == t2:
+        return 7
+    if x == y and s2 is not None and t2 is not None and (a["sur2_ph"] == b["sur2_ph"] or within_one_edit(s2, t2)):
+        return 6
+    if x == y and (s2 is None or t2 is None):
+        return 5
     if x == y:
+        return 4
+    similar = a["sur1_ph"] == b["sur1_ph"] or jaro_winkler(x, y) >= 0.92 or within_one_edit(x, y)
+    if similar and a["sur2_ph"] is not None and a["sur2_ph"] == b["sur2_ph"]:
         return 3
-    if a["sur1_ph"] == b["sur1_ph"] or jaro_winkler(x, y) >= 0.92 or within_one_edit(x, y):
+    if similar:
         return 2
     if _any(a["sur_ph_all"], b["sur_ph_all"]):
         return 1
@@ -105,8 +115,15 @@ def _surnames(a: Features, b: Features) -> int:
 def _birth(a: Features, b: Features) -> int:
     if a["by_lo"] is None or b["by_lo"] is None:
         return -1
-    if a["dob"] is not None and a["dob"] == b["dob"]:
-        return 5
+    x, y = a["dob"], b["dob"]
+    if x is not None and x == y:
+        return 8
+    if x is not None and y is not None:
+        if x[5:10] == y[5:10]:
+            return 7  # altered year
+        if within_one_edit(x, y) or (x[:4] == y[:4] and x[5:7] == y[8:10] and x[8:10] == y[5:7]):
+            return 6  # a typo, or day and month swapped
+        return 5  # two different dates
     overlap = a["by_lo"] <= b["by_hi"] and b["by_lo"] <= a["by_hi"]
     if overlap and (a["by_hi"] - a["by_lo"]) + (b["by_hi"] - b["by_lo"]) <= 4:
         return 4
@@ -151,6 +168,23 @@ LEVELS: dict[str, Callable[[Features, Features], int]] = {
     "document": _documents,
     "place": _place,
 }
+
+
+def matches_layout(model: dict[str, Any]) -> bool:
+    """Whether a saved model has the comparison levels this code scores (a run saved before the levels
+    changed does not; the entry-time check then uses the shipped model instead)."""
+    from .engine import COMPARISONS
+
+    def layout(comparisons: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+        return [
+            (
+                c["output_column_name"],
+                [lv.get("label_for_charts", "") for lv in c["comparison_levels"] if not lv.get("is_null_level")],
+            )
+            for c in comparisons
+        ]
+
+    return layout(model.get("comparisons") or []) == layout(COMPARISONS)
 
 
 class Scorer:

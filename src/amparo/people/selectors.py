@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Sum, When
@@ -38,6 +38,7 @@ class SearchResult:
     persons: list[Person]
     scores: dict[uuid.UUID, int]
     query_words: int
+    merged: dict[uuid.UUID, int] = field(default_factory=dict)  # person -> records merged with it (linkage)
 
 
 def _ranked_ids(
@@ -80,6 +81,38 @@ def _ranked_ids(
     return list(scores), scores, len(words)
 
 
+def _follow_merges(
+    actor: Actor, ids: list[uuid.UUID], scores: dict[uuid.UUID, int]
+) -> tuple[list[Person], dict[uuid.UUID, int], dict[uuid.UUID, int]]:
+    """Merged records are one person: each merge group is listed once, at the rank of its best match, as its
+    surviving record when the actor may see it (else as the best-ranked record found). A search that matches
+    only an absorbed record (an old spelling, a false document) thus finds the merged person. Two queries
+    whatever the number of results: the groups (linkage.resolve, one recursive query) and the persons."""
+    from amparo.linkage.resolve import groups_of
+
+    groups = groups_of(ids)
+    wanted = set(ids) | {g.canonical for g in groups.values()}
+    by_id = {p.pk: p for p in persons_visible_to(actor).filter(pk__in=wanted)}
+    persons: list[Person] = []
+    shown_scores: dict[uuid.UUID, int] = {}
+    merged: dict[uuid.UUID, int] = {}
+    seen: set[uuid.UUID] = set()
+    for pid in ids:
+        group = groups[pid]
+        if group.canonical in seen:
+            continue
+        seen.add(group.canonical)
+        shown = by_id.get(group.canonical) or by_id.get(pid)
+        if shown is None:
+            continue
+        persons.append(shown)
+        shown_scores[shown.pk] = max(scores[i] for i in ids if i in group.members)
+        if len(group.members) > 1:
+            merged[shown.pk] = len(group.members) - 1
+        shown.merged_records = merged.get(shown.pk, 0)  # type: ignore[attr-defined]  # for the results template
+    return persons, shown_scores, merged
+
+
 @transaction.atomic
 def person_search(*, actor: Actor, name: str = "", document: str = "", limit: int = MAX_RESULTS) -> SearchResult:
     """Fuzzy search by name (exact and Spanish-phonetic blind indexes) and/or document number."""
@@ -87,15 +120,14 @@ def person_search(*, actor: Actor, name: str = "", document: str = "", limit: in
         raise PermissionDenied()
     limit = max(1, min(limit, MAX_RESULTS))
     ids, scores, n_words = _ranked_ids(actor, name, document, limit)
-    by_id = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
-    persons = [by_id[i] for i in ids if i in by_id]
+    persons, scores, merged = _follow_merges(actor, ids, scores)
     # The query itself is identifying: only its shape and the result count are audited.
     audit_record(
         actor=actor,
         action="person.search",
         details={"name_words": n_words, "by_document": bool(document), "results": len(persons)},
     )
-    return SearchResult(persons=persons, scores=scores, query_words=n_words)
+    return SearchResult(persons=persons, scores=scores, query_words=n_words, merged=merged)
 
 
 @transaction.atomic

@@ -70,6 +70,8 @@ class BoxFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", "—"), *ReferralStatus.choices], widget=FastSelect
     )
+    # The referrals of one person and of the records merged with it (the person page links here).
+    person = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
 
 class DirectoryForm(forms.Form):

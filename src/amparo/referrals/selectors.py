@@ -20,6 +20,8 @@ from amparo.cases.identity import hidden_as
 from amparo.cases.models import Attachment, CarePlan
 from amparo.core import geo
 from amparo.core.exceptions import NotFound, PermissionDenied
+from amparo.linkage.resolve import members_of
+from amparo.people.permissions import persons_visible_to
 
 from .models import Referral, Section, ServiceOffer
 from .permissions import inbox_for, is_receiver, is_sender, outbox_for, receiver_has_access
@@ -168,14 +170,21 @@ class Boxes:
     overdue_out: int
 
 
-def referral_boxes(*, actor: Actor, limit: int = 50, status: str = "") -> Boxes:
-    """The caseworker's inbox (received) and outbox (sent), newest first; overdue = unanswered past the date."""
+def referral_boxes(*, actor: Actor, limit: int = 50, status: str = "", person_id: uuid.UUID | None = None) -> Boxes:
+    """The caseworker's inbox (received) and outbox (sent), newest first; overdue = unanswered past the date.
+    With ``person_id`` (one of the actor's institution's persons), the referrals of that person's cases and
+    of every record merged with it (linkage), in the same statement."""
     if not (actor.has(Perm.REFERRAL_RECEIVE) or actor.has(Perm.CASE_VIEW)):
         raise PermissionDenied()
     today = timezone.localdate()
     inbox, outbox = inbox_for(actor), outbox_for(actor)
     if status:
         inbox, outbox = inbox.filter(status=status), outbox.filter(status=status)
+    if person_id is not None:
+        # Only a person the actor may see is a starting point (another institution's id gives nothing).
+        start = persons_visible_to(actor).filter(pk=person_id).values("pk")
+        group = members_of(start)
+        inbox, outbox = inbox.filter(case__person_id__in=group), outbox.filter(case__person_id__in=group)
     overdue = Q(status="sent", respond_by__lt=today)
     related = ("from_org", "to_org", "case")
     return Boxes(

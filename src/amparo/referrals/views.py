@@ -32,8 +32,12 @@ def referral_boxes_view(request: HttpRequest) -> HttpResponse:
 
         raise PermissionDenied()
     form = BoxFilterForm(request.GET or None)
-    status = form.cleaned_data["status"] if form.is_valid() else ""
-    boxes = selectors.referral_boxes(actor=actor, status=status)
+    valid = form.is_valid()
+    status = form.cleaned_data["status"] if valid else ""
+    person = form.cleaned_data["person"] if valid else None
+    if not valid and "person" in form.errors:
+        messages.error(request, _("That person reference is not valid; showing every referral."))
+    boxes = selectors.referral_boxes(actor=actor, status=status, person_id=person)
     from django.utils import timezone
 
     return render(request, "referrals/boxes.html", {"boxes": boxes, "form": form, "today": timezone.localdate()})
