@@ -288,6 +288,7 @@ def test_command_enqueues_the_task_or_runs_it_now(world, settings) -> None:
     assert Notification.objects.filter(kind="follow_up.overdue").exists()
 
 
+@pytest.mark.django_db
 def test_overdue_repatriation_step_is_reminded_once_per_due_date(world) -> None:
     from amparo.repatriation.models import RepatriationStep, StepState
     from tests.repatriation.helpers import case_for, member, start
