@@ -94,17 +94,11 @@ def _trained(f: Filters, roles: tuple[str, ...]) -> int:
 
 def _prosecution(f: Filters, t: int) -> Section:
     section = Section(ReportSection.PROSECUTION, str(ReportSection.PROSECUTION.label))
-    start, end = f.period.aware_bounds()
-    determined = Case.objects.filter(
-        opened_at__gte=start, opened_at__lt=end, status_determined_by=DeterminedBy.COURT_OR_PROSECUTION
-    )
-    if f.institution_id:
-        determined = determined.filter(owner_org_id=f.institution_id)
     section.facts = [
         _fact(
             "determined_by_justice",
             _("Victims whose status was determined by a court or the prosecution"),
-            determined.count(),
+            agg.cases_determined_by(f, DeterminedBy.COURT_OR_PROSECUTION),
             t,
         ),
         _fact("judges_trained", _("Judges trained"), _trained(f, ("judges",)), t),
