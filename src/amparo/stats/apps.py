@@ -12,10 +12,11 @@ class StatsConfig(AppConfig):
         from amparo.cases.services import CASE_CHANGED_HOOKS
         from amparo.people.services import PERSON_CHANGED_HOOKS
 
-        from . import facts
+        from . import facts, hotline_figures
         from .justice_figures import register
 
         register()
+        hotline_figures.register()
         if facts.on_case_changed not in CASE_CHANGED_HOOKS:
             CASE_CHANGED_HOOKS.append(facts.on_case_changed)
         if facts.on_person_changed not in PERSON_CHANGED_HOOKS:
