@@ -16,7 +16,7 @@ from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
 from amparo.capacity.models import ActivityKind, Participant
 from amparo.capacity.selectors import ActionRow, plan_overview
-from amparo.cases.models import Case, ServiceDelivery
+from amparo.cases.models import ServiceDelivery
 from amparo.cases.vocab import DeterminedBy, ServiceType
 
 from . import aggregates as agg
@@ -130,10 +130,12 @@ def _protection(f: Filters, t: int) -> Section:
         for g, v in zip(publish.UNODC_GROUPS, protected.values, strict=True)
     ]
     section.facts.append(_fact("foreign", _("Foreign victims identified"), foreign, t, "victims_nationality"))
-    identified = Case.objects.filter(trafficking_status__in=agg.IDENTIFIED)
+    # a join from the period's deliveries to their cases (an IN over all identified cases scans them all)
+    deliveries = ServiceDelivery.objects.filter(
+        start_date__range=(f.period.start, f.period.end), case__trafficking_status__in=agg.IDENTIFIED
+    )
     if f.institution_id:
-        identified = identified.filter(owner_org_id=f.institution_id)
-    deliveries = ServiceDelivery.objects.filter(start_date__range=(f.period.start, f.period.end), case__in=identified)
+        deliveries = deliveries.filter(case__owner_org_id=f.institution_id)
     by_service = {
         r["service_type"]: r["n"] for r in deliveries.values("service_type").annotate(n=Count("case_id", distinct=True))
     }
