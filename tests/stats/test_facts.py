@@ -18,7 +18,7 @@ from amparo.people.validation import PersonInput
 from amparo.stats import aggregates as agg
 from amparo.stats import facts, publish
 from amparo.stats.aggregates import Filters, Period
-from amparo.stats.models import CaseFact, FactBuild, FactCell
+from amparo.stats.models import CaseFact, FactBuild, FactCell, FactRollup
 from amparo.stats.report import build_report
 from tests.conftest import make_person
 
@@ -121,7 +121,10 @@ def test_incremental_table_equals_rebuilt_table(world: Any) -> None:
     _random_world(world, random.Random(3), 120)
     kept = sorted((facts.key_of(c), c.n) for c in FactCell.objects.all())  # type: ignore[arg-type]
     kept_facts = sorted((str(f.case_id), f.opened_on, facts.key_of(f)) for f in CaseFact.objects.all())
+    kept_rollups = sorted(FactRollup.objects.values_list("grouping", "month", "org_id", "status", "value", "n"))
+    assert len({r[0] for r in kept_rollups}) == len(facts.ROLLUPS)
     build = facts.rebuild()
+    assert sorted(FactRollup.objects.values_list("grouping", "month", "org_id", "status", "value", "n")) == kept_rollups
     assert build.cases == Case.objects.count() == 120
     assert sorted((facts.key_of(c), c.n) for c in FactCell.objects.all()) == kept  # type: ignore[arg-type]
     assert sorted((str(f.case_id), f.opened_on, facts.key_of(f)) for f in CaseFact.objects.all()) == kept_facts
@@ -158,6 +161,12 @@ def test_services_keep_the_table_current(world: Any) -> None:
     assert agg.victims_by_sex(period) == {"M": 1}
     assert agg.victims_by_nationality(period) == {"SV": 1}
     assert FactCell.objects.get().n == 1  # the count moved; no empty cell left behind
+    assert sorted(FactRollup.objects.values_list("grouping", "value", "n")) == [
+        ("dept", "|05|", 1),
+        ("forms", "|ForcedLabour|", 1),
+        ("nationality", "SV", 1),
+        ("sex_age", "M:" + CaseFact.objects.get().age_group, 1),
+    ]
     case_services.case_determine_status(actor=actor, case_id=case.pk, status="not_a_victim", determined_by="NGO")
     assert agg.victims_total(period) == 0
     assert agg.cases_by_status_determination(period) == {"not_a_victim": 1}
@@ -183,7 +192,7 @@ def test_a_deleted_case_leaves_the_table(world: Any) -> None:
     Case.objects.filter(pk=case.pk).delete()
     facts.refresh_cases([case.pk])
     assert agg.victims_total(period) == 0
-    assert not FactCell.objects.exists() and not CaseFact.objects.exists()
+    assert not FactCell.objects.exists() and not CaseFact.objects.exists() and not FactRollup.objects.exists()
 
 
 def test_without_a_build_the_figures_come_from_the_records(world: Any) -> None:

@@ -33,9 +33,24 @@ from django.utils import timezone
 from amparo.cases.models import Case, TraffickingEvent
 from amparo.cases.vocab import EventKind
 
-from .models import FACT_DIMENSIONS, CaseFact, FactBuild, FactCell
+from .models import FACT_DIMENSIONS, CaseFact, FactBuild, FactCell, FactRollup
 
 Key = tuple[Any, ...]
+# The rollups: a name, the SQL of its value over CaseFact's columns, and the dimensions it answers.
+ROLLUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "sex_age": ("sex || ':' || age_group", ("sex", "age_group")),
+    "nationality": ("nationality", ("nationality",)),
+    "forms": ("forms_index", ("forms_index",)),
+    "dept": ("dept_index", ("dept_index",)),
+}
+ROLLUP_KEYS = ("month", "org_id", "status", "determined_by")
+
+
+def _rollup_value(grouping: str, fact: CaseFact) -> str:
+    dims = ROLLUPS[grouping][1]
+    return ":".join(str(getattr(fact, d)) for d in dims)
+
+
 _direct: contextvars.ContextVar[bool] = contextvars.ContextVar("stats_direct", default=False)
 
 
@@ -122,12 +137,17 @@ def key_of(fact: CaseFact) -> Key:
     return tuple(getattr(fact, name) for name in FACT_DIMENSIONS)
 
 
-def _apply(deltas: Counter[Key]) -> None:
+def _rollup_keys(fact: CaseFact) -> list[Key]:
+    common = tuple(getattr(fact, name) for name in ROLLUP_KEYS)
+    return [(grouping, *common, _rollup_value(grouping, fact)) for grouping in ROLLUPS]
+
+
+def _apply(deltas: Counter[Key], model: Any = FactCell, names: Sequence[str] = FACT_DIMENSIONS) -> None:
     for key, delta in deltas.items():
         if not delta:
             continue
-        where = dict(zip(FACT_DIMENSIONS, key, strict=True))
-        cells = FactCell.objects.filter(**where)
+        where = dict(zip(names, key, strict=True))
+        cells = model.objects.filter(**where)
         if _add(cells, delta):
             if delta < 0:
                 cells.filter(n__lte=0).delete()
@@ -136,12 +156,12 @@ def _apply(deltas: Counter[Key]) -> None:
             continue
         try:
             with transaction.atomic():
-                FactCell.objects.create(n=delta, **where)
+                model.objects.create(n=delta, **where)
         except IntegrityError:  # the same cell was created meanwhile by a concurrent transaction
             _add(cells, delta)
 
 
-def _add(cells: QuerySet[FactCell], delta: int) -> bool:
+def _add(cells: QuerySet[Any], delta: int) -> bool:
     from django.db.models import F
 
     return bool(cells.update(n=F("n") + delta))
@@ -156,6 +176,7 @@ def refresh_cases(case_ids: Iterable[uuid.UUID | str]) -> None:
     old = {f.case_id: f for f in CaseFact.objects.filter(case_id__in=ids)}
     new = compute(ids)
     deltas: Counter[Key] = Counter()
+    rollups: Counter[Key] = Counter()
     for case_id in ids:
         before, after = old.get(case_id), new.get(case_id)
         if before is not None and after is not None and key_of(before) == key_of(after):
@@ -164,12 +185,17 @@ def refresh_cases(case_ids: Iterable[uuid.UUID | str]) -> None:
             continue
         if before is not None:
             deltas[key_of(before)] -= 1
+            for key in _rollup_keys(before):
+                rollups[key] -= 1
         if after is not None:
             deltas[key_of(after)] += 1
+            for key in _rollup_keys(after):
+                rollups[key] += 1
             after.save()
         elif before is not None:
             before.delete()
     _apply(deltas)
+    _apply(rollups, FactRollup, ("grouping", *ROLLUP_KEYS, "value"))
 
 
 def refresh_person(person_id: uuid.UUID | str) -> None:
@@ -190,6 +216,7 @@ def rebuild(*, batch: int = 5000) -> FactBuild:
     with transaction.atomic():
         CaseFact.objects.all().delete()
         FactCell.objects.all().delete()
+        FactRollup.objects.all().delete()
         last: uuid.UUID | None = None
         while True:
             page = Case.objects.order_by("pk")
@@ -207,6 +234,14 @@ def rebuild(*, batch: int = 5000) -> FactBuild:
                 f"INSERT INTO {FactCell._meta.db_table} ({columns}, n) "  # noqa: S608 - names from the model
                 f"SELECT {columns}, COUNT(*) FROM {CaseFact._meta.db_table} GROUP BY {columns}"
             )
+            keys = ", ".join(connection.ops.quote_name(c) for c in ROLLUP_KEYS)
+            for grouping, (value_sql, _dims) in ROLLUPS.items():
+                cursor.execute(
+                    f"INSERT INTO {FactRollup._meta.db_table} (grouping, {keys}, value, n) "  # noqa: S608
+                    f"SELECT %s, {keys}, {value_sql}, SUM(n) FROM {FactCell._meta.db_table} "
+                    f"GROUP BY {keys}, {value_sql}",
+                    [grouping],
+                )
         FactBuild.objects.all().delete()
         return FactBuild.objects.create(
             built_at=timezone.now(),
@@ -239,6 +274,17 @@ def _split(start: datetime.date, end: datetime.date) -> tuple[tuple[datetime.dat
     return (first, after), edges
 
 
+def _rollup_for(dims: Sequence[str]) -> tuple[str, bool] | None:
+    """The rollup that answers a breakdown by ``dims`` (and whether its value must be split), if any."""
+    own = [d for d in dims if d not in ROLLUP_KEYS]
+    if not own:
+        return "nationality", False  # any rollup counts every case once
+    for grouping, (_sql, answers) in ROLLUPS.items():
+        if tuple(own) == answers:
+            return grouping, True
+    return None
+
+
 def grouped(
     start: datetime.date,
     end: datetime.date,
@@ -262,6 +308,19 @@ def grouped(
     months, edges = _split(start, end)
     result: Counter[Key] = Counter()
     parts: list[tuple[QuerySet[Any], Any]] = []
+    rollup = _rollup_for(dims) if not department else None
+    if months is not None and rollup is not None:
+        grouping, split = rollup
+        rows = FactRollup.objects.filter(where, grouping=grouping, month__gte=months[0], month__lt=months[1])
+        names = [d for d in dims if d in ROLLUP_KEYS] + (["value"] if split else [])
+        for r in rows.values(*names).annotate(c=Sum("n")).order_by():
+            if split:
+                values = dict(
+                    zip(ROLLUPS[grouping][1], r["value"].split(":", len(ROLLUPS[grouping][1]) - 1), strict=True)
+                )
+                r = {**r, **values}
+            result[tuple(r[d] for d in dims)] += r["c"] or 0
+        months = None
     if months is not None:
         cube = FactCell.objects.filter(where, month__gte=months[0], month__lt=months[1])
         parts.append((cube, Sum("n")))

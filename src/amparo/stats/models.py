@@ -114,3 +114,28 @@ class FactBuild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.built_at:%Y-%m-%d %H:%M} ({self.cases} cases)"
+
+
+class FactRollup(models.Model):
+    """The cube rolled up to one breakdown at a time (no department): what the dashboard reads when it is
+    not filtered by department, a few rows per month instead of one per combination of every dimension.
+    ``grouping`` names the breakdown (see `amparo.stats.facts.ROLLUPS`) and ``value`` its code."""
+
+    grouping = models.CharField(max_length=12)
+    month = models.DateField()
+    org_id = models.BigIntegerField()
+    status = models.CharField(max_length=20)
+    determined_by = models.CharField(max_length=30, blank=True)
+    value = models.CharField(max_length=300, blank=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grouping", "month", "org_id", "status", "determined_by", "value"], name="unique_fact_rollup"
+            )
+        ]
+        indexes = [models.Index(fields=["grouping", "month", "status"], name="stats_factrollup_month")]
+
+    def __str__(self) -> str:
+        return f"{self.grouping} {self.month} {self.value}: {self.n}"
