@@ -101,7 +101,8 @@ class Justice:
 @pytest.fixture
 def justice(world: Any) -> Justice:
     """Hand-counted, period 1 April 2011 - 31 March 2012:
-    complaints in the period: 13 (12 linked to sexual exploitation victims, 1 to a labour victim); 1 before.
+    complaints in the period: 14 (12 linked to sexual exploitation victims, 1 to a labour victim, 1 to none);
+      1 before.
     investigations opened in the period: 3 (A sexual, B labour, C both); 1 before (D, no victims).
     suspects: A: 12 men + 2 women, B: 1 man + 1 business, C: 1 woman; D: 3 men.
     charges filed in the period: A: 12 men + 1 woman; B: the man and the business; D: 1 man (old file);
@@ -115,6 +116,7 @@ def justice(world: Any) -> Justice:
     for i in range(12):
         j.complaint(D(2011, 6, 1) + datetime.timedelta(days=i), [sexual])
     j.complaint(D(2012, 3, 31), [labour])
+    j.complaint(D(2011, 7, 1))  # linked to no victim case yet
     j.complaint(D(2011, 3, 31), [sexual])  # the day before the period
     a = j.investigation(D(2011, 7, 1), [sexual])
     b = j.investigation(D(2011, 8, 1), [labour])
@@ -141,7 +143,7 @@ def justice(world: Any) -> Justice:
 
 def test_funnel_is_hand_counted(justice: Justice) -> None:
     assert funnel(PERIOD) == {
-        "complaints": 13,
+        "complaints": 14,
         "investigations": 3,
         "prosecuted": 15,  # 12 men + 1 woman of A, the man and the business of B
         "convicted": 12,  # 11 of A, the man of B
@@ -153,7 +155,7 @@ def test_funnel_is_hand_counted(justice: Justice) -> None:
     assert by_sex["convicted"] == {"M": 12}
     assert by_sex["sentenced"] == {"M": 11}
     by_form = funnel_by_form(PERIOD)
-    assert by_form["complaints"] == {"sexual": 12, "labour": 1}
+    assert by_form["complaints"] == {"sexual": 12, "labour": 1, "other": 1}
     assert by_form["investigations"] == {"sexual": 1, "labour": 1, "both": 1}
     assert by_form["prosecuted"] == {"sexual": 13, "labour": 2}
     assert by_form["convicted"] == {"sexual": 11, "labour": 1}
@@ -165,19 +167,19 @@ def test_funnel_by_institution(justice: Justice) -> None:
     justice.complaint(D(2011, 6, 1), org=pnc)
     only_pnc = Filters(PERIOD.period, institution_id=pnc.pk)
     assert funnel(only_pnc) == {"complaints": 1, "investigations": 0, "prosecuted": 0, "convicted": 0, "sentenced": 0}
-    assert funnel(Filters(PERIOD.period, institution_id=justice.mp.pk))["complaints"] == 13
+    assert funnel(Filters(PERIOD.period, institution_id=justice.mp.pk))["complaints"] == 14
 
 
 def test_funnel_charts_are_disclosure_controlled(justice: Justice) -> None:
     chart = publish.chart("justice_funnel", PERIOD, 11)
     assert dict(zip(chart.codes, chart.series.values, strict=True)) == {
-        "complaints": 13,
+        "complaints": 14,
         "investigations": None,  # 3 < 11
         "prosecuted": 15,
         "convicted": 12,
         "sentenced": None,  # the smallest other count goes with it (stages do not add up, but it costs little)
     }
-    assert publish.chart("justice_funnel", PERIOD, 3).series.values == (13, 3, 15, 12, 11)
+    assert publish.chart("justice_funnel", PERIOD, 3).series.values == (14, 3, 15, 12, 11)
     by_sex = publish.chart("justice_sex", PERIOD, 11)
     rows = dict(zip(by_sex.codes, by_sex.table.cells, strict=True))
     # columns F, M; the 3, 1 women are below 11, and so their complements are hidden too

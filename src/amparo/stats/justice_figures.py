@@ -129,10 +129,14 @@ def funnel_by_form(filters: Filters) -> dict[str, Counter[str]]:
 
     result: dict[str, Counter[str]] = {}
     forms_of: dict[Any, list[str]] = {}
-    complaints = _complaints(filters).values_list("pk", "cases__forms_index")
-    for pk, index in complaints:
-        forms_of.setdefault(("c", pk), []).append(index or "")
-    result["complaints"] = Counter(_form_group(v) for k, v in forms_of.items() if k[0] == "c")
+    complaints = _complaints(filters)
+    # complaints linked to no victim case are counted in the database, the others read one by one
+    unlinked = complaints.filter(cases=None).count()
+    for pk, index in complaints.exclude(cases=None).values_list("pk", "cases__forms_index"):
+        forms_of.setdefault(pk, []).append(index or "")
+    result["complaints"] = Counter(_form_group(v) for v in forms_of.values())
+    if unlinked:
+        result["complaints"]["other"] += unlinked
     by_investigation: dict[Any, list[str]] = {}
     links = InvestigationVictim.objects.filter(investigation__in=_investigations(filters))
     for investigation_id, index in links.values_list("investigation_id", "case__forms_index"):
