@@ -7,6 +7,7 @@ elsewhere); progress is reported only by the institutions responsible for the ac
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from amparo.accounts.roles import Perm, role_has
@@ -51,6 +52,37 @@ CASES = [
         by_perm(Perm.PLAN_MANAGE),
     ),
     Case(
+        "capacity:action_edit",
+        "get",
+        lambda o: f"/capacity/plan/actions/{o['plan_action'].pk}/edit/",
+        by_perm(Perm.PLAN_MANAGE),
+    ),
+    Case(
+        "capacity:indicator_edit",
+        "get",
+        lambda o: f"/capacity/plan/indicators/{o['indicator'].pk}/edit/",
+        by_perm(Perm.PLAN_MANAGE),
+    ),
+    Case(
+        "capacity:target_set",
+        "post",
+        lambda o: f"/capacity/plan/indicators/{o['indicator'].pk}/targets/",
+        by_perm(Perm.PLAN_MANAGE, 302),
+        {"year": "2027", "value": "40"},
+    ),
+    Case(
+        "capacity:target_remove",
+        "post",
+        lambda o: f"/capacity/plan/indicators/{o['indicator'].pk}/targets/2026/remove/",
+        by_perm(Perm.PLAN_MANAGE, 302),
+    ),
+    Case(
+        "capacity:progress_edit",
+        "get",
+        lambda o: f"/capacity/plan/progress/{o['progress'].pk}/edit/",
+        own_object(Perm.PLAN_REPORT),  # reported by the home institution: only it corrects it
+    ),
+    Case(
         "capacity:progress_add",
         "post",
         lambda o: f"/capacity/plan/indicators/{o['indicator'].pk}/progress/",
@@ -83,6 +115,19 @@ def objects(world: Any, base: dict[str, Any]) -> dict[str, Any]:
         actor=statistician, code="1.1", title="Train judges", axis="prosecution", responsible_ids=[world.home.pk]
     )
     indicator = services.indicator_create(
-        actor=statistician, action_id=action.pk, name="Judges trained", computed="judges_trained"
+        actor=statistician,
+        action_id=action.pk,
+        name="Judges trained",
+        computed="judges_trained",
+        targets={2026: Decimal(30)},
     )
-    return {"training": training, "participant": participant, "plan_action": action, "indicator": indicator}
+    progress = services.progress_add(
+        actor=supervisor, indicator_id=indicator.pk, year=2026, value=None, note="First group trained"
+    )
+    return {
+        "training": training,
+        "participant": participant,
+        "plan_action": action,
+        "indicator": indicator,
+        "progress": progress,
+    }

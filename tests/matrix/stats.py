@@ -31,3 +31,14 @@ CASES += [
         ),
     ),
 ]
+
+# The read-only API: the same disclosure-controlled charts (national aggregates: nothing per institution to deny).
+CASES += [
+    Case("api:stats_charts", "get", lambda o: "/api/v1/stats/charts/", by_perm(Perm.STATS_VIEW)),
+    Case(
+        "api:stats_chart",
+        "get",
+        lambda o: "/api/v1/stats/charts/victims_sex_age/?start=2025-04-01&end=2026-03-31",
+        by_perm(Perm.STATS_VIEW),
+    ),
+]

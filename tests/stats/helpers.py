@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from amparo.cases.models import Case, TraffickingEvent
 from amparo.people.models import Person
+from amparo.stats import facts
 
 _counter = {"n": 0}
 
@@ -56,6 +57,7 @@ def victim(
         TraffickingEvent.objects.create(
             case=case, kind="exploitation", country="GT", department=department, forms=list(forms)
         )
+    facts.refresh_cases([case.pk])  # what the case services do in their transaction
     return case
 
 

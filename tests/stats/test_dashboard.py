@@ -91,6 +91,7 @@ def test_dashboard_screen_and_csv(data, client) -> None:
     assert 'id="victims-total">30<' in body
     assert "Ana" not in body and "T-1" not in body  # no names, no case numbers
     assert "<svg" in body
+    assert "come from the statistics table, rebuilt from the records on" in body  # the freshness stamp
     csv_response = client.get("/stats/charts/victims_year.csv?start=2011-04-01&end=2012-03-31")
     assert csv_response.status_code == 200 and "2011,2011,30" in csv_response.content.decode()
     filtered = client.get(f"/stats/?start=2011-04-01&end=2012-03-31&institution={data.other.pk}")

@@ -107,3 +107,17 @@ class ProgressForm(forms.Form):
     note = forms.CharField(
         label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
     )
+
+
+class IndicatorEditForm(IndicatorForm):
+    """The indicator itself; its yearly targets are set one by one (TargetForm)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["target_year"]
+        del self.fields["target_value"]
+
+
+class TargetForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    value = forms.DecimalField(label=_("Target"), max_digits=12, decimal_places=2, min_value=0)

@@ -16,7 +16,7 @@ from amparo.core.exceptions import NotFound, PermissionDenied
 from amparo.stats.disclosure import is_small, threshold_from_settings
 
 from . import indicators
-from .models import Indicator, Participant, PlanAction, PreventionActivity, TargetGroup, Training
+from .models import Indicator, Participant, PlanAction, PreventionActivity, ProgressEntry, TargetGroup, Training
 from .permissions import can_manage_training, can_report_on
 
 
@@ -137,3 +137,12 @@ def training_totals(*, start: datetime.date, end: datetime.date) -> dict[str, in
 
 def can_see_participants(actor: Actor, training: Training) -> bool:
     return can_manage_training(actor, training)
+
+
+def progress_entry_for_edit(*, actor: Actor, entry_id: int) -> ProgressEntry | None:
+    """A progress entry the user's institution reported (the only ones it may correct)."""
+    return (
+        ProgressEntry.objects.select_related("indicator__action")
+        .filter(pk=entry_id, organization_id=actor.org_pk)
+        .first()
+    )

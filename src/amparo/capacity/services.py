@@ -265,17 +265,9 @@ def plan_action_create(*, actor: Actor, code: str, title: str, axis: str, respon
         raise PermissionDenied()
     errors = _Errors()
     code = code.strip()
-    if not code:
-        errors.add("code", _("Give the action a code (e.g. 2.3)."))
-    elif PlanAction.objects.filter(code=code).exists():
+    responsible = _check_action(errors, code, title, axis, responsible_ids)
+    if code and PlanAction.objects.filter(code=code).exists():
         errors.add("code", _("An action with this code exists."))
-    if not title.strip():
-        errors.add("title", _("Describe the action."))
-    if axis not in Axis.values:
-        errors.add("axis", _("Choose an axis."))
-    responsible = list(Organization.objects.filter(pk__in=responsible_ids))
-    if not responsible or len(responsible) != len(set(responsible_ids)):
-        errors.add("responsible", _("Choose the responsible institutions."))
     errors.raise_if_any()
     action = PlanAction.objects.create(code=code, title=title.strip(), axis=axis)
     action.responsible.set(responsible)
@@ -287,6 +279,117 @@ def plan_action_create(*, actor: Actor, code: str, title: str, axis: str, respon
         details={"axis": axis, "responsible": len(responsible)},
     )
     return action
+
+
+def _check_action(
+    errors: _Errors, code: str, title: str, axis: str, responsible_ids: Sequence[int]
+) -> list[Organization]:
+    if not code:
+        errors.add("code", _("Give the action a code (e.g. 2.3)."))
+    if not title.strip():
+        errors.add("title", _("Describe the action."))
+    if axis not in Axis.values:
+        errors.add("axis", _("Choose an axis."))
+    responsible = list(Organization.objects.filter(pk__in=responsible_ids))
+    if not responsible or len(responsible) != len(set(responsible_ids)):
+        errors.add("responsible", _("Choose the responsible institutions."))
+    return responsible
+
+
+@transaction.atomic
+def plan_action_update(
+    *, actor: Actor, action_id: int, code: str, title: str, axis: str, responsible_ids: Sequence[int]
+) -> PlanAction:
+    """Change an action of the plan: its code, wording, axis and responsible institutions."""
+    if not actor.has(Perm.PLAN_MANAGE):
+        raise PermissionDenied()
+    action = PlanAction.objects.select_for_update().filter(pk=action_id).first()
+    if action is None:
+        raise NotFound()
+    errors = _Errors()
+    code = code.strip()
+    responsible = _check_action(errors, code, title, axis, responsible_ids)
+    if code and PlanAction.objects.filter(code=code).exclude(pk=action.pk).exists():
+        errors.add("code", _("An action with this code exists."))
+    errors.raise_if_any()
+    before = {o.pk for o in action.responsible.all()}
+    changed = [
+        name
+        for name, value in (("code", code), ("title", title.strip()), ("axis", axis))
+        if getattr(action, name) != value
+    ]
+    if before != {o.pk for o in responsible}:
+        changed.append("responsible")
+    action.code, action.title, action.axis = code, title.strip(), axis
+    action.save(update_fields=["code", "title", "axis"])
+    action.responsible.set(responsible)
+    audit_record(
+        actor=actor,
+        action="plan.action_updated",
+        target_type="plan_action",
+        target_id=action.pk,
+        details={"fields": changed},
+    )
+    return action
+
+
+def _check_indicator(
+    errors: _Errors, name: str, computed: str, source: str, baseline: Decimal | None, baseline_year: int | None
+) -> None:
+    if not name.strip():
+        errors.add("name", _("Name the indicator."))
+    if computed and computed not in indicators.COMPUTED:
+        errors.add("computed", _("Unknown computed indicator."))
+    if not computed and not source.strip():
+        errors.add("source", _("A manual indicator needs its source (e.g. the institution's report)."))
+    if (baseline is None) != (baseline_year is None):
+        errors.add("baseline_year", _("Give the baseline with its year."))
+    if baseline_year is not None and not 2000 <= baseline_year <= 2100:
+        errors.add("baseline_year", _("Give a year between 2000 and 2100."))
+
+
+@transaction.atomic
+def indicator_update(
+    *,
+    actor: Actor,
+    indicator_id: int,
+    name: str,
+    unit: str = "",
+    computed: str = "",
+    source: str = "",
+    baseline: Decimal | None = None,
+    baseline_year: int | None = None,
+) -> Indicator:
+    if not actor.has(Perm.PLAN_MANAGE):
+        raise PermissionDenied()
+    indicator = Indicator.objects.select_for_update().filter(pk=indicator_id).first()
+    if indicator is None:
+        raise NotFound()
+    errors = _Errors()
+    _check_indicator(errors, name, computed, source, baseline, baseline_year)
+    if computed and indicator.progress.exclude(value=None).exists():
+        errors.add("computed", _("Progress values were entered by hand for this indicator: it cannot become computed."))
+    errors.raise_if_any()
+    values = {
+        "name": name.strip(),
+        "unit": unit.strip(),
+        "computed": computed,
+        "source": source.strip(),
+        "baseline": baseline,
+        "baseline_year": baseline_year,
+    }
+    changed = [k for k, v in values.items() if getattr(indicator, k) != v]
+    for k, v in values.items():
+        setattr(indicator, k, v)
+    indicator.save(update_fields=list(values))
+    audit_record(
+        actor=actor,
+        action="plan.indicator_updated",
+        target_type="indicator",
+        target_id=indicator.pk,
+        details={"fields": changed},
+    )
+    return indicator
 
 
 @transaction.atomic
@@ -308,14 +411,7 @@ def indicator_create(
     if action is None:
         raise NotFound()
     errors = _Errors()
-    if not name.strip():
-        errors.add("name", _("Name the indicator."))
-    if computed and computed not in indicators.COMPUTED:
-        errors.add("computed", _("Unknown computed indicator."))
-    if not computed and not source.strip():
-        errors.add("source", _("A manual indicator needs its source (e.g. the institution's report)."))
-    if (baseline is None) != (baseline_year is None):
-        errors.add("baseline_year", _("Give the baseline with its year."))
+    _check_indicator(errors, name, computed, source, baseline, baseline_year)
     errors.raise_if_any()
     indicator = Indicator.objects.create(
         action=action,
@@ -345,8 +441,12 @@ def target_set(*, actor: Actor, indicator_id: int, year: int, value: Decimal) ->
     indicator = Indicator.objects.filter(pk=indicator_id).first()
     if indicator is None:
         raise NotFound()
+    errors = _Errors()
     if not 2000 <= year <= 2100:
-        raise ValidationFailed({"year": [_("Give a year between 2000 and 2100.")]})
+        errors.add("year", _("Give a year between 2000 and 2100."))
+    if value < 0:
+        errors.add("value", _("A target cannot be negative."))
+    errors.raise_if_any()
     target, _created = IndicatorTarget.objects.update_or_create(
         indicator=indicator, year=year, defaults={"value": value}
     )
@@ -354,6 +454,24 @@ def target_set(*, actor: Actor, indicator_id: int, year: int, value: Decimal) ->
         actor=actor, action="plan.target_set", target_type="indicator", target_id=indicator.pk, details={"year": year}
     )
     return target
+
+
+@transaction.atomic
+def target_remove(*, actor: Actor, indicator_id: int, year: int) -> None:
+    if not actor.has(Perm.PLAN_MANAGE):
+        raise PermissionDenied()
+    if not Indicator.objects.filter(pk=indicator_id).exists():
+        raise NotFound()
+    deleted, _by_model = IndicatorTarget.objects.filter(indicator_id=indicator_id, year=year).delete()
+    if not deleted:  # already removed (a second click): nothing to do
+        return
+    audit_record(
+        actor=actor,
+        action="plan.target_removed",
+        target_type="indicator",
+        target_id=indicator_id,
+        details={"year": year},
+    )
 
 
 @transaction.atomic
@@ -388,5 +506,40 @@ def progress_add(*, actor: Actor, indicator_id: int, year: int, value: Decimal |
         target_type="indicator",
         target_id=indicator.pk,
         details={"year": year, "has_value": value is not None},
+    )
+    return entry
+
+
+@transaction.atomic
+def progress_update(*, actor: Actor, entry_id: int, year: int, value: Decimal | None, note: str) -> ProgressEntry:
+    """Correct a progress entry: only the institution that reported it (404 for the others)."""
+    if not actor.has(Perm.PLAN_REPORT):
+        raise PermissionDenied()
+    entry = (
+        ProgressEntry.objects.select_for_update()
+        .select_related("indicator__action")
+        .filter(pk=entry_id, organization_id=actor.org_pk)
+        .first()
+    )
+    if entry is None:
+        raise NotFound()
+    if not can_report_on(actor, entry.indicator.action):
+        raise PermissionDenied()
+    errors = _Errors()
+    if not 2000 <= year <= 2100:
+        errors.add("year", _("Give a year between 2000 and 2100."))
+    if entry.indicator.computed and value is not None:
+        errors.add("value", _("This indicator is computed from the records: report progress as a note."))
+    if value is None and not note.strip():
+        errors.add("note", _("Give a value or describe the progress."))
+    errors.raise_if_any()
+    entry.year, entry.value, entry.note = year, value, note.strip()
+    entry.save(update_fields=["year", "value", "note"])
+    audit_record(
+        actor=actor,
+        action="plan.progress_updated",
+        target_type="indicator",
+        target_id=entry.indicator_id,
+        details={"entry": entry.pk, "year": year, "has_value": value is not None},
     )
     return entry

@@ -15,7 +15,17 @@ from amparo.core.views import actor_from, add_service_errors, requires
 from amparo.stats.disclosure import threshold_from_settings
 
 from . import selectors, services
-from .forms import ActionForm, ActivityForm, IndicatorForm, ParticipantForm, ProgressForm, TrainingForm, YearForm
+from .forms import (
+    ActionForm,
+    ActivityForm,
+    IndicatorEditForm,
+    IndicatorForm,
+    ParticipantForm,
+    ProgressForm,
+    TargetForm,
+    TrainingForm,
+    YearForm,
+)
 from .models import Indicator, PlanAction, TargetGroup, Topic
 
 
@@ -154,6 +164,7 @@ def plan_view(request: HttpRequest) -> HttpResponse:
             "year": year,
             "threshold": threshold_from_settings(),
             "progress_form": ProgressForm(initial={"year": year}),
+            "current_org_id": actor_from(request).org_pk,
         },
     )
 
@@ -233,6 +244,128 @@ def progress_add_view(request: HttpRequest, indicator_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Progress recorded."))
     return redirect(f"{_plan_url()}?year={year}")
+
+
+@requires(Perm.PLAN_MANAGE)
+def action_edit_view(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = PlanAction.objects.prefetch_related("responsible").filter(pk=action_id).first()
+    if action is None:
+        raise NotFound()
+    initial = {"code": action.code, "title": action.title, "axis": action.axis, "responsible": action.responsible.all()}
+    form = ActionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.plan_action_update(
+                actor=actor_from(request),
+                action_id=action.pk,
+                code=d["code"],
+                title=d["title"],
+                axis=d["axis"],
+                responsible_ids=[o.pk for o in d["responsible"]],
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            messages.success(request, _("Plan action saved."))
+            return redirect("capacity:plan")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "capacity/action_edit.html", {"form": form, "action": action}, status=status)
+
+
+def _indicator_page(
+    request: HttpRequest, indicator: Indicator, form: IndicatorEditForm, target_form: TargetForm, status: int
+) -> HttpResponse:
+    return render(
+        request,
+        "capacity/indicator_edit.html",
+        {"form": form, "target_form": target_form, "indicator": indicator, "targets": indicator.targets.all()},
+        status=status,
+    )
+
+
+def _indicator_or_404(indicator_id: int) -> Indicator:
+    indicator = Indicator.objects.select_related("action").filter(pk=indicator_id).first()
+    if indicator is None:
+        raise NotFound()
+    return indicator
+
+
+@requires(Perm.PLAN_MANAGE)
+def indicator_edit_view(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    indicator = _indicator_or_404(indicator_id)
+    initial = {
+        name: getattr(indicator, name) for name in ("name", "unit", "computed", "source", "baseline", "baseline_year")
+    }
+    form = IndicatorEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.indicator_update(
+                actor=actor_from(request),
+                indicator_id=indicator.pk,
+                name=d["name"],
+                unit=d["unit"],
+                computed=d["computed"],
+                source=d["source"],
+                baseline=d["baseline"],
+                baseline_year=d["baseline_year"],
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            messages.success(request, _("Indicator saved."))
+            return redirect("capacity:plan")
+    status = 400 if request.method == "POST" else 200
+    return _indicator_page(request, indicator, form, TargetForm(), status)
+
+
+@requires(Perm.PLAN_MANAGE)
+@require_POST
+def target_set_view(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    indicator = _indicator_or_404(indicator_id)
+    target_form = TargetForm(request.POST)
+    if target_form.is_valid():
+        d = target_form.cleaned_data
+        try:
+            services.target_set(actor=actor_from(request), indicator_id=indicator.pk, year=d["year"], value=d["value"])
+        except ValidationFailed as exc:
+            add_service_errors(target_form, exc.errors)
+        else:
+            messages.success(request, _("Target saved."))
+            return redirect("capacity:indicator_edit", indicator_id=indicator.pk)
+    initial = {
+        name: getattr(indicator, name) for name in ("name", "unit", "computed", "source", "baseline", "baseline_year")
+    }
+    return _indicator_page(request, indicator, IndicatorEditForm(initial=initial), target_form, 400)
+
+
+@requires(Perm.PLAN_MANAGE)
+@require_POST
+def target_remove_view(request: HttpRequest, indicator_id: int, year: int) -> HttpResponse:
+    services.target_remove(actor=actor_from(request), indicator_id=indicator_id, year=year)
+    messages.success(request, _("Target removed."))
+    return redirect("capacity:indicator_edit", indicator_id=indicator_id)
+
+
+@requires(Perm.PLAN_REPORT)
+def progress_edit_view(request: HttpRequest, entry_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    entry = selectors.progress_entry_for_edit(actor=actor, entry_id=entry_id)
+    if entry is None:
+        raise NotFound()
+    form = ProgressForm(request.POST or None, initial={"year": entry.year, "value": entry.value, "note": entry.note})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.progress_update(actor=actor, entry_id=entry.pk, year=d["year"], value=d["value"], note=d["note"])
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            messages.success(request, _("Progress saved."))
+            return redirect(f"{_plan_url()}?year={d['year']}")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "capacity/progress_edit.html", {"form": form, "entry": entry}, status=status)
 
 
 def _plan_url() -> str:

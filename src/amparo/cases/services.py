@@ -96,8 +96,16 @@ def _audit(actor: Actor, action: str, case: Case, **details: object) -> None:
 def _bump(case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
     case.refresh_from_db(fields=["version"])
+    _changed(case)
 
 
+def _changed(case: Case) -> None:
+    for hook in CASE_CHANGED_HOOKS:
+        hook(case)
+
+
+# Called in the transaction of every change to a case (statistics keep their table of figures current).
+CASE_CHANGED_HOOKS: list[Callable[[Case], object]] = []
 # Called in the withdrawal's transaction by apps whose access rests on a consent (referrals register here).
 CONSENT_WITHDRAWN_HOOKS: list[Callable[[Actor, Consent], object]] = []
 # Called in the closure's transaction once a supervisor approves it (reintegration registers the
@@ -153,6 +161,7 @@ def case_open(
         age_group=age_group(low, high),
     )
     _audit(actor, "case.open", case, minor_protocol=case.minor_protocol)
+    _changed(case)
     return case
 
 

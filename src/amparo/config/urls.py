@@ -9,6 +9,7 @@ from amparo.people import api as people_api
 from amparo.referrals import api as referrals_api
 from amparo.reintegration import api as reintegration_api
 from amparo.repatriation import api as repatriation_api
+from amparo.stats import api as stats_api
 from amparo.web import api as web_api
 
 api_v1 = [
@@ -41,6 +42,8 @@ api_v1 = [
     path("hotline/lookup/", hotline_api.reference_lookup_api, name="hotline_lookup"),
     path("hotline/calls/<uuid:call_id>/case/", hotline_api.call_case_api, name="hotline_call_case"),
     path("hotline/calls/<uuid:call_id>/complaint/", hotline_api.call_complaint_api, name="hotline_call_complaint"),
+    path("stats/charts/", stats_api.chart_collection_api, name="stats_charts"),
+    path("stats/charts/<slug:key>/", stats_api.chart_detail_api, name="stats_chart"),
 ]
 
 urlpatterns = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +18,9 @@ from .indexing import reindex_person
 from .models import IdentityDocument, Person
 from .permissions import can_edit_person
 from .validation import CATEGORY_FIELDS, IDENTIFYING_FIELDS, PersonInput, validate_person
+
+# Called in the transaction of every change to a person (statistics recount the person's cases).
+PERSON_CHANGED_HOOKS: list[Callable[[Person], object]] = []
 
 _PERSON_FIELDS = IDENTIFYING_FIELDS + CATEGORY_FIELDS
 
@@ -112,4 +116,6 @@ def person_update(*, actor: Actor, person_id: uuid.UUID | str, data: PersonInput
         target_id=person.pk,
         details={"fields": changed},
     )
+    for hook in PERSON_CHANGED_HOOKS:
+        hook(person)
     return person

@@ -68,16 +68,45 @@ def victims(filters: Filters) -> QuerySet[Case]:
     return rows
 
 
+def _facts(filters: Filters, dims: tuple[str, ...], **kwargs: Any) -> Counter[tuple[Any, ...]] | None:
+    """The counts from the statistics table (`amparo.stats.facts`), or None when it is not in use."""
+    from . import facts
+
+    if not facts.in_use():
+        return None
+    kwargs.setdefault("statuses", IDENTIFIED)
+    kwargs.setdefault("department", filters.department)
+    return facts.grouped(
+        filters.period.start, filters.period.end, dims, institution_id=filters.institution_id, **kwargs
+    )
+
+
+def _split_index(index: str) -> list[str]:
+    return [code for code in index.split("|") if code]
+
+
 def victims_total(filters: Filters) -> int:
+    cube = _facts(filters, ())
+    if cube is not None:
+        return cube[()]
     return victims(filters).count()
 
 
 def victims_by_year(filters: Filters) -> Counter[str]:
+    cube = _facts(filters, ("month",))
+    if cube is not None:
+        years: Counter[str] = Counter()
+        for (month,), n in cube.items():
+            years[str(month.year)] += n
+        return years
     rows = victims(filters).annotate(y=ExtractYear("opened_at")).values("y").annotate(n=Count("id"))
     return Counter({str(r["y"]): r["n"] for r in rows})
 
 
 def victims_by_sex_and_age(filters: Filters) -> Counter[tuple[str, str]]:
+    cube = _facts(filters, ("sex", "age_group"))
+    if cube is not None:
+        return Counter({(sex, age or "-99"): n for (sex, age), n in cube.items()})
     rows = victims(filters).values("person__gender", "age_group").annotate(n=Count("id"))
     result: Counter[tuple[str, str]] = Counter()
     for r in rows:
@@ -101,6 +130,9 @@ def victims_by_age(filters: Filters) -> Counter[str]:
 
 def victims_by_nationality(filters: Filters) -> Counter[str]:
     """The first nationality recorded (ISO 3166 alpha-2); "-99" when none is known."""
+    cube = _facts(filters, ("nationality",))
+    if cube is not None:
+        return Counter({code: n for (code,), n in cube.items()})
     rows = victims(filters).values("person__nationalities").annotate(n=Count("id"))
     result: Counter[str] = Counter()
     for r in rows:
@@ -111,6 +143,18 @@ def victims_by_nationality(filters: Filters) -> Counter[str]:
 
 def victims_by_form(filters: Filters) -> Counter[str]:
     """Victims per form of exploitation (from the case's forms index; one conditional count per form)."""
+    cube = _facts(filters, ("forms_index",))
+    if cube is not None:
+        forms = Counter(dict.fromkeys(FORMS, 0))
+        forms["-99"] = 0
+        for (index,), n in cube.items():
+            codes = _split_index(index)
+            for code in codes:
+                if code in forms and code != "-99":
+                    forms[code] += n
+            if not index:
+                forms["-99"] += n
+        return forms
     counts = victims(filters).aggregate(
         **{f"f_{i}": Count("id", filter=Q(forms_index__contains=f"|{code}|")) for i, code in enumerate(FORMS)},
         none=Count("id", filter=Q(forms_index="")),
@@ -125,6 +169,13 @@ FORMS: tuple[str, ...] = tuple(ExploitationForm.values)
 
 def victims_by_department(filters: Filters) -> Counter[str]:
     """Victims per department of exploitation in Guatemala (a victim exploited in two counts in both)."""
+    cube = _facts(filters, ("dept_index",))
+    if cube is not None:
+        departments: Counter[str] = Counter()
+        for (index,), n in cube.items():
+            for code in _split_index(index):
+                departments[code] += n
+        return departments
     events = TraffickingEvent.objects.filter(kind=EventKind.EXPLOITATION, case__in=victims(filters)).exclude(
         department=""
     )
@@ -135,6 +186,15 @@ def victims_by_department(filters: Filters) -> Counter[str]:
 def victims_by_form_and_sex_age(filters: Filters) -> dict[str, Counter[str]]:
     """UNODC: for each form, victims as women, men, girls, boys (and unknown)."""
     result: dict[str, Counter[str]] = {}
+    cube = _facts(filters, ("forms_index", "sex", "age_group"))
+    if cube is not None:
+        result = {code: Counter() for code in (*FORMS, "-99")}
+        for (index, sex, age), n in cube.items():
+            group = unodc_group(sex, age)
+            for code in _split_index(index) if index else ["-99"]:
+                if code in result:
+                    result[code][group] += n
+        return {code: +counter for code, counter in result.items()}
     base = victims(filters)
     for code in (*FORMS, ""):
         rows = (
@@ -161,11 +221,26 @@ def unodc_group(sex: str, age_group: str) -> str:
 
 def cases_by_status_determination(filters: Filters) -> Counter[str]:
     """All cases opened in the period by trafficking status (possible, presumed, confirmed, not a victim)."""
+    cube = _facts(filters, ("status",), statuses=None, department="")
+    if cube is not None:
+        return Counter({status: n for (status,), n in cube.items()})
     start, end = filters.period.aware_bounds()
     rows = Case.objects.filter(opened_at__gte=start, opened_at__lt=end)
     if filters.institution_id:
         rows = rows.filter(owner_org_id=filters.institution_id)
     return Counter({r["trafficking_status"]: r["n"] for r in rows.values("trafficking_status").annotate(n=Count("id"))})
+
+
+def cases_determined_by(filters: Filters, determined_by: str) -> int:
+    """Cases opened in the period whose status was determined by ``determined_by`` (any status)."""
+    cube = _facts(filters, (), statuses=None, department="", determined_by=determined_by)
+    if cube is not None:
+        return cube[()]
+    start, end = filters.period.aware_bounds()
+    rows = Case.objects.filter(opened_at__gte=start, opened_at__lt=end, status_determined_by=determined_by)
+    if filters.institution_id:
+        rows = rows.filter(owner_org_id=filters.institution_id)
+    return rows.count()
 
 
 # --------------------------------------------------------------------------------------- referrals

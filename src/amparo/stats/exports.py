@@ -44,6 +44,7 @@ from amparo.people.services import person_create
 from amparo.people.validation import PersonInput
 
 from . import aggregates as agg
+from . import facts
 from .aggregates import Filters
 from .disclosure import MISSING, k_anonymize, protect_series, protect_table
 
@@ -473,6 +474,7 @@ def _import_row(actor: Actor, row: ImportRow) -> Case:
             row.opened, datetime.time(12), tzinfo=timezone.get_current_timezone()
         )
         case.save(update_fields=["opened_at"])
+        facts.refresh_cases([case.pk])
     if row.status != TraffickingStatus.POSSIBLE:
         case = case_services.case_determine_status(
             actor=actor, case_id=case.pk, status=row.status, determined_by=row.determined_by

@@ -357,7 +357,10 @@ def chart_csv(chart: Chart) -> str:
         writer.writerow(["", *col_labels, _("Total")])
         for label, row, total in zip(chart.labels, table.cells, table.row_totals, strict=True):
             writer.writerow([label, *(shown(v, threshold) for v in row), shown(total, threshold)])
-        writer.writerow([_("Total"), *(shown(v, threshold) for v in table.col_totals), shown(table.total, threshold)])
+        if not chart.extra.get("hide_col_totals"):
+            writer.writerow(
+                [_("Total"), *(shown(v, threshold) for v in table.col_totals), shown(table.total, threshold)]
+            )
     else:
         writer.writerow([_("Code"), _("Category"), _("Count")])
         for code, label, value in chart.rows():

@@ -16,7 +16,7 @@ from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
 from amparo.capacity.models import ActivityKind, Participant
 from amparo.capacity.selectors import ActionRow, plan_overview
-from amparo.cases.models import Case, ServiceDelivery
+from amparo.cases.models import ServiceDelivery
 from amparo.cases.vocab import DeterminedBy, ServiceType
 
 from . import aggregates as agg
@@ -94,17 +94,11 @@ def _trained(f: Filters, roles: tuple[str, ...]) -> int:
 
 def _prosecution(f: Filters, t: int) -> Section:
     section = Section(ReportSection.PROSECUTION, str(ReportSection.PROSECUTION.label))
-    start, end = f.period.aware_bounds()
-    determined = Case.objects.filter(
-        opened_at__gte=start, opened_at__lt=end, status_determined_by=DeterminedBy.COURT_OR_PROSECUTION
-    )
-    if f.institution_id:
-        determined = determined.filter(owner_org_id=f.institution_id)
     section.facts = [
         _fact(
             "determined_by_justice",
             _("Victims whose status was determined by a court or the prosecution"),
-            determined.count(),
+            agg.cases_determined_by(f, DeterminedBy.COURT_OR_PROSECUTION),
             t,
         ),
         _fact("judges_trained", _("Judges trained"), _trained(f, ("judges",)), t),
@@ -136,10 +130,12 @@ def _protection(f: Filters, t: int) -> Section:
         for g, v in zip(publish.UNODC_GROUPS, protected.values, strict=True)
     ]
     section.facts.append(_fact("foreign", _("Foreign victims identified"), foreign, t, "victims_nationality"))
-    identified = Case.objects.filter(trafficking_status__in=agg.IDENTIFIED)
+    # a join from the period's deliveries to their cases (an IN over all identified cases scans them all)
+    deliveries = ServiceDelivery.objects.filter(
+        start_date__range=(f.period.start, f.period.end), case__trafficking_status__in=agg.IDENTIFIED
+    )
     if f.institution_id:
-        identified = identified.filter(owner_org_id=f.institution_id)
-    deliveries = ServiceDelivery.objects.filter(start_date__range=(f.period.start, f.period.end), case__in=identified)
+        deliveries = deliveries.filter(case__owner_org_id=f.institution_id)
     by_service = {
         r["service_type"]: r["n"] for r in deliveries.values("service_type").annotate(n=Count("case_id", distinct=True))
     }

@@ -14,7 +14,9 @@ from amparo.core.exceptions import PermissionDenied
 from amparo.people.models import Gender
 
 from . import aggregates as agg
+from . import facts
 from .aggregates import Filters
+from .models import FactBuild
 
 SEX_GENDERS = {
     "F": [Gender.FEMININE, Gender.TRANSGENDER_FEMININE],
@@ -26,6 +28,11 @@ SEX_GENDERS = {
 RECORD_KEYS = frozenset(
     {"victims_year", "victims_sex", "victims_age", "victims_nationality", "victims_form", "victims_department"}
 )
+
+
+def fact_table_build() -> FactBuild | None:
+    """The freshness stamp of the statistics table, when the figures come from it."""
+    return facts.freshness() if facts.in_use() else None
 
 
 def victims_total(filters: Filters) -> int:

@@ -54,6 +54,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "victims_total": total.values[0],
             "can_see_records": actor_from(request).has(Perm.STATS_RECORDS),
             "record_keys": selectors.RECORD_KEYS,
+            "fact_build": selectors.fact_table_build(),
         },
     )
 

@@ -84,6 +84,9 @@ class Command(BaseCommand):
         from amparo.capacity.demo import load as load_capacity
 
         capacity = load_capacity(timezone.localdate())
+        from amparo.stats.facts import rebuild_if_in_use
+
+        rebuild_if_in_use()  # the demo cases were bulk-inserted, past the services that keep it current
         with transaction.atomic():
             audit_record(
                 actor=Actor.for_system("cli:demo-data"),
