@@ -51,6 +51,10 @@ def test_suspect_search_finds_a_suspect_registered_under_a_merged_spelling(world
     merge = _merge(erick, chepe)
     assert _search(investigator, "Chepe Xicara") == {investigation.pk, other.pk}  # the old alias finds both
     assert _search(investigator, "Erick Perez") == {investigation.pk, other.pk}
+    api = login(Client(), world.user(Role.INVESTIGATOR)).get(
+        "/api/v1/investigations/", {"suspect_name": "Chepe Xicara"}
+    )
+    assert api.status_code == 200 and str(investigation.pk) in api.content.decode()  # the API follows too
     # the team rule still holds: another institution's investigator sees none of them
     assert _search(world.actor(Role.INVESTIGATOR, "other"), "Erick Perez") == set()
     merge.undone_at = timezone.now()
