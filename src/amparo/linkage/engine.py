@@ -190,35 +190,37 @@ BLOCKING_RULES: list[tuple[str, list[tuple[str, str]]]] = [
 # Large registers. Blocks on names grow with the register, so the pairs of a rule grow with its square
 # (measured on the synthetic set: 2.7 million at 100,000 records, 22 million at 300,000, about 250 million
 # projected at 1,000,000). From SCALE_FROM records the looser rules also require the same birth decade, on
-# one of two grids five years apart (alternating between rules, so that a pair split by one grid's boundary
-# is still together in the other grid's rules), and surname-only rules the same sex (a given name nearly
-# implies the sex, so sex adds nothing to rules on given names); name prefixes are three letters instead of
-# two. The strongest rules (given name and surname; document) stay as they are. The cost is recall on copies
-# whose age was shifted five years or more, or that have no age at all: blocking_scale.py measures both
-# sides (benchmarks.md §8).
+# each of two grids five years apart (two birth years less than five years apart share a cell of at least
+# one grid), and surname-only rules the same sex (a given name nearly implies the sex, so sex adds nothing
+# to rules on given names); name prefixes are three letters instead of two. The strongest rules (given name
+# and surname; document) stay as they are. The cost is recall on copies whose age was shifted five years or
+# more, or that have no age at all: blocking_scale.py measures both sides (benchmarks.md §8).
 SCALE_FROM = 250_000
 _SEX = ("gender", "gender")
-_BAND_A = ("by_band_a", "by_band_a")
-_BAND_B = ("by_band_b", "by_band_b")
+_DECADE = ("by_band", "by_band")  # replaced by each grid's column
+_LOOSE: list[tuple[str, list[tuple[str, str]]]] = [
+    ("given_phonetic+second_surname_phonetic", [("given1_ph", "given1_ph"), ("sur2_ph", "sur2_ph"), _DECADE]),
+    ("surname_phonetic+given_prefix3", [("sur1_ph", "sur1_ph"), ("given3", "given3"), _DECADE]),
+    ("given_phonetic+surname_prefix3", [("given1_ph", "given1_ph"), ("sur1_3", "sur1_3"), _DECADE]),
+    ("surnames_swapped+sex", [("sur1_ph", "sur2_ph"), ("sur2_ph", "sur1_ph"), _SEX, _DECADE]),
+    ("given_letters+surname_letters", [("given1_sorted", "given1_sorted"), ("sur1_sorted", "sur1_sorted"), _DECADE]),
+    ("given_order_l", [("given1_ph", "givenx_ph"), ("sur1_3", "sur1_3"), _DECADE]),
+    ("given_order_r", [("givenx_ph", "given1_ph"), ("sur1_3", "sur1_3"), _DECADE]),
+    ("second_given+surname_prefix3", [("givenx_ph", "givenx_ph"), ("sur1_3", "sur1_3"), _DECADE]),
+    ("municipality+given_prefix3", [("municipality", "municipality"), ("given3", "given3"), _DECADE]),
+    ("nickname_root+surname_phonetic", [("given_root_ph", "given_root_ph"), ("sur1_ph", "sur1_ph"), _DECADE]),
+]
 SCALE_RULES: list[tuple[str, list[tuple[str, str]]]] = [
     ("given_phonetic+surname_phonetic", [("given1_ph", "given1_ph"), ("sur1_ph", "sur1_ph")]),
     ("both_surnames_phonetic+sex", [("sur1_ph", "sur1_ph"), ("sur2_ph", "sur2_ph"), _SEX]),
     ("document", [("doc1", "doc1")]),
-    ("given_phonetic+second_surname_phonetic+decade_a", [("given1_ph", "given1_ph"), ("sur2_ph", "sur2_ph"), _BAND_A]),
-    ("surname_phonetic+given_prefix3+decade_b", [("sur1_ph", "sur1_ph"), ("given3", "given3"), _BAND_B]),
-    ("given_phonetic+surname_prefix3+decade_a", [("given1_ph", "given1_ph"), ("sur1_3", "sur1_3"), _BAND_A]),
-    ("surnames_swapped+sex+decade_b", [("sur1_ph", "sur2_ph"), ("sur2_ph", "sur1_ph"), _SEX, _BAND_B]),
-    (
-        "given_letters+surname_letters+decade_a",
-        [("given1_sorted", "given1_sorted"), ("sur1_sorted", "sur1_sorted"), _BAND_A],
-    ),
-    ("given_order_l+decade_b", [("given1_ph", "givenx_ph"), ("sur1_3", "sur1_3"), _BAND_B]),
-    ("given_order_r+decade_a", [("givenx_ph", "given1_ph"), ("sur1_3", "sur1_3"), _BAND_A]),
-    ("second_given+surname_prefix3+decade_b", [("givenx_ph", "givenx_ph"), ("sur1_3", "sur1_3"), _BAND_B]),
     ("birth_day_month+given_prefix", [("dob_md", "dob_md"), ("given2", "given2")]),
     ("birth_day_month+surname_prefix+sex", [("dob_md", "dob_md"), ("sur1_2", "sur1_2"), _SEX]),
-    ("municipality+given_prefix3+decade_a", [("municipality", "municipality"), ("given3", "given3"), _BAND_A]),
-    ("nickname_root+surname_phonetic+decade_b", [("given_root_ph", "given_root_ph"), ("sur1_ph", "sur1_ph"), _BAND_B]),
+    *(
+        (f"{name}+decade_{grid}", [(f"by_band_{grid}", f"by_band_{grid}") if c == _DECADE else c for c in cols])
+        for grid in ("a", "b")
+        for name, cols in _LOOSE
+    ),
 ]
 
 
