@@ -77,7 +77,7 @@ def main() -> None:
     if feats:
         print("blocking rule | true pairs kept | cumulative")
         kept: set = set()
-        for name, cols in engine.BLOCKING_RULES:
+        for name, cols in engine.rules_for(args.records):
             mine = {p for p in truth if engine.blocked_by(cols, feats[p[0]], feats[p[1]])}
             kept |= mine
             print(f"{name} | {len(mine) / len(truth):.3f} | {len(kept) / len(truth):.3f}")

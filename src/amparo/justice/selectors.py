@@ -12,6 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
@@ -19,8 +20,10 @@ from amparo.audit.services import audit_record
 from amparo.cases.permissions import can_view_case
 from amparo.core.exceptions import NotFound, PermissionDenied
 from amparo.core.normalize import name_words, phonetic_word
+from amparo.linkage.resolve import members_of
 from amparo.people.indexing import query_tokens
 from amparo.people.models import IndexKind, Person, PersonIndexToken
+from amparo.people.permissions import persons_visible_to
 
 from .models import (
     Complaint,
@@ -30,6 +33,7 @@ from .models import (
     Operation,
     OperationAccess,
     Suspect,
+    Witness,
 )
 from .permissions import (
     can_edit_investigation,
@@ -208,6 +212,12 @@ def _suspect_person_ids(actor: Actor, name: str) -> QuerySet[Any]:
     )
 
 
+def _with_merged_records(actor: Actor, person_ids: QuerySet[Any]) -> QuerySet[Any]:
+    """``person_ids`` and every record merged with them (amparo.linkage), protected persons hidden from the
+    actor left out: a merge never links a name to a protected witness's records."""
+    return Person.objects.filter(pk__in=members_of(person_ids)).exclude(pk__in=hidden_person_ids(actor)).values("pk")
+
+
 def investigation_queryset(actor: Actor, filters: InvestigationFilters) -> QuerySet[Investigation]:
     from .services import place_name_index
 
@@ -218,9 +228,9 @@ def investigation_queryset(actor: Actor, filters: InvestigationFilters) -> Query
     if filters.status:
         investigations = investigations.filter(status=filters.status)
     if filters.suspect_name.strip():
-        suspects = Suspect.objects.filter(
-            investigation_id=OuterRef("pk"), person_id__in=_suspect_person_ids(actor, filters.suspect_name)
-        )
+        # A suspect registered under another spelling and merged with a matching person is found too.
+        matching = _with_merged_records(actor, _suspect_person_ids(actor, filters.suspect_name))
+        suspects = Suspect.objects.filter(investigation_id=OuterRef("pk"), person_id__in=matching)
         investigations = investigations.filter(Exists(suspects))
     if filters.place_name.strip() or filters.place_type:
         from .models import Place
@@ -364,8 +374,6 @@ def investigation_export_rows(*, actor: Actor, investigations: list[Investigatio
     """Rows of the CSV export: names through protection.py, operations only inside the compartment."""
     ids = [i.pk for i in investigations]
     suspects = list(Suspect.objects.filter(investigation_id__in=ids).select_related("person", "business"))
-    from .models import Witness
-
     witnesses = list(Witness.objects.filter(investigation_id__in=ids).select_related("person"))
     shown = shown_persons(actor, [s.person for s in suspects if s.person] + [w.person for w in witnesses])
     victims = dict(
@@ -445,3 +453,81 @@ def charge_get_for_view(*, actor: Actor, charge_id: uuid.UUID | str) -> ChargeVi
         can_edit=can_edit_investigation(actor, investigation),
         victims=victims,
     )
+
+
+# --- a person's involvement (the person page), following merges ---
+
+
+@dataclass
+class Involvement:
+    investigation: Investigation
+    roles: list[str]  # "suspect", "witness", "victim" (display labels: ``role_labels``)
+    merged_record: bool  # through a record merged with the person, not the person's own record
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(INVOLVEMENT_ROLES[r]) for r in self.roles]
+
+
+INVOLVEMENT_ROLES = {"suspect": _("suspect"), "witness": _("witness"), "victim": _("victim")}
+
+
+@transaction.atomic
+def person_involvement(*, actor: Actor, person_id: uuid.UUID | str, limit: int = PAGE_SIZE) -> list[Involvement]:
+    """The investigations of the actor's team in which the person, or a record merged with it, is a suspect,
+    a witness or a victim (through a case), newest first. Only a person the actor may see is a starting point;
+    merged records of protected persons hidden from the actor are left out (protection.py). Audited with
+    counts only."""
+    if not actor.has(Perm.JUSTICE_VIEW):
+        raise PermissionDenied()
+    start = persons_visible_to(actor).filter(pk=person_id).values("pk")
+    group = _with_merged_records(actor, start)
+    mine = investigations_visible_to(actor).values("pk")
+    found: dict[uuid.UUID, dict[str, set[uuid.UUID]]] = {}
+    rows = [
+        (
+            "suspect",
+            Suspect.objects.filter(investigation_id__in=mine, person_id__in=group).values_list(
+                "investigation_id", "person_id"
+            ),
+        ),
+        (
+            "witness",
+            Witness.objects.filter(investigation_id__in=mine, person_id__in=group).values_list(
+                "investigation_id", "person_id"
+            ),
+        ),
+        (
+            "victim",
+            InvestigationVictim.objects.filter(investigation_id__in=mine, case__person_id__in=group).values_list(
+                "investigation_id", "case__person_id"
+            ),
+        ),
+    ]
+    for role, query in rows:
+        for investigation_id, pid in query:
+            found.setdefault(investigation_id, {}).setdefault(role, set()).add(pid)
+    investigations = (
+        Investigation.objects.filter(pk__in=list(found)).select_related("lead").order_by("-opened_on", "-created_at")
+    )
+    own = _as_uuid(person_id)
+    result = [
+        Involvement(
+            investigation=inv,
+            roles=[r for r in INVOLVEMENT_ROLES if r in found[inv.pk]],
+            merged_record=all(own not in ids for ids in found[inv.pk].values()),
+        )
+        for inv in investigations[:limit]
+    ]
+    audit_record(
+        actor=actor,
+        action="person.involvement",
+        target_type="person",
+        target_id=own,
+        details={"results": len(result), "through_merged_records": sum(i.merged_record for i in result)},
+    )
+    return result
+
+
+def _as_uuid(value: uuid.UUID | str) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))

@@ -187,6 +187,48 @@ BLOCKING_RULES: list[tuple[str, list[tuple[str, str]]]] = [
 ]
 
 
+# Large registers. Blocks on names grow with the register, so the pairs of a rule grow with its square
+# (measured on the synthetic set: 2.7 million at 100,000 records, 22 million at 300,000, about 250 million
+# projected at 1,000,000). From SCALE_FROM records the looser rules also require the same birth decade, on
+# each of two grids five years apart (two birth years less than five years apart share a cell of at least
+# one grid), and surname-only rules the same sex (a given name nearly implies the sex, so sex adds nothing
+# to rules on given names); name prefixes are three letters instead of two. The strongest rules (given name
+# and surname; document) stay as they are. The cost is recall on copies whose age was shifted five years or
+# more, or that have no age at all: blocking_scale.py measures both sides (benchmarks.md §8).
+SCALE_FROM = 250_000
+_SEX = ("gender", "gender")
+_DECADE = ("by_band", "by_band")  # replaced by each grid's column
+_LOOSE: list[tuple[str, list[tuple[str, str]]]] = [
+    ("given_phonetic+second_surname_phonetic", [("given1_ph", "given1_ph"), ("sur2_ph", "sur2_ph"), _DECADE]),
+    ("surname_phonetic+given_prefix3", [("sur1_ph", "sur1_ph"), ("given3", "given3"), _DECADE]),
+    ("given_phonetic+surname_prefix3", [("given1_ph", "given1_ph"), ("sur1_3", "sur1_3"), _DECADE]),
+    ("surnames_swapped+sex", [("sur1_ph", "sur2_ph"), ("sur2_ph", "sur1_ph"), _SEX, _DECADE]),
+    ("given_letters+surname_letters", [("given1_sorted", "given1_sorted"), ("sur1_sorted", "sur1_sorted"), _DECADE]),
+    ("given_order_l", [("given1_ph", "givenx_ph"), ("sur1_3", "sur1_3"), _DECADE]),
+    ("given_order_r", [("givenx_ph", "given1_ph"), ("sur1_3", "sur1_3"), _DECADE]),
+    ("second_given+surname_prefix3", [("givenx_ph", "givenx_ph"), ("sur1_3", "sur1_3"), _DECADE]),
+    ("municipality+given_prefix3", [("municipality", "municipality"), ("given3", "given3"), _DECADE]),
+    ("nickname_root+surname_phonetic", [("given_root_ph", "given_root_ph"), ("sur1_ph", "sur1_ph"), _DECADE]),
+]
+SCALE_RULES: list[tuple[str, list[tuple[str, str]]]] = [
+    ("given_phonetic+surname_phonetic", [("given1_ph", "given1_ph"), ("sur1_ph", "sur1_ph")]),
+    ("both_surnames_phonetic+sex", [("sur1_ph", "sur1_ph"), ("sur2_ph", "sur2_ph"), _SEX]),
+    ("document", [("doc1", "doc1")]),
+    ("birth_day_month+given_prefix", [("dob_md", "dob_md"), ("given2", "given2")]),
+    ("birth_day_month+surname_prefix+sex", [("dob_md", "dob_md"), ("sur1_2", "sur1_2"), _SEX]),
+    *(
+        (f"{name}+decade_{grid}", [(f"by_band_{grid}", f"by_band_{grid}") if c == _DECADE else c for c in cols])
+        for grid in ("a", "b")
+        for name, cols in _LOOSE
+    ),
+]
+
+
+def rules_for(records: int) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The blocking rules for a register of this size."""
+    return SCALE_RULES if records >= SCALE_FROM else BLOCKING_RULES
+
+
 def blocking_sql(columns: list[tuple[str, str]]) -> str:
     return " AND ".join(f'l."{a}" = r."{b}"' for a, b in columns)
 
@@ -204,14 +246,14 @@ def blocked_by(columns: list[tuple[str, str]], left: dict[str, Any], right: dict
 TRAINING_BLOCKS: list[list[str]] = [["doc1"], ["sur1_ph", "sur2_ph"], ["given1_ph", "by_lo"]]
 
 
-def settings_dict(threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:
+def settings_dict(threshold: float = DEFAULT_THRESHOLD, records: int = 0) -> dict[str, Any]:
     from splink import SettingsCreator
 
     creator = SettingsCreator(
         link_type="dedupe_only",
         comparisons=list[Any](COMPARISONS),
         blocking_rules_to_generate_predictions=[
-            {"blocking_rule": blocking_sql(cols)} for _name, cols in BLOCKING_RULES
+            {"blocking_rule": blocking_sql(cols)} for _name, cols in rules_for(records)
         ],
         retain_matching_columns=True,  # needed for the gamma_ columns; only read back: gamma_, mw_
         retain_intermediate_calculation_columns=True,  # gamma_ and bf_ columns: the per-field evidence
@@ -252,7 +294,11 @@ def _linker(records: list[LinkRecord], model: dict[str, Any] | None, memory_limi
     db_api = DuckDBAPI(con)
     table = pa.table(to_columns(records))
     df = db_api.register(table)
-    return Linker(df, model or settings_dict(), log_level=logging.ERROR)
+    settings = settings_dict(records=len(records))
+    if model is not None:  # a trained model (maybe from a sample): its parameters, this register's blocking
+        rules = settings["blocking_rules_to_generate_predictions"]
+        settings = {**model, "blocking_rules_to_generate_predictions": rules}
+    return Linker(df, settings, log_level=logging.ERROR)
 
 
 def train_and_predict(

@@ -83,6 +83,12 @@ def birth_years(record: LinkRecord) -> tuple[int | None, int | None]:
     return earliest, latest
 
 
+def _band(low: int | None, high: int | None, offset: int) -> int | None:
+    if low is None or high is None or high - low > 10:
+        return None
+    return ((low + high) // 2 + offset) // 10
+
+
 def features(record: LinkRecord) -> dict[str, Any]:
     """The columns Splink compares (and the Python scorer mirrors). All values normalized."""
     given = name_parts(record["given_names"])
@@ -100,6 +106,7 @@ def features(record: LinkRecord) -> dict[str, Any]:
         "given_variants": variants or None,
         "given_ph_all": sorted({phonetic(v) for w in all_given for v in given_variants(w)}) or None,
         "given2": given1[:2] if given1 else None,
+        "given3": given1[:3] if given1 else None,  # blocking only (large registers)
         # letters in order: invariant under the commonest typo (two letters swapped); blocking only
         "given1_sorted": "".join(sorted(given1)) if given1 else None,
         "givenx_ph": phonetic(given[1]) if len(given) > 1 else None,
@@ -107,6 +114,7 @@ def features(record: LinkRecord) -> dict[str, Any]:
         "given_root_ph": phonetic(nickname_variants().get(given1, (given1,))[0]) if given1 else None,
         "sur1": surnames[0] if surnames else None,
         "sur1_2": surnames[0][:2] if surnames else None,
+        "sur1_3": surnames[0][:3] if surnames else None,  # blocking only (large registers)
         "sur1_sorted": "".join(sorted(surnames[0])) if surnames else None,
         "sur2": surnames[1] if len(surnames) > 1 else None,
         "sur1_ph": phonetic(surnames[0]) if surnames else None,
@@ -116,6 +124,10 @@ def features(record: LinkRecord) -> dict[str, Any]:
         "dob_md": record["date_of_birth"][5:10] if record["date_of_birth"] else None,  # blocking only
         "by_lo": by_lo,
         "by_hi": by_hi,
+        # birth decade on two grids five years apart (blocking only, large registers): two birth years less
+        # than five years apart share a cell of at least one grid
+        "by_band_a": _band(by_lo, by_hi, 0),
+        "by_band_b": _band(by_lo, by_hi, 5),
         "gender": record["gender"] if record["gender"] and record["gender"] != UNKNOWN_GENDER else None,
         "nationality": record["nationality"] or None,
         "docs": docs or None,

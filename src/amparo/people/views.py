@@ -14,11 +14,12 @@ from amparo.cases.permissions import cases_visible_to
 from amparo.core import geo
 from amparo.core.exceptions import StaleEdit, TamperedCiphertext, ValidationFailed
 from amparo.core.views import actor_from, add_service_errors, requires
+from amparo.justice.selectors import person_involvement
 from amparo.linkage.selectors import linked_person_ids
 
 from . import selectors, services
 from .forms import DocumentFormSet, PersonForm, PersonSearchForm
-from .permissions import can_edit_person
+from .permissions import can_edit_person, hidden_ids
 
 
 @requires(Perm.PERSON_SEARCH)
@@ -72,7 +73,10 @@ def person_detail_view(request: HttpRequest, person_id: str) -> HttpResponse:
         documents = [(d, d.number) for d in person.documents.all()]
     except TamperedCiphertext:
         return render(request, "people/tampered.html", {"person": person}, status=409)
-    linked = linked_person_ids(person.pk)
+    # Records merged with this person (linkage), protected witnesses hidden from the actor left out: their
+    # existence is not revealed, not even as a count.
+    linked = linked_person_ids(person.pk) - hidden_ids(actor)
+    involvement = person_involvement(actor=actor, person_id=person.pk) if actor.has(Perm.JUSTICE_VIEW) else None
     return render(
         request,
         "people/detail.html",
@@ -85,6 +89,8 @@ def person_detail_view(request: HttpRequest, person_id: str) -> HttpResponse:
             # linkage: cases of every record merged with this person follow it (within what the actor may see)
             "cases": list(cases_visible_to(actor).filter(person_id__in=linked).order_by("-opened_at")),
             "linked_records": len(linked) - 1,
+            # justice: the investigations of the actor's team where this person or a merged record appears
+            "involvement": involvement,
             "department": geo.department_name(person.residence_department),
             "municipality": geo.municipality_name(person.residence_municipality),
             "nationality_names": [geo.country_name(c, get_language() or "es") for c in person.nationalities],
