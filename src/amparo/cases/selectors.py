@@ -21,8 +21,9 @@ from amparo.core.normalize import name_words, phonetic_word
 from amparo.linkage.resolve import members_of
 from amparo.people.indexing import query_tokens
 from amparo.people.models import IndexKind, PersonIndexToken
+from amparo.people.permissions import hidden_by_protection
 
-from .identity import attach_shown_persons, protected_person_ids
+from .identity import attach_shown_persons
 from .models import Attachment, Case, Task
 from .permissions import can_view_case, cases_visible_to
 
@@ -111,7 +112,7 @@ def case_queryset(actor: Actor, filters: CaseFilters) -> QuerySet[Case]:
         cases = cases.filter(age_group=filters.age_group)
     if filters.name.strip() or filters.sex or filters.nationality or filters.department:
         # A protected witness is not found by who they are (the case shows only the pseudonym).
-        cases = cases.exclude(person_id__in=protected_person_ids(actor))
+        cases = cases.exclude(person_id__in=hidden_by_protection(actor))
     if filters.sex:
         cases = cases.filter(person__gender=filters.sex)
     if filters.nationality:

@@ -51,6 +51,12 @@ def hidden_person_ids(actor: Actor) -> QuerySet[ProtectedWitness, Any]:
     return active_protections().exclude(team__id=actor.user_pk).values("person_id")
 
 
+def hidden_pseudonyms(actor: Actor) -> dict[uuid.UUID, str]:
+    """The persons the actor must not see, with the pseudonym that stands for each. Fetched whole: they
+    are few (witnesses under protection), and a long list of ids to filter by would be the larger query."""
+    return {p.person_id: p.pseudonym for p in active_protections().exclude(team__id=actor.user_pk)}
+
+
 def is_on_protection_team(actor: Actor, protection: ProtectedWitness) -> bool:
     return bool(actor.user_pk) and protection.team.filter(pk=actor.user_pk).exists()
 

@@ -15,7 +15,7 @@ from amparo.accounts.roles import Perm
 from .models import Person
 
 
-def _hidden_by_protection(actor: Actor) -> QuerySet[Any, Any]:
+def hidden_by_protection(actor: Actor) -> QuerySet[Any, Any]:
     """Protected witnesses (amparo.justice.protection): outside their protection team they do not exist."""
     from amparo.justice.protection import hidden_person_ids
 
@@ -24,17 +24,17 @@ def _hidden_by_protection(actor: Actor) -> QuerySet[Any, Any]:
 
 def hidden_ids(actor: Actor) -> set[Any]:
     """The ids of the persons protection hides from the actor (one query; a handful of rows)."""
-    return set(_hidden_by_protection(actor).values_list("person_id", flat=True))
+    return set(hidden_by_protection(actor).values_list("person_id", flat=True))
 
 
 def _protection_hides(actor: Actor, person: Person) -> bool:
-    return _hidden_by_protection(actor).filter(person_id=person.pk).exists()
+    return hidden_by_protection(actor).filter(person_id=person.pk).exists()
 
 
 def persons_visible_to(actor: Actor) -> QuerySet[Person]:
     if not actor.has(Perm.PERSON_VIEW):
         return Person.objects.none()
-    return Person.objects.filter(owner_org_id=actor.organization_id).exclude(pk__in=_hidden_by_protection(actor))
+    return Person.objects.filter(owner_org_id=actor.organization_id).exclude(pk__in=hidden_by_protection(actor))
 
 
 def can_view_person(actor: Actor, person: Person) -> bool:
