@@ -29,12 +29,14 @@ SPLINK_VERSION = "5.0.0"
 DEFAULT_THRESHOLD = -3.5
 # Groups (what reviewers see as one person): links at or above STRONG_LINK join their records directly;
 # a weaker link (between DEFAULT_THRESHOLD and STRONG_LINK) joins two groups only if the mean match weight
-# of all pairs across them is at least GROUP_AVERAGE (a pair not scored counts as UNSCORED_WEIGHT). One
-# namesake link can then no longer chain two persons' records together (connected components did that:
-# at 100,000 records their precision was 0.94 where the pairs' was 0.98). Chosen on a held-out labelled set
-# (seeds 11 and 13 at 100,000 records, seed 11 at 10,000; the evaluation set is seed 7); see docs/benchmarks.md.
-STRONG_LINK = 4.5
-GROUP_AVERAGE = -4.5
+# of all pairs across them is at least GROUP_AVERAGE. Cross pairs that blocking did not generate, or that
+# scored under the threshold, are scored then with the same model (``scoring.Scorer``, which gives Splink's
+# weights exactly); without the records, they count as UNSCORED_WEIGHT. One namesake link can then no longer
+# chain two persons' records together (connected components did that: at 100,000 records their precision
+# was 0.86 where the pairs' was 0.96). Chosen on held-out labelled sets (seeds 11 and 13; the evaluation set
+# is seed 7); see docs/benchmarks.md.
+STRONG_LINK = 8.0
+GROUP_AVERAGE = -5.5
 UNSCORED_WEIGHT = -10.0
 DEFAULT_MEMORY_LIMIT = "6GB"
 EM_SAMPLE = 40_000  # records on which m is estimated by EM when there are more
@@ -354,11 +356,30 @@ def train_and_predict(
     pairs = [dict(zip(names, row, strict=True)) for row in rows]
     report(80, "cluster")
     t = time.perf_counter()
-    clusters = cluster(pairs, weakest=cutoff)
+    clusters = cluster(pairs, weakest=cutoff, score=record_scorer(records, trained))
     timings["cluster"] = time.perf_counter() - t
     blocked = count_blocked_pairs(linker, exact=count_exact) if count_pairs else -1
     con.close()
     return Prediction(pairs=pairs, clusters=clusters, model=trained, blocked_pairs=blocked, timings=timings)
+
+
+def record_scorer(records: list[LinkRecord], model: dict[str, Any]) -> Callable[[str, str], float]:
+    """The match weight of any two of ``records`` by unique id, with the trained model (features are
+    computed when first needed: grouping scores only the few cross pairs of groups it considers joining)."""
+    from .records import features
+    from .scoring import Scorer
+
+    scorer = Scorer(model)
+    by_id = {str(r["unique_id"]): r for r in records}
+    cache: dict[str, dict[str, Any]] = {}
+
+    def feats(uid: str) -> dict[str, Any]:
+        found = cache.get(uid)
+        if found is None:
+            found = cache[uid] = features(by_id[uid])
+        return found
+
+    return lambda a, b: scorer.score(feats(a), feats(b))[0]
 
 
 def cluster(
@@ -368,10 +389,12 @@ def cluster(
     strong: float = STRONG_LINK,
     average: float = GROUP_AVERAGE,
     unscored: float = UNSCORED_WEIGHT,
+    score: Callable[[str, str], float] | None = None,
 ) -> dict[str, str]:
     """unique_id -> group id (the smallest unique_id of the group), for records in a pair at or above
     ``weakest``. Strong links are connected components; weaker ones, strongest first, merge two groups only
-    when the mean weight across them (unscored pairs counting ``unscored``) is at least ``average``."""
+    when the mean weight across them is at least ``average``. A cross pair not in ``pairs`` (not blocked, or
+    under the threshold) is weighed by ``score`` when given, else counts ``unscored``."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -399,7 +422,14 @@ def cluster(
         if ra == rb:
             continue
         left, right = members.get(ra, {a}), members.get(rb, {b})
-        total = sum(weight.get((x, y) if x < y else (y, x), unscored) for x in left for y in right)
+        total = 0.0
+        for x in left:
+            for y in right:
+                key = (x, y) if x < y else (y, x)
+                known = weight.get(key)
+                if known is None:
+                    known = weight[key] = score(x, y) if score is not None else unscored
+                total += known
         if total / (len(left) * len(right)) >= average:
             parent[ra] = rb
             members.pop(ra, None)
