@@ -7,12 +7,13 @@ import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
@@ -20,7 +21,7 @@ from amparo.audit.services import audit_record
 from amparo.cases.permissions import can_view_case
 from amparo.core.exceptions import NotFound, PermissionDenied
 from amparo.core.normalize import name_words, phonetic_word
-from amparo.linkage.resolve import members_of
+from amparo.linkage.resolve import Group, groups_of, members_of
 from amparo.people.indexing import query_tokens
 from amparo.people.models import IndexKind, Person, PersonIndexToken
 from amparo.people.permissions import persons_visible_to
@@ -287,6 +288,71 @@ class SuspectRow:
 
 
 @dataclass
+class WitnessRow:
+    witness: Witness
+    shown: PersonShown
+
+
+RowT = TypeVar("RowT", SuspectRow, WitnessRow)
+
+
+@dataclass
+class PersonEntry(Generic[RowT]):
+    """One real person of a suspect or witness list: the records of the list merged into that person
+    (amparo.linkage), the first the one the person is shown by, each with its own data."""
+
+    rows: list[RowT]
+
+    @property
+    def main(self) -> RowT:
+        return self.rows[0]
+
+    @property
+    def merged(self) -> list[RowT]:
+        return self.rows[1:]
+
+    @property
+    def merged_note(self) -> str:
+        n = len(self.rows) - 1
+        if not n:
+            return ""
+        return ngettext(
+            "Also registered as %(count)d other record merged with this person.",
+            "Also registered as %(count)d other records merged with this person.",
+            n,
+        ) % {"count": n}
+
+
+def _by_person(
+    rows: list[RowT], person_of: Callable[[RowT], uuid.UUID | None], groups: dict[uuid.UUID, Group]
+) -> list[PersonEntry[RowT]]:
+    """The rows as one entry per merge group, in the order each person first appears, the surviving record
+    first. A business, and a person protection hides from the actor, stays on its own: grouping it would
+    tell the actor which named record a pseudonym is."""
+    entries: list[PersonEntry[RowT]] = []
+    by_group: dict[uuid.UUID, PersonEntry[RowT]] = {}
+    for row in rows:
+        pid = person_of(row)
+        if pid is None or row.shown is None or row.shown.hidden:
+            entries.append(PersonEntry([row]))
+            continue
+        key = groups[pid].canonical
+        if key in by_group:
+            by_group[key].rows.append(row)
+        else:
+            by_group[key] = PersonEntry([row])
+            entries.append(by_group[key])
+
+    def not_survivor(row: RowT) -> bool:
+        pid = person_of(row)
+        return pid is None or groups[pid].canonical != pid
+
+    for entry in by_group.values():
+        entry.rows.sort(key=not_survivor)  # stable: the others keep the order they were added in
+    return entries
+
+
+@dataclass
 class InvestigationView:
     investigation: Investigation
     can_edit: bool
@@ -294,9 +360,9 @@ class InvestigationView:
     team: list[Any]
     complaints: list[Complaint]
     places: list[Any]
-    suspects: list[SuspectRow]
+    suspects: list[SuspectRow]  # one per record (the API's list)
     victims: list[tuple[InvestigationVictim, bool]]  # (link, actor may open the case)
-    witnesses: list[tuple[Any, PersonShown]]
+    witnesses: list[tuple[Any, PersonShown]]  # one per record (the API's list)
     evidence: list[Evidence]
     operations: list[Operation]
     arrests: list[Any]
@@ -305,6 +371,9 @@ class InvestigationView:
     charges: list[Any] = field(default_factory=list)
     shown: dict[uuid.UUID, PersonShown] = field(default_factory=dict)
     suspect_labels: dict[uuid.UUID, str] = field(default_factory=dict)  # suspect id -> name or pseudonym
+    # the page's lists: one entry per real person, merged records under it (never a hidden person's)
+    suspect_entries: list[PersonEntry[SuspectRow]] = field(default_factory=list)
+    witness_entries: list[PersonEntry[WitnessRow]] = field(default_factory=list)
 
 
 def investigation_lookup(actor: Actor, investigation_id: uuid.UUID | str) -> Investigation:
@@ -329,6 +398,9 @@ def investigation_get_for_view(*, actor: Actor, investigation_id: uuid.UUID | st
     witnesses = list(investigation.witnesses.select_related("person"))
     persons: list[Person] = [s.person for s in suspects if s.person] + [w.person for w in witnesses]
     shown = shown_persons(actor, persons)
+    groups = groups_of(p.pk for p in persons)
+    suspect_rows = [SuspectRow(s, shown.get(s.person_id) if s.person_id else None) for s in suspects]
+    witness_rows = [WitnessRow(w, shown[w.person_id]) for w in witnesses]
     victims = list(investigation.victims.select_related("case", "case__person"))
     audit_record(actor=actor, action="investigation.view", target_type="investigation", target_id=investigation.pk)
     return InvestigationView(
@@ -338,9 +410,9 @@ def investigation_get_for_view(*, actor: Actor, investigation_id: uuid.UUID | st
         team=list(investigation.team.select_related("user").order_by("added_at")),
         complaints=list(investigation.complaints.order_by("received_on")),
         places=list(investigation.places.all()),
-        suspects=[SuspectRow(s, shown.get(s.person_id) if s.person_id else None) for s in suspects],
+        suspects=suspect_rows,
         victims=[(v, can_view_case(actor, v.case)) for v in victims],
-        witnesses=[(w, shown[w.person_id]) for w in witnesses],
+        witnesses=[(r.witness, r.shown) for r in witness_rows],
         evidence=list(investigation.evidence.prefetch_related("custody")),
         operations=visible_operations(actor, investigation),
         arrests=list(investigation.arrests.select_related("suspect")),
@@ -351,6 +423,8 @@ def investigation_get_for_view(*, actor: Actor, investigation_id: uuid.UUID | st
         suspect_labels={
             s.pk: str(shown[s.person_id]) if s.person_id else (s.business.name if s.business else "") for s in suspects
         },
+        suspect_entries=_by_person(suspect_rows, lambda r: r.suspect.person_id, groups),
+        witness_entries=_by_person(witness_rows, lambda r: r.witness.person_id, groups),
     )
 
 

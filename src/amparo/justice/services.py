@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,9 +19,10 @@ from amparo.audit.services import audit_record
 from amparo.cases.models import Case
 from amparo.cases.permissions import can_view_case
 from amparo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from amparo.linkage.resolve import members_of
 from amparo.organizations.models import Organization
 from amparo.people.models import Person
-from amparo.people.permissions import can_view_person
+from amparo.people.permissions import can_view_person, hidden_by_protection
 from amparo.people.validation import PersonInput
 
 from .models import (
@@ -408,6 +410,19 @@ def place_add(
     return place
 
 
+def _has_merged_record(actor: Actor, records: QuerySet[Suspect] | QuerySet[Witness], person: Person) -> bool:
+    """Whether ``records`` (an investigation's suspects or witnesses) already hold a record merged with
+    ``person`` (amparo.linkage), in one query. A protected person hidden from the actor does not count: the
+    refusal would tell the actor that the pseudonym is this person."""
+    group = members_of(Person.objects.filter(pk=person.pk).values("pk"))
+    return (
+        records.filter(person_id__in=group)
+        .exclude(person_id=person.pk)
+        .exclude(person_id__in=hidden_by_protection(actor))
+        .exists()
+    )
+
+
 def _register(actor: Actor, data: PersonInput) -> Person:
     """Register a person through amparo.people (its rules, index and audit)."""
     from amparo.people.services import person_create
@@ -445,6 +460,9 @@ def suspect_add(
             errors.add("person", _("Choose a person registered by your institution."))
         elif investigation.suspects.filter(person=person).exists():
             errors.add("person", _("This person is already a suspect in the investigation."))
+        elif _has_merged_record(actor, investigation.suspects.all(), person):
+            message = _("This person is already a suspect in the investigation through a record merged with theirs.")
+            errors.add("person", message)
     elif business_id:
         business = investigation.places.filter(pk=business_id).first()
         if business is None:
@@ -500,6 +518,9 @@ def witness_add(
     person = Person.objects.filter(pk=person_id).first() if person_id else None
     if person is None or not can_view_person(actor, person):
         raise ValidationFailed({"person": [_("Choose a person registered by your institution.")]})
+    if _has_merged_record(actor, investigation.witnesses.all(), person):
+        message = _("This person is already a witness in the investigation through a record merged with theirs.")
+        raise ValidationFailed({"person": [message]})
     witness, created = Witness.objects.get_or_create(investigation=investigation, person=person)
     if created:
         _audit(actor, "investigation.witness", "investigation", investigation.pk)
