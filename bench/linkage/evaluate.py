@@ -107,45 +107,81 @@ def main() -> None:
     print("timings " + ", ".join(f"{k} {v:.1f}s" for k, v in prediction.timings.items()))
     print(f"wall time (train + predict + cluster) {wall:.1f} s; peak memory {peak_gb:.2f} GB (process max RSS)")
     if args.diagnose:
-        print(
-            "evidence (match weight) | pairs P R F1 | connected components P R F1 | groups P R F1 "
-            "(engine.cluster with that weakest link)"
-        )
-        prior = engine.prior_weight(prediction.model)
-        print(f"prior weight {prior:.2f}; thresholds are evidence (match weight minus the prior)")
-        for t in [threshold - prior + d / 2 for d in range(0, 17)]:
-            above = {
-                tuple(sorted((p["unique_id_l"], p["unique_id_r"])))
-                for p in prediction.pairs
-                if p["match_weight"] - prior >= t
-            }
-            parent: dict[str, str] = {}
-            for a, b in above:
-                parent[_find(parent, a)] = _find(parent, b)
-            components = collections.defaultdict(list)
-            for x in list(parent):
-                components[_find(parent, x)].append(x)
-            groups = collections.defaultdict(list)
-            for uid, key in engine.cluster(prediction.pairs, weakest=t + prior).items():
-                groups[key].append(uid)
-            a1, b1, c1 = prf(above, truth)
-            a2, b2, c2 = cluster_prf(components, truth)
-            a3, b3, c3 = cluster_prf(groups, truth)
-            print(
-                f"{t:.1f} ({t + prior:.1f}) | {a1:.4f} {b1:.4f} {c1:.4f} | {a2:.4f} {b2:.4f} {c2:.4f} "
-                f"| {a3:.4f} {b3:.4f} {c3:.4f}"
-            )
-    if args.diagnose and feats:
-        from amparo.linkage.scoring import Scorer
+        diagnose(items, truth, prediction, clusters, threshold)
 
-        scorer = Scorer(prediction.model)
-        missed = collections.Counter()
-        root = {uid: key for key, ids in clusters.items() for uid in ids}
-        for a, b in (p for p in truth if p[0] not in root or root.get(p[1]) != root[p[0]]):
-            _weight, evidence = scorer.score(feats[a], feats[b])
-            missed[tuple(f"{k}={v['level']}" for k, v in evidence.items() if v["weight"] < 0)] += 1
-        for pattern, n in missed.most_common(12):
-            print(n, pattern)
+
+def diagnose(items: list, truth: set, prediction: object, clusters: dict, threshold: float) -> None:
+    """Pairs, components and groups at several weakest links; then where the missed true pairs were lost
+    (blocking, threshold, grouping) and the comparison patterns of missed pairs and of false pairs in groups.
+    Features are computed only for the records involved, so this also runs at 1,000,000 records."""
+    from amparo.linkage import engine
+    from amparo.linkage.records import features
+    from amparo.linkage.scoring import Scorer
+
+    records = [i.record for i in items]
+    score = engine.record_scorer(records, prediction.model)
+    print(
+        "evidence (match weight) | pairs P R F1 | connected components P R F1 | groups P R F1 "
+        "(engine.cluster with that weakest link)"
+    )
+    prior = engine.prior_weight(prediction.model)
+    print(f"prior weight {prior:.2f}; thresholds are evidence (match weight minus the prior)")
+    for t in [threshold - prior + d / 2 for d in range(0, 17)]:
+        above = {
+            tuple(sorted((p["unique_id_l"], p["unique_id_r"])))
+            for p in prediction.pairs
+            if p["match_weight"] - prior >= t
+        }
+        parent: dict[str, str] = {}
+        for a, b in above:
+            parent[_find(parent, a)] = _find(parent, b)
+        components = collections.defaultdict(list)
+        for x in list(parent):
+            components[_find(parent, x)].append(x)
+        groups = collections.defaultdict(list)
+        for uid, key in engine.cluster(prediction.pairs, weakest=t + prior, score=score).items():
+            groups[key].append(uid)
+        a1, b1, c1 = prf(above, truth)
+        a2, b2, c2 = cluster_prf(components, truth)
+        a3, b3, c3 = cluster_prf(groups, truth)
+        print(
+            f"{t:.1f} ({t + prior:.1f}) | {a1:.4f} {b1:.4f} {c1:.4f} | {a2:.4f} {b2:.4f} {c2:.4f} "
+            f"| {a3:.4f} {b3:.4f} {c3:.4f}"
+        )
+    by_id = {r["unique_id"]: r for r in records}
+    entity = {i.record["unique_id"]: i.entity for i in items}
+    scorer = Scorer(prediction.model)
+    rules = engine.rules_for(len(records))
+    scored = {tuple(sorted((p["unique_id_l"], p["unique_id_r"]))) for p in prediction.pairs}
+    root = {uid: key for key, ids in clusters.items() for uid in ids}
+    lost: collections.Counter = collections.Counter()
+    missed: collections.Counter = collections.Counter()
+    for a, b in (p for p in truth if p[0] not in root or root.get(p[1]) != root[p[0]]):
+        fa, fb = features(by_id[a]), features(by_id[b])
+        if not any(engine.blocked_by(cols, fa, fb) for _name, cols in rules):
+            lost["never blocked"] += 1
+        elif (a, b) not in scored:
+            lost["blocked, under the threshold"] += 1
+        else:
+            lost["above the threshold, kept apart by the group mean"] += 1
+        _weight, evidence = scorer.score(fa, fb)
+        missed[tuple(f"{k}={v['level']}" for k, v in evidence.items())] += 1
+    where = ", ".join(f"{k} {v}" for k, v in lost.items())
+    print(f"true pairs not grouped: {sum(lost.values())} of {len(truth)}: {where}")
+    false: collections.Counter = collections.Counter()
+    for ids in clusters.values():
+        for i, a in enumerate(ids):
+            for b in ids[i + 1 :]:
+                if entity[a] != entity[b]:
+                    _weight, evidence = scorer.score(features(by_id[a]), features(by_id[b]))
+                    false[tuple(f"{k}={v['level']}" for k, v in evidence.items())] += 1
+    print(f"pairs of different persons inside groups: {sum(false.values())}")
+    print("most common comparison patterns: missed true pairs | false pairs with the same pattern")
+    for pattern, n in missed.most_common(12):
+        print(f"{n} | {false.get(pattern, 0)} | {' '.join(pattern)}")
+    print("most common comparison patterns: false pairs in groups | missed true pairs with the same pattern")
+    for pattern, n in false.most_common(12):
+        print(f"{n} | {missed.get(pattern, 0)} | {' '.join(pattern)}")
 
 
 if __name__ == "__main__":
