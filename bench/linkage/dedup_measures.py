@@ -1,0 +1,82 @@
+"""Measures of duplicate detection against truth labels, shared by febrl.py and evaluate_csv.py (not a
+benchmark itself).
+
+``labels`` maps each record's unique_id to its truth label: records with the same label are the same person.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+HEADER = (
+    "data set | records | true pairs | blocked pairs | blocking recall | pairs P / R / F1 | groups P / R / F1 "
+    "| wall time"
+)
+
+
+def prf(tp: int, found: int, truth: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 from the true positives, the number found and the number true."""
+    p = tp / found if found else 0.0
+    r = tp / truth if truth else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def true_pairs(labels: Mapping[str, str]) -> set[tuple[str, str]]:
+    """Every pair of records with the same label, ids ordered."""
+    by_entity: dict[str, list[str]] = collections.defaultdict(list)
+    for uid, label in labels.items():
+        by_entity[label].append(uid)
+    return {(a, b) if a < b else (b, a) for ids in by_entity.values() for a, b in itertools.combinations(ids, 2)}
+
+
+@dataclass
+class Measures:
+    records: int
+    true_pairs: int
+    blocked_pairs: int
+    blocking_recall: float
+    pairs: tuple[float, float, float]  # precision, recall, F1 of the pairs above the threshold
+    groups: tuple[float, float, float]  # precision, recall, F1 of the pairs implied by the groups
+    wall: float  # seconds in train_and_predict (train, predict, group, count the blocked pairs)
+
+    def row(self, label: str) -> str:
+        p1, r1, f1 = self.pairs
+        p2, r2, f2 = self.groups
+        return (
+            f"{label} | {self.records:,} | {self.true_pairs:,} | {self.blocked_pairs:,} | {self.blocking_recall:.3f} "
+            f"| {p1:.3f} / {r1:.3f} / {f1:.3f} | {p2:.3f} / {r2:.3f} / {f2:.3f} | {self.wall:.1f} s"
+        )
+
+
+def measure(records: list[dict[str, object]], labels: Mapping[str, str], threshold: float | None = None) -> Measures:
+    """Deduplicate ``records`` with the engine (trained on them, without the labels) and score the result."""
+    from amparo.linkage import engine
+    from amparo.linkage.records import features
+
+    truth = true_pairs(labels)
+    feats = {str(r["unique_id"]): features(r) for r in records}  # type: ignore[arg-type]
+    rules = engine.rules_for(len(records))
+    kept = sum(1 for a, b in truth if any(engine.blocked_by(c, feats[a], feats[b]) for _n, c in rules))
+    options = {} if threshold is None else {"threshold": threshold}
+    t = time.perf_counter()
+    prediction = engine.train_and_predict(records, count_pairs=True, count_exact=True, **options)  # type: ignore[arg-type]
+    wall = time.perf_counter() - t
+    found = {tuple(sorted((str(p["unique_id_l"]), str(p["unique_id_r"])))) for p in prediction.pairs}
+    pairs = prf(len(found & truth), len(found), len(truth))  # type: ignore[operator]
+    size = collections.Counter(prediction.clusters.values())
+    implied = sum(n * (n - 1) // 2 for n in size.values())
+    root = prediction.clusters
+    tp = sum(1 for a, b in truth if a in root and root.get(b) == root[a])
+    return Measures(
+        records=len(records),
+        true_pairs=len(truth),
+        blocked_pairs=prediction.blocked_pairs,
+        blocking_recall=kept / len(truth) if truth else 0.0,
+        pairs=pairs,
+        groups=prf(tp, implied, len(truth)),
+        wall=wall,
+    )
