@@ -18,15 +18,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.config.test_settings")
+
+import dedup_measures as measures
 
 
 def prf(found: set, truth: set) -> tuple[float, float, float]:
-    tp = len(found & truth)
-    precision = tp / len(found) if found else 0.0
-    recall = tp / len(truth) if truth else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+    return measures.prf(len(found & truth), len(found), len(truth))
 
 
 def _find(parent: dict[str, str], x: str) -> str:
@@ -37,14 +36,8 @@ def _find(parent: dict[str, str], x: str) -> str:
 
 
 def cluster_prf(groups: dict, truth: set) -> tuple[float, float, float]:
-    """P/R/F1 of the pairs implied by groups, counted without listing them (a group can be large)."""
-    root = {uid: key for key, ids in groups.items() for uid in ids}
-    implied = sum(len(ids) * (len(ids) - 1) // 2 for ids in groups.values())
-    tp = sum(1 for a, b in truth if a in root and root.get(b) == root[a])
-    precision = tp / implied if implied else 0.0
-    recall = tp / len(truth) if truth else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+    """P/R/F1 of the pairs implied by groups (group id -> its unique_ids)."""
+    return measures.groups_prf({uid: key for key, ids in groups.items() for uid in ids}, truth)
 
 
 def main() -> None:
