@@ -1,7 +1,12 @@
 """Duplicate detection on a labelled synthetic set: precision, recall and F1 (pairs, and pairs implied by the
 clusters), blocking recall per rule, pairs compared per second, wall time and peak memory.
 
-    .venv/bin/python bench/linkage/evaluate.py --records 10000 [--threshold 2] [--diagnose]
+    .venv/bin/python bench/linkage/evaluate.py --records 10000 [--threshold 2] [--diagnose] [--ceiling]
+
+``--ceiling`` measures what the model's structure allows on this data: the same comparison levels, u and
+blocking, with m taken from the labels (the true share of each level among true pairs: the best any
+estimate of m could do), then pairs and groups at the chosen parameters and at the best of a small grid.
+It uses the labels, so it is a bound for diagnosis, never a way to choose parameters.
 
 Everything runs in memory (no database): the records come from amparo.linkage.synthetic.
 """
@@ -47,6 +52,7 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--memory-limit", default="8GB")
     parser.add_argument("--diagnose", action="store_true")
+    parser.add_argument("--ceiling", action="store_true", help="also score with m from the labels (a bound)")
     args = parser.parse_args()
     import django
 
@@ -101,6 +107,8 @@ def main() -> None:
     print(f"wall time (train + predict + cluster) {wall:.1f} s; peak memory {peak_gb:.2f} GB (process max RSS)")
     if args.diagnose:
         diagnose(items, truth, prediction, clusters, threshold)
+    if args.ceiling:
+        ceiling(items, truth, prediction.model, threshold, args.memory_limit)
 
 
 def diagnose(items: list, truth: set, prediction: object, clusters: dict, threshold: float) -> None:
@@ -175,6 +183,75 @@ def diagnose(items: list, truth: set, prediction: object, clusters: dict, thresh
     print("most common comparison patterns: false pairs in groups | missed true pairs with the same pattern")
     for pattern, n in false.most_common(12):
         print(f"{n} | {missed.get(pattern, 0)} | {' '.join(pattern)}")
+
+
+def labelled_m(model: dict, items: list, truth: set) -> dict:
+    """A copy of ``model`` whose m probabilities are the shares of each level among the true pairs."""
+    import copy
+
+    from amparo.linkage.records import features
+    from amparo.linkage.scoring import LEVELS
+
+    by_id = {i.record["unique_id"]: i.record for i in items}
+    cache: dict = {}
+
+    def feats(uid: str) -> dict:
+        if uid not in cache:
+            cache[uid] = features(by_id[uid])
+        return cache[uid]
+
+    counts: dict[str, collections.Counter] = {name: collections.Counter() for name in LEVELS}
+    for a, b in truth:
+        for name, level_of in LEVELS.items():
+            gamma = level_of(feats(a), feats(b))
+            if gamma >= 0:
+                counts[name][gamma] += 1
+    bound = copy.deepcopy(model)
+    for comparison in bound["comparisons"]:
+        name = comparison["output_column_name"]
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        total = sum(counts[name].values()) or 1
+        for gamma, level in enumerate(reversed(levels)):
+            # a level never seen among true pairs gets a tiny m; engine.bound_weights then caps its veto
+            level["m_probability"] = max(counts[name][gamma] / total, 1e-12)
+    return bound
+
+
+def ceiling(items: list, truth: set, model: dict, threshold: float, memory_limit: str) -> None:
+    """Pairs and groups when m is known exactly (from the labels): what a perfect EM would give."""
+    from amparo.linkage import engine
+
+    records = [i.record for i in items]
+    weakest_grid = [threshold - 1.0, threshold, threshold + 1.0, threshold + 2.0]
+    average_grid = [engine.GROUP_AVERAGE - 1.5, engine.GROUP_AVERAGE, engine.GROUP_AVERAGE + 1.5]
+    t = time.perf_counter()
+    known = engine.train_and_predict(
+        records, model=labelled_m(model, items, truth), threshold=min(weakest_grid), memory_limit=memory_limit
+    )
+    raw = engine.record_scorer(records, known.model)
+    weights: dict = {}
+
+    def score(a: str, b: str) -> float:
+        if (a, b) not in weights:
+            weights[(a, b)] = raw(a, b)
+        return weights[(a, b)]
+
+    print(f"ceiling: m from the labels, same levels, u and blocking (scored in {time.perf_counter() - t:.0f} s)")
+    print("weakest link | pairs P R F1 | groups P R F1 at each group mean " + " ".join(map(str, average_grid)))
+    best = (0.0, 0.0, 0.0)
+    for weakest in weakest_grid:
+        above = {
+            tuple(sorted((p["unique_id_l"], p["unique_id_r"]))) for p in known.pairs if p["match_weight"] >= weakest
+        }
+        cells = []
+        for average in average_grid:
+            groups = engine.cluster(known.pairs, weakest=weakest, average=average, score=score)
+            p, r, f = measures.groups_prf(groups, truth)
+            best = max(best, (f, weakest, average))
+            cells.append(f"{p:.4f} {r:.4f} {f:.4f}")
+        a, b, c = prf(above, truth)
+        print(f"{weakest} | {a:.4f} {b:.4f} {c:.4f} | " + " | ".join(cells))
+    print(f"ceiling, best groups F1 of the grid: {best[0]:.4f} (weakest link {best[1]}, group mean {best[2]})")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,52 @@
+"""bench/linkage/evaluate.py --ceiling: m taken from the labels (the bound on what estimating m can give)."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import sys
+from pathlib import Path
+
+from amparo.linkage import engine
+from amparo.linkage.records import features
+from amparo.linkage.synthetic import generate, true_pairs
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "linkage"
+
+
+def _script(name: str):
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_script("dedup_measures")
+evaluate = _script("evaluate")
+
+
+def test_m_from_the_labels_is_each_levels_share_of_the_true_pairs() -> None:
+    items = list(generate(1500, seed=9))
+    truth = true_pairs(items)
+    model = engine.train_and_predict([i.record for i in items]).model
+    labelled = evaluate.labelled_m(model, items, truth)
+    by_id = {i.record["unique_id"]: features(i.record) for i in items}
+    both_documents = [(a, b) for a, b in truth if by_id[a]["docs"] and by_id[b]["docs"]]
+    shared = sum(1 for a, b in both_documents if set(by_id[a]["docs"]) & set(by_id[b]["docs"]))
+    document = next(c for c in labelled["comparisons"] if c["output_column_name"] == "document")
+    same = next(lv for lv in document["comparison_levels"] if lv["label_for_charts"] == "same")
+    assert same["m_probability"] == shared / len(both_documents)
+    for comparison in labelled["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        assert math.isclose(sum(lv["m_probability"] for lv in levels), 1.0, abs_tol=1e-9)
+    # u and the prior are the trained model's: only m comes from the labels
+    assert labelled["probability_two_random_records_match"] == model["probability_two_random_records_match"]
+    trained_birth = next(c for c in model["comparisons"] if c["output_column_name"] == "birth")
+    birth = next(c for c in labelled["comparisons"] if c["output_column_name"] == "birth")
+    assert [lv.get("u_probability") for lv in birth["comparison_levels"]] == [
+        lv.get("u_probability") for lv in trained_birth["comparison_levels"]
+    ]
