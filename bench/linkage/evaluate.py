@@ -210,7 +210,9 @@ def labelled_m(model: dict, items: list, truth: set) -> dict:
     for comparison in bound["comparisons"]:
         name = comparison["output_column_name"]
         levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
-        total = sum(counts[name].values()) or 1
+        total = sum(counts[name].values())
+        if not total:  # a field no record has (phone, address in the synthetic set): left as trained
+            continue
         for gamma, level in enumerate(reversed(levels)):
             # a level never seen among true pairs gets a tiny m; engine.bound_weights then caps its veto
             level["m_probability"] = max(counts[name][gamma] / total, 1e-12)

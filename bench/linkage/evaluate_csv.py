@@ -26,6 +26,8 @@ is used, and an option names another column (``--sex none`` leaves a field out):
                    (several separated by ';')
     department     department, state, province, region, departamento
     municipality   municipality, suburb, city, town, municipio
+    phone          phone, phone_number, telephone, mobile, telefono (compared by the last 8 digits)
+    address        address, street_address, address_1, direccion (free text, compared whole)
     age            age, estimated_age, declared_age, edad: a number (-> age +- --age-spread, default 2) or
                    a range "20-25" (as it is), assessed on the assessed_on column or --as-of (default today)
     age_min/max    age_min, min_age / age_max, max_age (take precedence over age)
@@ -86,6 +88,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "department": ("department", "state", "province", "region", "departamento"),
     "municipality": ("municipality", "suburb", "city", "town", "municipio"),
+    "phone": ("phone", "phone_number", "telephone", "mobile", "telefono"),
+    "address": ("address", "street_address", "address_1", "direccion"),
     "age": ("age", "estimated_age", "declared_age", "edad"),
     "age_min": ("age_min", "min_age"),
     "age_max": ("age_max", "max_age"),
@@ -342,6 +346,8 @@ def load(
                 "department": normalize_text(get(row, "department")),
                 "municipality": normalize_text(get(row, "municipality")),
                 "owner_org": owners.get(get(row, "owner"), 1),
+                "phone": get(row, "phone"),
+                "address": get(row, "address"),
             }
         )
     if len(records) < 2:
@@ -375,6 +381,8 @@ def _notes(records: list[dict[str, object]], count: Counter[str], bad: dict[str,
         "documents": f"{filled('documents'):,} with a document",
         "department": f"{filled('department'):,} filled",
         "municipality": f"{filled('municipality'):,} filled",
+        "phone": f"{filled('phone'):,} filled",
+        "address": f"{filled('address'):,} filled",
         "owner": f"{owners:,} institutions",
     }
 

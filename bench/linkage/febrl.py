@@ -99,6 +99,7 @@ def to_record(row: dict[str, str], owner: int) -> dict[str, object]:
         "department": row["state"],
         "municipality": row["suburb"],
         "owner_org": owner,
+        "address": " ".join(v for v in (row["street_number"], row["address_1"], row["address_2"]) if v),
     }
 
 

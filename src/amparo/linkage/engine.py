@@ -22,6 +22,8 @@ from typing import Any
 
 from .records import LinkRecord, to_columns
 
+logger = logging.getLogger(__name__)
+
 SPLINK_VERSION = "5.0.0"
 # Match weight (prior included) above which a pair goes to review, and the weakest link the grouping uses.
 # Match weights (not the evidence alone) carry across register sizes, since the prior falls as the register
@@ -151,6 +153,25 @@ COMPARISONS: list[dict[str, Any]] = [
         "comparison_levels": [_null("docs"), _level('list_has_any("docs_l", "docs_r")', "same"), _ELSE],
     },
     {
+        # a number shared by several persons (a shelter's, a relative's) is common, a typo possible
+        "output_column_name": "phone",
+        "comparison_levels": [
+            _null("phone"),
+            _level('"phone_l" = "phone_r"', "same"),
+            _level('damerau_levenshtein("phone_l", "phone_r") <= 1', "typo"),
+            _ELSE,
+        ],
+    },
+    {
+        "output_column_name": "address",
+        "comparison_levels": [
+            _null("address"),
+            _level('"address_l" = "address_r"', "same"),
+            _level('jaro_winkler_similarity("address_l", "address_r") >= 0.9', "similar"),
+            _ELSE,
+        ],
+    },
+    {
         "output_column_name": "place",
         "comparison_levels": [
             _null("department"),
@@ -168,6 +189,7 @@ BLOCKING_RULES: list[tuple[str, list[tuple[str, str]]]] = [
     ("given_phonetic+surname_phonetic", [("given1_ph", "given1_ph"), ("sur1_ph", "sur1_ph")]),
     ("both_surnames_phonetic", [("sur1_ph", "sur1_ph"), ("sur2_ph", "sur2_ph")]),
     ("document", [("doc1", "doc1")]),
+    ("phone", [("phone", "phone")]),
     ("given_phonetic+second_surname_phonetic", [("given1_ph", "given1_ph"), ("sur2_ph", "sur2_ph")]),
     # typos that change a phonetic code: the other name and the first letters must agree
     ("surname_phonetic+given_prefix", [("sur1_ph", "sur1_ph"), ("given2", "given2")]),
@@ -216,6 +238,7 @@ SCALE_RULES: list[tuple[str, list[tuple[str, str]]]] = [
     ("given_phonetic+surname_phonetic", [("given1_ph", "given1_ph"), ("sur1_ph", "sur1_ph")]),
     ("both_surnames_phonetic+sex", [("sur1_ph", "sur1_ph"), ("sur2_ph", "sur2_ph"), _SEX]),
     ("document", [("doc1", "doc1")]),
+    ("phone", [("phone", "phone")]),
     ("birth_day_month+given_prefix", [("dob_md", "dob_md"), ("given2", "given2")]),
     ("birth_day_month+surname_prefix+sex", [("dob_md", "dob_md"), ("sur1_2", "sur1_2"), _SEX]),
     *(
@@ -473,8 +496,36 @@ def _train(linker: Any, n: int, seed: int, report: Progress, timings: dict[str, 
         for i, cols in enumerate(TRAINING_BLOCKS):
             report(30 + i * 10, "estimate_m")
             t = time.perf_counter()
-            linker.training.estimate_parameters_using_expectation_maximisation(block_on(*cols))
+            _em_on_block(linker, block_on(*cols))
             timings[f"em_{n}_records_{'+'.join(cols)}"] = time.perf_counter() - t
+
+
+def _em_on_block(linker: Any, rule: Any) -> None:
+    """EM on one training block. On well-separated data (a phone or an address agreeing on most copies) EM
+    drives the m of a level never seen among matches towards 0 by a constant factor per iteration, past what
+    a float64 holds, and Splink refuses the value (ValueError, nothing of that block kept). The block is
+    then estimated again with half the iterations: the other levels converge in a few, and such an m is
+    bounded afterwards anyway (``bound_weights``)."""
+    import dataclasses
+
+    settings = linker._settings_obj
+    full = settings.training_settings
+    iterations = full.max_iterations
+    try:
+        while True:
+            before = settings.core_model_settings.copy()  # a failed session leaves it with fewer comparisons
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(rule)
+                return
+            except ValueError as exc:
+                settings.core_model_settings = before
+                if "below the minimum allowed" not in str(exc) or iterations <= 2:
+                    raise
+                iterations //= 2
+                settings.training_settings = dataclasses.replace(full, max_iterations=iterations)
+                logger.info("EM underflow on a training block; again with %s iterations", iterations)
+    finally:
+        settings.training_settings = full
 
 
 def prior_weight(model: dict[str, Any]) -> float:

@@ -11,6 +11,8 @@ COMPARISON_LABELS = {
     "sex": _("Sex"),
     "nationality": _("Nationality"),
     "document": _("Identity document"),
+    "phone": _("Phone"),
+    "address": _("Address"),
     "place": _("Place of residence"),
 }
 
@@ -41,6 +43,7 @@ LEVEL_LABELS = {
     "same": _("same"),
     "same_municipality": _("same municipality"),
     "same_department": _("same department"),
+    "similar": _("similar"),
     "different": _("different"),
 }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from amparo.core.normalize import PARTICLES, normalize_document, normalize_text, phonetic_word
 from amparo.people import demo_names
@@ -31,6 +31,8 @@ class LinkRecord(TypedDict):
     department: str
     municipality: str
     owner_org: int
+    phone: NotRequired[str]  # as entered; compared by its last 8 digits (records without it compare as missing)
+    address: NotRequired[str]  # street address as entered (free text)
 
 
 UNKNOWN_GENDER = "NonSpecifiedUnknown"
@@ -89,6 +91,15 @@ def _band(low: int | None, high: int | None, offset: int) -> int | None:
     return ((low + high) // 2 + offset) // 10
 
 
+PHONE_DIGITS = 8  # Guatemala's numbers have 8 digits; the last 8 ignore a country code (+502) and separators
+
+
+def phone_key(text: str | None) -> str | None:
+    """The last 8 digits of a phone number, or None when it has fewer than 7 (not a number)."""
+    digits = "".join(ch for ch in (text or "") if ch.isdigit())
+    return digits[-PHONE_DIGITS:] if len(digits) >= PHONE_DIGITS - 1 else None
+
+
 def features(record: LinkRecord) -> dict[str, Any]:
     """The columns Splink compares (and the Python scorer mirrors). All values normalized."""
     given = name_parts(record["given_names"])
@@ -134,6 +145,8 @@ def features(record: LinkRecord) -> dict[str, Any]:
         "doc1": docs[0] if docs else None,
         "department": record["department"] or None,
         "municipality": record["municipality"] or None,
+        "phone": phone_key(record.get("phone")),
+        "address": " ".join(normalize_text(record.get("address") or "").split()) or None,
         "owner_org": record["owner_org"],
     }
 
@@ -187,4 +200,6 @@ def person_records(persons: Iterable[Any]) -> Iterator[LinkRecord]:
             department=person.residence_department or "",
             municipality=person.residence_municipality or "",
             owner_org=person.owner_org_id,
+            phone=str(person.phone or ""),
+            address=str(person.address or ""),
         )

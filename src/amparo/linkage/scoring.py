@@ -151,6 +151,24 @@ def _documents(a: Features, b: Features) -> int:
     return 1 if _any(a["docs"], b["docs"]) else 0
 
 
+def _phone(a: Features, b: Features) -> int:
+    x, y = a["phone"], b["phone"]
+    if x is None or y is None:
+        return -1
+    if x == y:
+        return 2
+    return 1 if within_one_edit(x, y) else 0
+
+
+def _address(a: Features, b: Features) -> int:
+    x, y = a["address"], b["address"]
+    if x is None or y is None:
+        return -1
+    if x == y:
+        return 2
+    return 1 if jaro_winkler(x, y) >= 0.9 else 0
+
+
 def _place(a: Features, b: Features) -> int:
     if a["department"] is None or b["department"] is None:
         return -1
@@ -166,6 +184,8 @@ LEVELS: dict[str, Callable[[Features, Features], int]] = {
     "sex": _equal("gender"),
     "nationality": _equal("nationality"),
     "document": _documents,
+    "phone": _phone,
+    "address": _address,
     "place": _place,
 }
 

@@ -137,6 +137,8 @@ def _record_from_form(data: Any, org_id: int) -> LinkRecord:
         department=data.get("residence_department", ""),
         municipality=data.get("residence_municipality", ""),
         owner_org=org_id,
+        phone=data.get("phone", "")[:40],
+        address=data.get("address", "")[:300],
     )
 
 
