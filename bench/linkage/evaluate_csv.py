@@ -27,7 +27,8 @@ is used, and an option names another column (``--sex none`` leaves a field out):
     department     department, state, province, region, departamento
     municipality   municipality, suburb, city, town, municipio
     phone          phone, phone_number, telephone, mobile, telefono (compared by the last 8 digits)
-    address        address, street_address, address_1, direccion (free text, compared whole)
+    address        address, street_address, address_1, direccion (free text, compared whole), with
+                   street_number, house_number before it and address_2, address_line_2 after it if present
     age            age, estimated_age, declared_age, edad: a number (-> age +- --age-spread, default 2) or
                    a range "20-25" (as it is), assessed on the assessed_on column or --as-of (default today)
     age_min/max    age_min, min_age / age_max, max_age (take precedence over age)
@@ -90,6 +91,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "municipality": ("municipality", "suburb", "city", "town", "municipio"),
     "phone": ("phone", "phone_number", "telephone", "mobile", "telefono"),
     "address": ("address", "street_address", "address_1", "direccion"),
+    # joined to the address when the file splits it (FEBRL: street_number, address_1, address_2)
+    "street_number": ("street_number", "house_number", "street_no"),
+    "address_2": ("address_2", "address_line_2"),
     "age": ("age", "estimated_age", "declared_age", "edad"),
     "age_min": ("age_min", "min_age"),
     "age_max": ("age_max", "max_age"),
@@ -347,7 +351,7 @@ def load(
                 "municipality": normalize_text(get(row, "municipality")),
                 "owner_org": owners.get(get(row, "owner"), 1),
                 "phone": get(row, "phone"),
-                "address": get(row, "address"),
+                "address": " ".join(v for v in (get(row, f) for f in ("street_number", "address", "address_2")) if v),
             }
         )
     if len(records) < 2:
@@ -383,6 +387,8 @@ def _notes(records: list[dict[str, object]], count: Counter[str], bad: dict[str,
         "municipality": f"{filled('municipality'):,} filled",
         "phone": f"{filled('phone'):,} filled",
         "address": f"{filled('address'):,} filled",
+        "street_number": "joined before the address",
+        "address_2": "joined after the address",
         "owner": f"{owners:,} institutions",
     }
 

@@ -108,3 +108,18 @@ def test_a_labelled_csv_may_have_phone_and_address_columns(tmp_path: Path) -> No
     assert first["address"] == "4 calle 3-20" and second["address"] == ""
     described = "\n".join(ev.describe(loaded))
     assert "phone <- phone_number: 2 filled" in described and "address <- street_address: 1 filled" in described
+
+
+def test_an_address_split_in_columns_is_joined(tmp_path: Path) -> None:
+    _script("dedup_measures")
+    ev = _script("evaluate_csv")
+    path = tmp_path / "febrl_like.csv"
+    path.write_text(
+        "rec_id,entity,given_name,surname,street_number,address_1,address_2\n"
+        "rec-1-org,1,john,smith,12,miller place,wingara\n"
+        "rec-1-dup-0,1,jon,smith,,miler place,\n",
+        encoding="utf-8",
+    )
+    loaded = ev.load(path)
+    assert [r["address"] for r in loaded.records] == ["12 miller place wingara", "miler place"]
+    assert "street_number <- street_number: joined before the address" in "\n".join(ev.describe(loaded))

@@ -505,7 +505,7 @@ def _em_on_block(linker: Any, rule: Any) -> None:
     drives the m of a level never seen among matches towards 0 by a constant factor per iteration, past what
     a float64 holds, and Splink refuses the value (ValueError, nothing of that block kept). The block is
     then estimated again with half the iterations: the other levels converge in a few, and such an m is
-    bounded afterwards anyway (``bound_weights``)."""
+    bounded afterwards anyway (``bound_weights``). If even 2 iterations underflow, the block is skipped."""
     import dataclasses
 
     settings = linker._settings_obj
@@ -519,8 +519,11 @@ def _em_on_block(linker: Any, rule: Any) -> None:
                 return
             except ValueError as exc:
                 settings.core_model_settings = before
-                if "below the minimum allowed" not in str(exc) or iterations <= 2:
+                if "below the minimum allowed" not in str(exc):
                     raise
+                if iterations <= 2:  # every comparison is also estimated on another block
+                    logger.warning("EM underflow on a training block with %s iterations: skipped", iterations)
+                    return
                 iterations //= 2
                 settings.training_settings = dataclasses.replace(full, max_iterations=iterations)
                 logger.info("EM underflow on a training block; again with %s iterations", iterations)
