@@ -218,3 +218,25 @@ def test_evidence_chain_of_custody_cannot_go_back_in_time(world, investigation):
         services.custody_record(
             world.actor(Role.INVESTIGATOR, "other"), evidence_id=evidence.pk, action="stored", at=later, holder="x"
         )
+
+
+def test_a_link_early_on_the_day_of_the_collection_follows_it(world, investigation):
+    """Only the collection's day is known: its link starts that day, so storing the evidence at any time of
+    the same day is accepted (it used to be taken as noon, which refused a morning entry before noon)."""
+    investigator = world.actor(Role.INVESTIGATOR)
+    today = timezone.localdate()
+    evidence = services.evidence_add(
+        investigator,
+        investigation_id=investigation.pk,
+        kind="document",
+        description="Ledger",
+        collected_on=today,
+        holder="Agent on duty",
+    )
+    collected = evidence.custody.get()
+    start_of_day = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    assert collected.at == start_of_day <= timezone.now()
+    entry = services.custody_record(
+        investigator, evidence_id=evidence.pk, action="stored", at=start_of_day, holder="Evidence room"
+    )
+    assert list(evidence.custody.order_by("at", "pk")) == [collected, entry]

@@ -560,7 +560,9 @@ def evidence_add(
         collected_on=collected_on,
         collected_by=_user(actor),
     )
-    at = timezone.make_aware(datetime.datetime.combine(collected_on, datetime.time(12, 0)))
+    # Only the day of the collection is known: its link starts that day, so any later link of the same day
+    # (stored at 09:00 after a collection that morning) follows it, and it is never in the future.
+    at = timezone.make_aware(datetime.datetime.combine(collected_on, datetime.time.min))
     CustodyEntry.objects.create(
         evidence=evidence,
         action=CustodyAction.COLLECTED,
