@@ -27,8 +27,8 @@ def _es(msgid: str) -> str:
 
 def test_reviewer_merges_two_records_and_undoes_it(world: World, page: Any, live_server: Any) -> None:
     worker = world.actor("caseworker")
-    a = make_person(worker, "Ixchel", "Tuyuc Coc", date_of_birth=datetime.date(2007, 5, 2))
-    b = make_person(worker, "Ishchel", "Tuyuk", documents=[], age_min=17, age_max=20)
+    a = make_person(worker, "Ixchel", "Tuyuc Coc", date_of_birth=datetime.date(2007, 5, 2), phone="+502 5555 1234")
+    b = make_person(worker, "Ishchel", "Tuyuk", documents=[], age_min=17, age_max=20, phone="5555-1234")
     case_b = case_open(actor=worker, person_id=b.pk)
     run = LinkageRun.objects.create(threshold=-1, status=RunStatus.SUCCEEDED, is_current=True)
     pair = CandidatePair.objects.create(
@@ -44,6 +44,8 @@ def test_reviewer_merges_two_records_and_undoes_it(world: World, page: Any, live
             "surnames": {"level": "first_similar", "weight": 5.0},
             "birth": {"level": "compatible", "weight": 1.1},
             "document": {"level": "missing", "weight": 0.0},
+            "phone": {"level": "same", "weight": 7.9},
+            "address": {"level": "similar", "weight": 3.1},
         },
     )
     supervisor = world.user("supervisor")
@@ -52,6 +54,10 @@ def test_reviewer_merges_two_records_and_undoes_it(world: World, page: Any, live
     page.click(f"a[href='/linkage/review/{pair.pk}/']")
     page.wait_for_url(f"**/linkage/review/{pair.pk}/")
     assert "Ixchel Tuyuc Coc" in page.content() and "Ishchel Tuyuk" in page.content()
+    rows = [r.split("\t") for r in page.inner_text("section[aria-labelledby=evidence-title] tbody").splitlines()]
+    by_field = {r[0].strip(): r[1].strip() for r in rows}
+    assert _es("same") in by_field[_es("Phone")] and _es("agrees") in by_field[_es("Phone")]
+    assert by_field[_es("Address")].endswith(_es("similar"))
     screenshot(page, "linkage-pair")
 
     page.click("button[name=decision][value=confirm]")

@@ -91,8 +91,17 @@ def test_reviewers_never_see_pairs_of_other_institutions(world) -> None:
 
 
 def test_the_other_institutions_record_is_shown_without_identity(world) -> None:
-    a = make_person(world.actor("caseworker"), "Valeria", "Jiménez López")
-    b = make_person(world.actor("caseworker", "other"), "Secretina", "Oculta Reservada")
+    a = make_person(world.actor("caseworker"), "Valeria", "Jiménez López", phone="5555 1234", address="4a calle 2-10")
+    b = make_person(
+        world.actor("caseworker", "other"),
+        "Secretina",
+        "Oculta Reservada",
+        phone="4444 9876",
+        address="Colonia Escondida",
+    )
     pair = _pair(world, a, b)
     page = login(Client(), world.user("supervisor")).get(f"/linkage/review/{pair.pk}/").content.decode()
     assert "Valeria" in page and "Secretina" not in page and "Oculta" not in page
+    # the own record's phone and address are shown (the model compares them); the other's are not
+    assert "5555 1234" in page and "4a calle 2-10" in page
+    assert "4444 9876" not in page and "Escondida" not in page

@@ -106,6 +106,9 @@ def _side(actor: Actor, person: Any) -> Side:
             "gender": person.get_gender_display(),
             "nationalities": ", ".join(person.nationalities or []),
             "documents": [str(d.number) for d in person.documents.all()],
+            # compared by the model too: the reviewer sees what "phone: same" or "address: similar" refers to
+            "phone": str(person.phone or ""),
+            "address": str(person.address or ""),
         }
     return side
 
