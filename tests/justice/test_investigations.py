@@ -239,4 +239,4 @@ def test_a_link_early_on_the_day_of_the_collection_follows_it(world, investigati
     entry = services.custody_record(
         investigator, evidence_id=evidence.pk, action="stored", at=start_of_day, holder="Evidence room"
     )
-    assert list(evidence.custody.order_by("at", "pk")) == [collected, entry]
+    assert list(evidence.custody.all()) == [collected, entry]  # ordered by time, then by when recorded
