@@ -123,3 +123,20 @@ def test_an_address_split_in_columns_is_joined(tmp_path: Path) -> None:
     loaded = ev.load(path)
     assert [r["address"] for r in loaded.records] == ["12 miller place wingara", "miler place"]
     assert "street_number <- street_number: joined before the address" in "\n".join(ev.describe(loaded))
+
+
+def test_levels_em_never_saw_are_scored_as_splink_scores_them() -> None:
+    """A small register leaves levels without a trained m; the model carries the values Splink uses for them,
+    so the Python scorer gives Splink's weights on every pair."""
+    records = [item.record for item in generate(150, seed=4)]
+    prediction = engine.train_and_predict(records, threshold=-40)
+    for comparison in prediction.model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if not level.get("is_null_level"):
+                assert level.get("m_probability") and level.get("u_probability"), (comparison, level)
+    by_id = {r["unique_id"]: features(r) for r in records}
+    scorer = Scorer(prediction.model)
+    assert prediction.pairs
+    for pair in prediction.pairs:
+        weight, _evidence = scorer.score(by_id[pair["unique_id_l"]], by_id[pair["unique_id_r"]])
+        assert weight == pytest.approx(pair["match_weight"], abs=1e-6)

@@ -360,6 +360,7 @@ def train_and_predict(
         if model is None:
             _train(linker, len(records), seed, report, timings, with_m=True)
     if model is None or len(records) > EM_SAMPLE:
+        write_untrained_defaults(linker)
         bound_weights(linker)
     timings["load_and_train"] = time.perf_counter() - t0
     report(60, "predict")
@@ -469,6 +470,19 @@ def cluster(
 # strong evidence (a millionth) without being absolute. Applied to m before prediction, so the saved model,
 # Splink's weights and the entry-time scorer agree.
 MAX_NEGATIVE_WEIGHT = 20.0
+
+
+def write_untrained_defaults(linker: Any) -> None:
+    """Give every level the m and u that Splink scores it with. A level EM never saw (common in a small
+    register) has no trained m: Splink then scores with its default (0.95 for the top level, the rest shared
+    by the others), but the saved model omits it, so the Python scorer (entry-time check, grouping) used to
+    count 0 there. Written out, the saved model, Splink and the scorer agree on every level."""
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            if level.is_null_level:
+                continue
+            level.m_probability = level.m_probability  # the property's value: trained, or Splink's default
+            level.u_probability = level.u_probability
 
 
 def bound_weights(linker: Any) -> None:
