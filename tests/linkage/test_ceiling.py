@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
-from pathlib import Path
 
 from amparo.linkage import engine
 from amparo.linkage.records import features
 from amparo.linkage.synthetic import generate, true_pairs
+from tests.linkage.bench_scripts import load
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "linkage"
-
-
-def _script(name: str):
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_script("dedup_measures")
-evaluate = _script("evaluate")
+evaluate = load("evaluate")
 
 
 def test_m_from_the_labels_is_each_levels_share_of_the_true_pairs() -> None:

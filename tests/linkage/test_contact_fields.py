@@ -4,9 +4,7 @@ Spanish-name synthetic set has neither, so its figures do not move)."""
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import random
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,8 +15,7 @@ from amparo.linkage.records import features, phone_key
 from amparo.linkage.scoring import Scorer
 from amparo.linkage.synthetic import generate
 from amparo.linkage.views import _record_from_form
-
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "linkage"
+from tests.linkage.bench_scripts import load
 
 
 def test_a_phone_is_compared_by_its_last_eight_digits() -> None:
@@ -80,20 +77,8 @@ def test_the_person_form_as_typed_carries_phone_and_address() -> None:
     assert record["age_assessed_on"] == datetime.date.today().isoformat()
 
 
-def _script(name: str):
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_a_labelled_csv_may_have_phone_and_address_columns(tmp_path: Path) -> None:
-    _script("dedup_measures")
-    ev = _script("evaluate_csv")
+    ev = load("evaluate_csv")
     path = tmp_path / "contacts.csv"
     path.write_text(
         "id,entity,given_name,surname,phone_number,street_address\n"
@@ -111,8 +96,7 @@ def test_a_labelled_csv_may_have_phone_and_address_columns(tmp_path: Path) -> No
 
 
 def test_an_address_split_in_columns_is_joined(tmp_path: Path) -> None:
-    _script("dedup_measures")
-    ev = _script("evaluate_csv")
+    ev = load("evaluate_csv")
     path = tmp_path / "febrl_like.csv"
     path.write_text(
         "rec_id,entity,given_name,surname,street_number,address_1,address_2\n"

@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
 from amparo.linkage.synthetic import generate
+from tests.linkage.bench_scripts import load
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "linkage"
-
-
-def _script(name: str):
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ev = _script("evaluate_csv")
-measures_module = _script("dedup_measures")
+ev = load("evaluate_csv")
+measures_module = load("dedup_measures")
 
 
 def _write(path: Path, text: str) -> Path:
