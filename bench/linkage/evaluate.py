@@ -8,6 +8,13 @@ blocking, with m taken from the labels (the true share of each level among true 
 estimate of m could do), then pairs and groups at the chosen parameters and at the best of a small grid.
 It uses the labels, so it is a bound for diagnosis, never a way to choose parameters.
 
+``--bayes`` goes further: it drops the model's form (one weight per level, added up as if the fields were
+independent) and gives each whole comparison vector (the level of every field at once) the log odds of a
+match among the pairs of the labelled set with that vector, then groups as usual over a small grid. That is
+the best any pairwise classifier on these comparison levels could do with this grouping (optimistic: it
+is fitted on the set it is measured on). Pairs scored under ``--bayes-floor`` (match weight, default -12)
+are left out.
+
 Everything runs in memory (no database): the records come from amparo.linkage.synthetic.
 """
 
@@ -15,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import math
 import os
 import platform
 import resource
@@ -53,6 +61,8 @@ def main() -> None:
     parser.add_argument("--memory-limit", default="8GB")
     parser.add_argument("--diagnose", action="store_true")
     parser.add_argument("--ceiling", action="store_true", help="also score with m from the labels (a bound)")
+    parser.add_argument("--bayes", action="store_true", help="also score each comparison vector from the labels")
+    parser.add_argument("--bayes-floor", type=float, default=-12.0)
     args = parser.parse_args()
     import django
 
@@ -109,6 +119,8 @@ def main() -> None:
         diagnose(items, truth, prediction, clusters, threshold)
     if args.ceiling:
         ceiling(items, truth, prediction.model, threshold, args.memory_limit)
+    if args.bayes:
+        bayes_bound(items, truth, prediction.model, args.bayes_floor, args.memory_limit)
 
 
 def diagnose(items: list, truth: set, prediction: object, clusters: dict, threshold: float) -> None:
@@ -254,6 +266,78 @@ def ceiling(items: list, truth: set, model: dict, threshold: float, memory_limit
         a, b, c = prf(above, truth)
         print(f"{weakest} | {a:.4f} {b:.4f} {c:.4f} | " + " | ".join(cells))
     print(f"ceiling, best groups F1 of the grid: {best[0]:.4f} (weakest link {best[1]}, group mean {best[2]})")
+
+
+def vector_weights(pairs: list[dict], truth: set) -> dict[tuple, float]:
+    """Comparison vector (every field's gamma, in engine.COMPARISONS order) -> log2 odds of a match among
+    ``pairs`` with that vector, from the labels (a half-count smooths vectors seen on one side only)."""
+    from amparo.linkage import engine
+
+    names = [c["output_column_name"] for c in engine.COMPARISONS]
+    true: collections.Counter = collections.Counter()
+    false: collections.Counter = collections.Counter()
+    for p in pairs:
+        a, b = p["unique_id_l"], p["unique_id_r"]
+        vector = tuple(p[f"gamma_{name}"] for name in names)
+        (true if ((a, b) if a < b else (b, a)) in truth else false)[vector] += 1
+    return {v: math.log2((true[v] + 0.5) / (false[v] + 0.5)) for v in true.keys() | false.keys()}
+
+
+def bayes_bound(items: list, truth: set, model: dict, floor: float, memory_limit: str) -> None:
+    """Pairs and groups when every comparison vector is weighed by its share of matches in the labels."""
+    from amparo.linkage import engine
+    from amparo.linkage.records import features
+    from amparo.linkage.scoring import LEVELS
+
+    records = [i.record for i in items]
+    t = time.perf_counter()
+    scored = engine.train_and_predict(records, model=model, threshold=floor, memory_limit=memory_limit).pairs
+    weights = vector_weights(scored, truth)
+    names = [c["output_column_name"] for c in engine.COMPARISONS]
+    pairs = [
+        {
+            "unique_id_l": p["unique_id_l"],
+            "unique_id_r": p["unique_id_r"],
+            "match_weight": weights[tuple(p[f"gamma_{name}"] for name in names)],
+        }
+        for p in scored
+    ]
+    covered = sum(1 for p in scored if tuple(sorted((p["unique_id_l"], p["unique_id_r"]))) in truth)
+    del scored
+    by_id = {r["unique_id"]: r for r in records}
+    cache: dict = {}
+
+    def feats(uid: str) -> dict:
+        if uid not in cache:
+            cache[uid] = features(by_id[uid])
+        return cache[uid]
+
+    def score(a: str, b: str) -> float:
+        # a cross pair the grouping asks about: its vector's weight if the vector was seen, else unscored
+        vector = tuple(LEVELS[name](feats(a), feats(b)) for name in names)
+        return weights.get(vector, engine.UNSCORED_WEIGHT)
+
+    print(
+        f"bayes bound: {len(weights)} comparison vectors over {len(pairs)} pairs scored above {floor} "
+        f"({covered} of {len(truth)} true pairs), in {time.perf_counter() - t:.0f} s"
+    )
+    print("weakest link | pairs P R F1 | strong link, group mean: groups P R F1")
+    best = (0.0, 0.0, 0.0, 0.0)
+    for weakest in (-1.0, 0.0, 1.0):
+        above = {tuple(sorted((p["unique_id_l"], p["unique_id_r"]))) for p in pairs if p["match_weight"] >= weakest}
+        a, b, c = prf(above, truth)
+        cells = []
+        for strong in (6.0, 9.0):
+            for average in (-4.0, -3.0, -2.0):
+                groups = engine.cluster(pairs, weakest=weakest, strong=strong, average=average, score=score)
+                p, r, f = measures.groups_prf(groups, truth)
+                best = max(best, (f, weakest, strong, average))
+                cells.append(f"{strong}, {average}: {p:.4f} {r:.4f} {f:.4f}")
+        print(f"{weakest} | {a:.4f} {b:.4f} {c:.4f} | " + " | ".join(cells), flush=True)
+    print(
+        f"bayes bound, best groups F1 of the grid: {best[0]:.4f} "
+        f"(weakest link {best[1]}, strong link {best[2]}, group mean {best[3]})"
+    )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,12 @@ is used, and an option names another column (``--sex none`` leaves a field out):
     id             id, record_id, rec_id, unique_id (absent: row numbers 1, 2, ...)
     entity         entity, entity_id, cluster, cluster_id, true_id, person_id, match_id
     given names    given_names, first_name, given_name, firstname, forename, first_names, nombres
-    surnames       surnames, last_name, surname, lastname, family_name, apellidos
+    surnames       surnames, last_name, surname, lastname, family_name, apellidos, apellido
+    full name      full_name, name, fullname, nombre_completo, nombre: used only when the file has neither
+                   given names nor surnames. "Surnames, Given names" is split at the comma; otherwise the
+                   last two words are the surnames (Spanish double surnames; "de", "del", "de la" stay with
+                   the word after them) and the rest the given names, or the last word when there are two.
+                   Beside a surnames column without a given-names one, this column holds the given names.
     aliases        aliases, alias, nickname, nicknames (several separated by ';')
     date of birth  date_of_birth, dob, birth_date, birthdate, fecha_nacimiento: YYYY-MM-DD, YYYYMMDD or
                    DD/MM/YYYY (also DD-MM-YYYY, DD.MM.YYYY; --dob-format for another); a year alone
@@ -64,7 +69,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.config.test_settings")
 from dedup_measures import HEADER, Measures, measure  # noqa: E402
 
 from amparo.core.geo import COUNTRIES, COUNTRIES_EN  # noqa: E402
-from amparo.core.normalize import normalize_text  # noqa: E402
+from amparo.core.normalize import PARTICLES, normalize_text  # noqa: E402
 from amparo.linkage.records import UNKNOWN_GENDER  # noqa: E402
 
 # field -> the column names accepted, in order of preference (compared after header_key)
@@ -72,7 +77,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "id": ("id", "record_id", "rec_id", "unique_id"),
     "entity": ("entity", "entity_id", "cluster", "cluster_id", "true_id", "person_id", "match_id"),
     "given_names": ("given_names", "first_name", "given_name", "firstname", "forename", "first_names", "nombres"),
-    "surnames": ("surnames", "last_name", "surname", "lastname", "family_name", "apellidos"),
+    "surnames": ("surnames", "last_name", "surname", "lastname", "family_name", "apellidos", "apellido"),
+    "full_name": ("full_name", "name", "fullname", "nombre_completo", "nombre"),
     "aliases": ("aliases", "alias", "nickname", "nicknames"),
     "date_of_birth": ("date_of_birth", "dob", "birth_date", "birthdate", "fecha_nacimiento"),
     "sex": ("sex", "gender", "sexo"),
@@ -145,11 +151,17 @@ def resolve_columns(header: Sequence[str], chosen: Mapping[str, str | None] | No
             "no entity column (the truth label: records with the same entity are the same person); "
             f"looked for {', '.join(COLUMNS['entity'])}; name it with --entity. The file's columns: {', '.join(header)}"
         )
-    if mapping["given_names"] is None and mapping["surnames"] is None:
+    if mapping["given_names"] is None and mapping["surnames"] is not None and mapping["full_name"] is not None:
+        # "nombre" beside "apellidos", "name" beside "surname": the name column holds the given names
+        mapping["given_names"], mapping["full_name"] = mapping["full_name"], None
+    if mapping["given_names"] is not None or mapping["surnames"] is not None:
+        mapping["full_name"] = None  # separate name columns say more than one split by rule
+    elif mapping["full_name"] is None:
         raise Refused(
             "no name column: neither given names "
-            f"({', '.join(COLUMNS['given_names'])}) nor surnames ({', '.join(COLUMNS['surnames'])}); "
-            f"name them with --given-names and --surnames. The file's columns: {', '.join(header)}"
+            f"({', '.join(COLUMNS['given_names'])}) nor surnames ({', '.join(COLUMNS['surnames'])}) "
+            f"nor a full name ({', '.join(COLUMNS['full_name'])}); name them with --given-names and --surnames, "
+            f"or --full-name. The file's columns: {', '.join(header)}"
         )
     if mapping["id"] is not None and mapping["id"] == mapping["entity"]:
         raise Refused(f"the id and entity columns are the same ({mapping['id']!r})")
@@ -192,6 +204,30 @@ def parse_age(value: str) -> tuple[float, float] | None:
     low = float(numbers.group(1))
     high = float(numbers.group(2)) if numbers.group(2) else low
     return (low, high) if low <= high else (high, low)
+
+
+def split_full_name(value: str) -> tuple[str, str]:
+    """(given names, surnames) of a name written whole. By hand: name-parsing libraries (nameparser,
+    probablepeople) assume the English order with one surname. "López García, Ana" -> ("Ana", "López García");
+    "Ana María de León Pérez" -> ("Ana María", "de León Pérez"); "Ana López" -> ("Ana", "López"). A person with
+    two given names and one surname is split wrongly ("Ana María López" -> "Ana", "María López"): the surname
+    comparison's "first surname different" then still has the given name and the rest to weigh against."""
+    if "," in value:
+        surnames, _, given = value.partition(",")
+        return " ".join(given.split()), " ".join(surnames.split())
+    units: list[list[str]] = []
+    pending: list[str] = []
+    for word in value.split():
+        pending.append(word)
+        if normalize_text(word) not in PARTICLES:  # a particle belongs to the word after it
+            units.append(pending)
+            pending = []
+    if pending:
+        units.append(pending)
+    if len(units) < 2:
+        return " ".join(value.split()), ""
+    cut = len(units) - (2 if len(units) > 2 else 1)
+    return " ".join(w for u in units[:cut] for w in u), " ".join(w for u in units[cut:] for w in u)
 
 
 def split_list(value: str) -> list[str]:
@@ -334,11 +370,15 @@ def load(
         if nat_text and not nationality:
             count["nationality not understood"] += 1
             bad.setdefault("nationality", nat_text)
+        given, surnames = get(row, "given_names"), get(row, "surnames")
+        if "full_name" in col:
+            given, surnames = split_full_name(get(row, "full_name"))
+            count["full name split"] += bool(given and surnames)
         records.append(
             {
                 "unique_id": uid,
-                "given_names": get(row, "given_names"),
-                "surnames": get(row, "surnames"),
+                "given_names": given,
+                "surnames": surnames,
                 "aliases": split_list(get(row, "aliases")),
                 "date_of_birth": dob.isoformat() if dob else None,
                 "age_min": low,
@@ -374,6 +414,7 @@ def _notes(records: list[dict[str, object]], count: Counter[str], bad: dict[str,
         + (f", {count['no entity']:,} blank (a person each)" if count["no entity"] else ""),
         "given_names": f"{filled('given_names'):,} of {total:,} filled",
         "surnames": f"{filled('surnames'):,} of {total:,} filled",
+        "full_name": f"{count['full name split']:,} of {total:,} split into given names and surnames",
         "aliases": f"{filled('aliases'):,} with aliases",
         "date_of_birth": f"{count['dob']:,} dates"
         + (f", {count['dob year only']:,} a year only (an age range)" if count["dob year only"] else "")

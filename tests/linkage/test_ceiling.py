@@ -38,3 +38,33 @@ def test_m_from_the_labels_is_each_levels_share_of_the_true_pairs() -> None:
     assert [lv.get("u_probability") for lv in birth["comparison_levels"]] == [
         lv.get("u_probability") for lv in trained_birth["comparison_levels"]
     ]
+
+
+def _vector(**gammas: int) -> tuple[int, ...]:
+    """Every comparison's gamma in engine.COMPARISONS order (-1, missing, unless given)."""
+    return tuple(gammas.get(c["output_column_name"], -1) for c in engine.COMPARISONS)
+
+
+def _pair(a: str, b: str, **gammas: int) -> dict:
+    names = [f"gamma_{c['output_column_name']}" for c in engine.COMPARISONS]
+    return {"unique_id_l": a, "unique_id_r": b, **dict(zip(names, _vector(**gammas), strict=True))}
+
+
+def test_each_comparison_vector_is_weighed_by_its_share_of_matches() -> None:
+    truth = {("a", "b"), ("c", "d"), ("e", "f")}
+    pairs = [
+        _pair("a", "b", given_name=7, surnames=7),
+        _pair("d", "c", given_name=7, surnames=7),  # ids in either order count as the same pair
+        _pair("a", "c", given_name=7, surnames=7),
+        _pair("e", "f", given_name=7, surnames=3),
+        _pair("a", "e", given_name=0, surnames=0),
+        _pair("b", "e", given_name=0, surnames=0),
+    ]
+    weights = evaluate.vector_weights(pairs, truth)
+    names_agree = _vector(given_name=7, surnames=7)
+    nothing_agrees = _vector(given_name=0, surnames=0)
+    assert len(weights) == 3
+    assert weights[names_agree] == math.log2(2.5 / 1.5)  # two matches, one non-match (half-count smoothing)
+    assert weights[nothing_agrees] == math.log2(0.5 / 2.5)
+    only_match = next(v for v in weights if v not in (names_agree, nothing_agrees))
+    assert weights[only_match] == math.log2(1.5 / 0.5)

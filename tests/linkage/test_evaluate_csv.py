@@ -156,3 +156,48 @@ def test_shared_measures() -> None:
     assert measures_module.true_pairs({"a": "1", "b": "1", "c": "1", "d": "2"}) == {("a", "b"), ("a", "c"), ("b", "c")}
     assert measures_module.prf(3, 4, 6) == (0.75, 0.5, 0.6)
     assert measures_module.prf(0, 0, 0) == (0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("written", "given", "surnames"),
+    [
+        ("Ana María López García", "Ana María", "López García"),
+        ("Ana María de León Pérez", "Ana María", "de León Pérez"),
+        ("Rosa de la Cruz Tum", "Rosa", "de la Cruz Tum"),
+        ("José  Pérez", "José", "Pérez"),
+        ("López García, Ana María", "Ana María", "López García"),
+        ("Tum", "Tum", ""),
+    ],
+)
+def test_a_full_name_is_split_into_given_names_and_surnames(written: str, given: str, surnames: str) -> None:
+    assert ev.split_full_name(written) == (given, surnames)
+
+
+def test_a_file_with_one_name_column_is_read_by_splitting_it(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "names.csv",
+        'id,cluster,Nombre completo,sexo\n1,a,María José Tum Xol,F\n2,a,"Tum Xol, Maria Jose",F\n3,b,Juan Pérez,M\n',
+    )
+    loaded = ev.load(path)
+    assert loaded.mapping["full_name"] == "Nombre completo" and loaded.mapping["given_names"] is None
+    assert [(r["given_names"], r["surnames"]) for r in loaded.records] == [
+        ("María José", "Tum Xol"),
+        ("Maria Jose", "Tum Xol"),
+        ("Juan", "Pérez"),
+    ]
+    assert "full_name <- Nombre completo: 3 of 3 split into given names and surnames" in "\n".join(ev.describe(loaded))
+
+
+def test_a_name_column_beside_a_surname_column_holds_the_given_names(tmp_path: Path) -> None:
+    path = _write(tmp_path / "es.csv", "id,cluster,nombre,apellidos\n1,a,Ana María,López García\n2,b,Rosa,Tum\n")
+    loaded = ev.load(path)
+    assert loaded.mapping["given_names"] == "nombre" and loaded.mapping["full_name"] is None
+    assert (loaded.records[0]["given_names"], loaded.records[0]["surnames"]) == ("Ana María", "López García")
+    both = _write(tmp_path / "both.csv", "id,cluster,name,first_name,last_name\n1,a,Ana López,Ana,López\n2,b,x y,x,y\n")
+    assert ev.load(both).mapping["full_name"] is None  # separate columns win over a whole name
+
+
+def test_a_file_without_any_name_column_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path / "none.csv", "id,cluster,dob\n1,a,1990-01-01\n2,b,1991-01-01\n")
+    with pytest.raises(ev.Refused, match="nor a full name"):
+        ev.load(path)
