@@ -17,7 +17,8 @@ is used, and an option names another column (``--sex none`` leaves a field out):
     full name      full_name, name, fullname, nombre_completo, nombre: used only when the file has neither
                    given names nor surnames. "Surnames, Given names" is split at the comma; otherwise the
                    last two words are the surnames (Spanish double surnames; "de", "del", "de la" stay with
-                   the word after them) and the rest the given names, or the last word when there are two.
+                   the word after them) and the rest the given names, or the last word when there are two;
+                   of three words, the middle one goes where the file's other names put it more often.
                    Beside a surnames column without a given-names one, this column holds the given names.
     aliases        aliases, alias, nickname, nicknames (several separated by ';')
     date of birth  date_of_birth, dob, birth_date, birthdate, fecha_nacimiento: YYYY-MM-DD, YYYYMMDD or
@@ -206,28 +207,73 @@ def parse_age(value: str) -> tuple[float, float] | None:
     return (low, high) if low <= high else (high, low)
 
 
-def split_full_name(value: str) -> tuple[str, str]:
-    """(given names, surnames) of a name written whole. By hand: name-parsing libraries (nameparser,
-    probablepeople) assume the English order with one surname. "López García, Ana" -> ("Ana", "López García");
-    "Ana María de León Pérez" -> ("Ana María", "de León Pérez"); "Ana López" -> ("Ana", "López"). A person with
-    two given names and one surname is split wrongly ("Ana María López" -> "Ana", "María López"): the surname
-    comparison's "first surname different" then still has the given name and the rest to weigh against."""
-    if "," in value:
-        surnames, _, given = value.partition(",")
-        return " ".join(given.split()), " ".join(surnames.split())
-    units: list[list[str]] = []
+def _units(value: str) -> list[str]:
+    """The words of a name, a particle joined to the word after it ("de la Cruz" is one surname)."""
+    units: list[str] = []
     pending: list[str] = []
     for word in value.split():
         pending.append(word)
-        if normalize_text(word) not in PARTICLES:  # a particle belongs to the word after it
-            units.append(pending)
+        if normalize_text(word) not in PARTICLES:
+            units.append(" ".join(pending))
             pending = []
     if pending:
-        units.append(pending)
+        units.append(" ".join(pending))
+    return units
+
+
+@dataclass
+class NameRoles:
+    """How often each word of the file is a given name and how often a surname, counted on the names whose
+    split is certain; it settles the uncertain ones."""
+
+    given: Counter[str] = field(default_factory=Counter)
+    surname: Counter[str] = field(default_factory=Counter)
+
+    def is_given(self, unit: str) -> bool:
+        key = normalize_text(unit)
+        return self.given[key] > self.surname[key]
+
+
+def name_roles(values: Iterable[str]) -> NameRoles:
+    """Roles from "Surnames, Given names", from names of two words (given name and surname) and from names of
+    four words or more (the last two are the surnames)."""
+    roles = NameRoles()
+    for value in values:
+        if "," in value:
+            surnames, _, given = value.partition(",")
+            roles.given.update(normalize_text(u) for u in _units(given))
+            roles.surname.update(normalize_text(u) for u in _units(surnames))
+            continue
+        units = _units(value)
+        if len(units) == 2 or len(units) >= 4:
+            cut = len(units) - (1 if len(units) == 2 else 2)
+            roles.given.update(normalize_text(u) for u in units[:cut])
+            roles.surname.update(normalize_text(u) for u in units[cut:])
+    return roles
+
+
+def split_full_name(value: str, roles: NameRoles | None = None) -> tuple[str, str]:
+    """(given names, surnames) of a name written whole. By hand: name-parsing libraries (nameparser,
+    probablepeople) assume the English order with one surname.
+
+    "López García, Ana" -> ("Ana", "López García"); "Ana de León Pérez" -> ("Ana", "de León Pérez"); "Ana
+    López" -> ("Ana", "López"); four words or more: the last two are the surnames. Three words are either two
+    given names and a surname ("Ana María López", a second surname dropped) or one given name and two
+    surnames: the middle word goes where ``roles`` (counted on the file's certain names) has seen it more often,
+    else to the surnames."""
+    if "," in value:
+        surnames, _, given = value.partition(",")
+        return " ".join(given.split()), " ".join(surnames.split())
+    units = _units(value)
     if len(units) < 2:
-        return " ".join(value.split()), ""
-    cut = len(units) - (2 if len(units) > 2 else 1)
-    return " ".join(w for u in units[:cut] for w in u), " ".join(w for u in units[cut:] for w in u)
+        return " ".join(units), ""
+    if len(units) == 2:
+        cut = 1
+    elif len(units) == 3:
+        cut = 2 if roles is not None and roles.is_given(units[1]) else 1
+    else:
+        cut = len(units) - 2
+    return " ".join(units[:cut]), " ".join(units[cut:])
 
 
 def split_list(value: str) -> list[str]:
@@ -316,6 +362,7 @@ def load(
         values = sorted({row[col["owner"]] for row in rows})
         numeric = all(re.fullmatch(r"-?\d+", v) for v in values)
         owners = {v: int(v) if numeric else i for i, v in enumerate(values, start=1)}
+    roles = name_roles(row[col["full_name"]] for row in rows) if "full_name" in col else None
     seen: dict[str, int] = {}
     records: list[dict[str, object]] = []
     labels: dict[str, str] = {}
@@ -372,7 +419,7 @@ def load(
             bad.setdefault("nationality", nat_text)
         given, surnames = get(row, "given_names"), get(row, "surnames")
         if "full_name" in col:
-            given, surnames = split_full_name(get(row, "full_name"))
+            given, surnames = split_full_name(get(row, "full_name"), roles)
             count["full name split"] += bool(given and surnames)
         records.append(
             {
