@@ -268,7 +268,18 @@ def blocked_by(columns: list[tuple[str, str]], left: dict[str, Any], right: dict
 
 
 # EM is run on blocks that leave the compared fields free (each field is estimated at least once).
-TRAINING_BLOCKS: list[list[str]] = [["doc1"], ["sur1_ph", "sur2_ph"], ["given1_ph", "by_lo"]]
+# EM training blocks, each with the comparisons whose m it must not estimate. A block selects its matches:
+# copies that share a document number, or the lower bound of the birth year, are copies without a false
+# document, so among them the age, the nationality and the number agree more often than among all matches
+# (a false document changes the three together, seed cable); in the document block every pair shares a
+# number (m of "same document" 1.0). Their m for those comparisons would make every false-document copy look
+# like a stranger; it comes from the surnames block, which does not select on them. Splink deactivates only
+# the comparisons that read a blocking column, which "docs" (all numbers) is not.
+TRAINING_BLOCKS: list[tuple[list[str], frozenset[str]]] = [
+    (["doc1"], frozenset({"birth", "nationality", "document"})),
+    (["sur1_ph", "sur2_ph"], frozenset()),
+    (["given1_ph", "by_lo"], frozenset({"nationality", "document"})),
+]
 
 
 def settings_dict(threshold: float = DEFAULT_THRESHOLD, records: int = 0) -> dict[str, Any]:
@@ -507,14 +518,14 @@ def _train(linker: Any, n: int, seed: int, report: Progress, timings: dict[str, 
     linker.training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, n * 50.0)), seed=seed)
     timings[f"estimate_u_{n}_records"] = time.perf_counter() - t
     if with_m:
-        for i, cols in enumerate(TRAINING_BLOCKS):
+        for i, (cols, biased) in enumerate(TRAINING_BLOCKS):
             report(30 + i * 10, "estimate_m")
             t = time.perf_counter()
-            _em_on_block(linker, block_on(*cols))
+            _em_on_block(linker, block_on(*cols), biased)
             timings[f"em_{n}_records_{'+'.join(cols)}"] = time.perf_counter() - t
 
 
-def _em_on_block(linker: Any, rule: Any) -> None:
+def _em_on_block(linker: Any, rule: Any, biased: frozenset[str] = frozenset()) -> None:
     """EM on one training block. On well-separated data (a phone or an address agreeing on most copies) EM
     drives the m of a level never seen among matches towards 0 by a constant factor per iteration, past what
     a float64 holds, and Splink refuses the value (ValueError, nothing of that block kept). The block is
@@ -528,8 +539,10 @@ def _em_on_block(linker: Any, rule: Any) -> None:
     try:
         while True:
             before = settings.core_model_settings.copy()  # a failed session leaves it with fewer comparisons
+            sessions = _m_sessions(linker)
             try:
                 linker.training.estimate_parameters_using_expectation_maximisation(rule)
+                _forget_session(linker, sessions, biased)
                 return
             except ValueError as exc:
                 settings.core_model_settings = before
@@ -543,6 +556,31 @@ def _em_on_block(linker: Any, rule: Any) -> None:
                 logger.info("EM underflow on a training block; again with %s iterations", iterations)
     finally:
         settings.training_settings = full
+
+
+def _m_sessions(linker: Any) -> dict[tuple[str, int], int]:
+    """How many EM sessions have estimated each level's m so far (Splink keeps one value per session and
+    level, and scores with their median)."""
+    return {
+        (c.output_column_name, lv.comparison_vector_value): len(lv._trained_m_probabilities)
+        for c in linker._settings_obj.comparisons
+        for lv in c._comparison_levels_excluding_null
+    }
+
+
+def _forget_session(linker: Any, sessions: dict[tuple[str, int], int], comparisons: frozenset[str]) -> None:
+    """Drop the m the last EM session estimated for ``comparisons`` (``sessions``: the counts before it),
+    then score with the sessions that remain."""
+    if not comparisons:
+        return
+    for comparison in linker._settings_obj.comparisons:
+        if comparison.output_column_name not in comparisons:
+            continue
+        for level in comparison._comparison_levels_excluding_null:
+            del level._trained_m_probabilities[
+                sessions[(comparison.output_column_name, level.comparison_vector_value)] :
+            ]
+    linker._populate_m_u_from_trained_values()
 
 
 def prior_weight(model: dict[str, Any]) -> float:

@@ -1,0 +1,39 @@
+"""EM training blocks select their matches; a block does not estimate m for the comparisons it selects on."""
+
+from __future__ import annotations
+
+from amparo.linkage import engine
+from amparo.linkage.synthetic import generate
+
+
+def _sessions_by_comparison(linker) -> dict[str, set[str]]:
+    """comparison -> the blocking rules of the EM sessions whose m it scores with."""
+    found: dict[str, set[str]] = {}
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison._comparison_levels_excluding_null:
+            for trained in level._trained_m_probabilities:
+                found.setdefault(comparison.output_column_name, set()).add(trained["description"])
+    return found
+
+
+def test_blocks_of_copies_without_a_false_document_do_not_estimate_age_nationality_or_document() -> None:
+    records = [i.record for i in generate(3000, seed=17)]
+    linker = engine._linker(records, None, "1GB")
+    engine._train(linker, len(records), 42, lambda _p, _s: None, {}, with_m=True)
+    sessions = _sessions_by_comparison(linker)
+
+    def blocks(name: str) -> set[str]:
+        return {s for s in sessions.get(name, set()) if "doc1" in s or "by_lo" in s or "sur2_ph" in s}
+
+    surnames_block = {s for s in sessions["given_name"] if "sur2_ph" in s}
+    assert len(surnames_block) == 1
+    for name in ("birth", "nationality", "document"):
+        assert blocks(name) == surnames_block, name
+    # the other comparisons keep the document block's estimates (its matches are not selected on them)
+    assert any("doc1" in s for s in sessions["given_name"])
+    assert any("doc1" in s for s in sessions["surnames"])
+    assert any("by_lo" in s for s in sessions["surnames"])
+    document = next(c for c in linker._settings_obj.comparisons if c.output_column_name == "document")
+    same = next(lv for lv in document._comparison_levels_excluding_null if lv.label_for_charts == "same")
+    assert same.m_probability < 0.9  # in the document block every pair shares a number: m would be 1.0
+    linker._db_api._con.close()
