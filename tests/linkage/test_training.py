@@ -37,3 +37,31 @@ def test_blocks_of_copies_without_a_false_document_do_not_estimate_age_nationali
     same = next(lv for lv in document._comparison_levels_excluding_null if lv.label_for_charts == "same")
     assert same.m_probability < 0.9  # in the document block every pair shares a number: m would be 1.0
     linker._db_api._con.close()
+
+
+def test_with_one_surname_per_record_every_block_estimates_what_it_leaves_free() -> None:
+    """English-style names (FEBRL): the surnames block holds almost no pair, so its m cannot stand alone."""
+    records = []
+    for item in generate(3000, seed=17):
+        record = dict(item.record)
+        record["surnames"] = str(record["surnames"]).split()[0] if record["surnames"] else ""
+        records.append(record)
+    linker = engine._linker(records, None, "1GB")  # type: ignore[arg-type]
+    assert engine._block_pairs(linker, engine.UNSELECTIVE_BLOCK) < engine.MIN_UNSELECTIVE_PAIRS
+    engine._train(linker, len(records), 42, lambda _p, _s: None, {}, with_m=True)
+    sessions = _sessions_by_comparison(linker)
+    assert any("doc1" in s for s in sessions["birth"])
+    assert any("by_lo" in s for s in sessions["nationality"])
+    linker._db_api._con.close()
+
+
+def test_a_training_blocks_size_counts_the_pairs_agreeing_on_all_its_columns() -> None:
+    records = [i.record for i in generate(600, seed=4)]
+    linker = engine._linker(records, None, "1GB")
+    from collections import Counter
+
+    from amparo.linkage.records import features
+
+    keys = Counter((f["sur1_ph"], f["sur2_ph"]) for f in map(features, records) if f["sur1_ph"] and f["sur2_ph"])
+    assert engine._block_pairs(linker, ["sur1_ph", "sur2_ph"]) == sum(n * (n - 1) // 2 for n in keys.values()) > 0
+    linker._db_api._con.close()
