@@ -65,3 +65,11 @@ def test_a_training_blocks_size_counts_the_pairs_agreeing_on_all_its_columns() -
     keys = Counter((f["sur1_ph"], f["sur2_ph"]) for f in map(features, records) if f["sur1_ph"] and f["sur2_ph"])
     assert engine._block_pairs(linker, ["sur1_ph", "sur2_ph"]) == sum(n * (n - 1) // 2 for n in keys.values()) > 0
     linker._db_api._con.close()
+
+
+def test_a_register_without_any_document_is_trained_without_the_document_block() -> None:
+    records = [{**i.record, "documents": []} for i in generate(1500, seed=8)]
+    prediction = engine.train_and_predict(records)  # type: ignore[arg-type]
+    assert prediction.pairs  # the other blocks trained the model; Splink refused the empty block before
+    document = next(c for c in prediction.model["comparisons"] if c["output_column_name"] == "document")
+    assert all("m_probability" in lv for lv in document["comparison_levels"] if not lv.get("is_null_level"))
