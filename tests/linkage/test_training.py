@@ -1,4 +1,5 @@
-"""EM training blocks select their matches; a block does not estimate m for the comparisons it selects on."""
+"""EM training blocks select their matches; a block does not estimate m for the comparisons it selects on
+(nor the birth-year block for the surnames, which it cannot estimate reliably)."""
 
 from __future__ import annotations
 
@@ -31,27 +32,52 @@ def test_blocks_of_copies_without_a_false_document_do_not_estimate_age_nationali
         assert blocks(name) == surnames_block, name
     # the other comparisons keep the document block's estimates (its matches are not selected on them)
     assert any("doc1" in s for s in sessions["given_name"])
-    assert any("doc1" in s for s in sessions["surnames"])
-    assert any("by_lo" in s for s in sessions["surnames"])
+    assert blocks("surnames") == {s for s in sessions["surnames"] if "doc1" in s} != set()
+    assert any("by_lo" in s for s in sessions["sex"])
     document = next(c for c in linker._settings_obj.comparisons if c.output_column_name == "document")
     same = next(lv for lv in document._comparison_levels_excluding_null if lv.label_for_charts == "same")
     assert same.m_probability < 0.9  # in the document block every pair shares a number: m would be 1.0
     linker._db_api._con.close()
 
 
-def test_with_one_surname_per_record_every_block_estimates_what_it_leaves_free() -> None:
-    """English-style names (FEBRL): the surnames block holds almost no pair, so its m cannot stand alone."""
+def test_with_one_surname_per_record_every_block_estimates_age_nationality_and_document() -> None:
+    """English-style names (FEBRL): the surnames block holds no pair, so it cannot carry them alone."""
     records = []
     for item in generate(3000, seed=17):
         record = dict(item.record)
         record["surnames"] = str(record["surnames"]).split()[0] if record["surnames"] else ""
         records.append(record)
     linker = engine._linker(records, None, "1GB")  # type: ignore[arg-type]
-    assert engine._block_pairs(linker, engine.UNSELECTIVE_BLOCK) < engine.MIN_UNSELECTIVE_PAIRS
+    assert engine._block_pairs(linker, ["sur1_ph", "sur2_ph"]) < engine.MIN_BLOCK_PAIRS
     engine._train(linker, len(records), 42, lambda _p, _s: None, {}, with_m=True)
     sessions = _sessions_by_comparison(linker)
     assert any("doc1" in s for s in sessions["birth"])
     assert any("by_lo" in s for s in sessions["nationality"])
+    linker._db_api._con.close()
+
+
+def test_every_comparison_a_block_leaves_out_has_a_block_to_carry_it() -> None:
+    left_out = frozenset().union(*(biased for _cols, biased in engine.TRAINING_BLOCKS))
+    assert set(engine.SOLE_BLOCK) == left_out
+    for name, block in engine.SOLE_BLOCK.items():
+        carriers = [cols for cols, biased in engine.TRAINING_BLOCKS if name not in biased]
+        assert [list(block)] == [cols for cols in carriers if tuple(cols) == block], name
+
+
+def test_a_small_document_block_leaves_the_surnames_to_every_block() -> None:
+    """In the EM sample of a large register (about 300 pairs sharing a document at 1,000,000 records)."""
+    records = [
+        {**i.record, "documents": i.record["documents"] if n % 4 == 0 else []}
+        for n, i in enumerate(generate(3000, seed=17))
+    ]
+    linker = engine._linker(records, None, "1GB")  # type: ignore[arg-type]
+    assert engine._block_pairs(linker, ["doc1"]) < engine.MIN_BLOCK_PAIRS
+    assert engine._block_pairs(linker, ["sur1_ph", "sur2_ph"]) >= engine.MIN_BLOCK_PAIRS
+    engine._train(linker, len(records), 42, lambda _p, _s: None, {}, with_m=True)
+    sessions = _sessions_by_comparison(linker)
+    assert any("by_lo" in s for s in sessions["surnames"])  # the small document block does not carry them
+    assert not any("doc1" in s for s in sessions["birth"])  # the surnames block still carries these
+    assert not any("by_lo" in s for s in sessions["nationality"])
     linker._db_api._con.close()
 
 
