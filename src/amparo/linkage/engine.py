@@ -267,8 +267,8 @@ def blocked_by(columns: list[tuple[str, str]], left: dict[str, Any], right: dict
     return one_way(left, right) or one_way(right, left)
 
 
-# EM is run on blocks that leave the compared fields free (each field is estimated at least once).
-# EM training blocks, each with the comparisons whose m it must not estimate.
+# EM is run on blocks that leave the compared fields free (each field is estimated at least once); each block
+# comes with the comparisons whose m it must not estimate.
 # - Selection: copies that share a document number, or the lower bound of the birth year, are copies without
 #   a false document, so among them the age, the nationality and the number agree more often than among all
 #   matches (a false document changes the three together, seed cable), and in the document block every pair
@@ -285,11 +285,11 @@ TRAINING_BLOCKS: list[tuple[list[str], frozenset[str]]] = [
     (["sur1_ph", "sur2_ph"], frozenset()),
     (["given1_ph", "by_lo"], frozenset({"nationality", "document", "surnames"})),
 ]
-# The block that is then left to estimate a comparison alone, which must be big enough to. With one surname
-# per record (English names: FEBRL) the surnames block holds 2 to 24 pairs and its m are noise (FEBRL dataset
-# 2: groups F1 0.996 -> 0.989); in the 40,000-record EM sample of 1,000,000 records the document block holds
-# about 300 pairs. Below MIN_BLOCK_PAIRS, the comparisons it would carry are estimated by every block that
-# leaves them free, as Splink does. (Synthetic Spanish names, surnames and document blocks: 496 and 275 pairs
+# The block then left to estimate each of those comparisons alone. It must be big enough: with one surname per
+# record (English names: FEBRL) the surnames block holds 2 to 24 pairs and its m are noise (FEBRL dataset 2:
+# groups F1 0.996 -> 0.989), and in the 40,000-record EM sample of 1,000,000 records the document block holds
+# about 300 pairs. Under MIN_BLOCK_PAIRS pairs, the comparisons it would carry are estimated by every block
+# that leaves them free, as Splink does. (Synthetic Spanish names, surnames and document blocks: 496 and 275 pairs
 # at 1,500 records, 3,820 and 1,776 at 10,000, 18,500 and 2,962 in the EM sample of 100,000 records.)
 SOLE_BLOCK: dict[str, tuple[str, ...]] = {
     "birth": ("sur1_ph", "sur2_ph"),
