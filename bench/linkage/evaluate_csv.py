@@ -234,21 +234,28 @@ class NameRoles:
         return self.given[key] > self.surname[key]
 
 
+def _certain_split(value: str) -> tuple[list[str], list[str]] | None:
+    """(given-name units, surname units) when the rule alone decides: at a comma ("Surnames, Given names"),
+    one word (a given name), two words (given name, surname), four or more (the last two are surnames).
+    None for three words, which the file's other names must settle."""
+    if "," in value:
+        surnames, _, given = value.partition(",")
+        return _units(given), _units(surnames)
+    units = _units(value)
+    if len(units) == 3:
+        return None
+    cut = len(units) - 2 if len(units) >= 4 else 1
+    return units[:cut], units[cut:]
+
+
 def name_roles(values: Iterable[str]) -> NameRoles:
-    """Roles from "Surnames, Given names", from names of two words (given name and surname) and from names of
-    four words or more (the last two are the surnames)."""
+    """Roles counted on the names whose split is certain and that have both parts."""
     roles = NameRoles()
     for value in values:
-        if "," in value:
-            surnames, _, given = value.partition(",")
-            roles.given.update(normalize_text(u) for u in _units(given))
-            roles.surname.update(normalize_text(u) for u in _units(surnames))
-            continue
-        units = _units(value)
-        if len(units) == 2 or len(units) >= 4:
-            cut = len(units) - (1 if len(units) == 2 else 2)
-            roles.given.update(normalize_text(u) for u in units[:cut])
-            roles.surname.update(normalize_text(u) for u in units[cut:])
+        split = _certain_split(value)
+        if split and split[0] and split[1]:
+            roles.given.update(map(normalize_text, split[0]))
+            roles.surname.update(map(normalize_text, split[1]))
     return roles
 
 
@@ -261,19 +268,12 @@ def split_full_name(value: str, roles: NameRoles | None = None) -> tuple[str, st
     given names and a surname ("Ana María López", a second surname dropped) or one given name and two
     surnames: the middle word goes where ``roles`` (counted on the file's certain names) has seen it more often,
     else to the surnames."""
-    if "," in value:
-        surnames, _, given = value.partition(",")
-        return " ".join(given.split()), " ".join(surnames.split())
-    units = _units(value)
-    if len(units) < 2:
-        return " ".join(units), ""
-    if len(units) == 2:
-        cut = 1
-    elif len(units) == 3:
+    split = _certain_split(value)
+    if split is None:
+        units = _units(value)
         cut = 2 if roles is not None and roles.is_given(units[1]) else 1
-    else:
-        cut = len(units) - 2
-    return " ".join(units[:cut]), " ".join(units[cut:])
+        split = units[:cut], units[cut:]
+    return " ".join(split[0]), " ".join(split[1])
 
 
 def split_list(value: str) -> list[str]:
