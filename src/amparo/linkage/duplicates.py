@@ -105,12 +105,15 @@ def possible_duplicates(*, actor: Actor, record: LinkRecord) -> PossibleDuplicat
     result = PossibleDuplicates(own=[], elsewhere=0, candidates=len(ids))
     if ids:
         scorer = current_scorer()
-        new = features(record)
+        # The institution comparison is left out (missing): here a clerk looks for the own institution's
+        # records as much as for others'.
+        new = {**features(record), "owner_org": None}
         persons = {p.pk: p for p in Person.objects.filter(pk__in=ids).prefetch_related("documents")}
         # A protected witness is not offered as a match outside the protection team (justice.protection).
         hidden = set(hidden_person_ids(actor).filter(person_id__in=ids).values_list("person_id", flat=True))
         for person, existing in zip(persons.values(), person_records(persons.values()), strict=True):
             weight, evidence = scorer.score(new, features(existing))
+            evidence.pop("institution", None)
             if weight - scorer.prior < SHOW_ABOVE or person.pk in hidden:
                 continue
             if person.owner_org_id == actor.org_pk and actor.has(Perm.PERSON_VIEW):

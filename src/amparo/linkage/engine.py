@@ -180,6 +180,15 @@ COMPARISONS: list[dict[str, Any]] = [
             _ELSE,
         ],
     },
+    {
+        # The institution that registered each record. Every institution checks for duplicates at entry (the
+        # "possible duplicates" panel), so the same person entered twice is mostly two institutions' records
+        # (seed cable: each kept its own database). EM learns from the register how often copies share an
+        # institution (a register where they often do gets a small weight, not a veto). The entry-time check
+        # leaves this comparison out: there a clerk looks for the own institution's records too.
+        "output_column_name": "institution",
+        "comparison_levels": [_null("owner_org"), _level('"owner_org_l" = "owner_org_r"', "same"), _ELSE],
+    },
 ]
 
 # Blocking: a pair is scored when it agrees on at least one of these (union, duplicates removed).

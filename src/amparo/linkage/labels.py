@@ -14,6 +14,7 @@ COMPARISON_LABELS = {
     "phone": _("Phone"),
     "address": _("Address"),
     "place": _("Place of residence"),
+    "institution": _("Registering institution"),
 }
 
 LEVEL_LABELS = {

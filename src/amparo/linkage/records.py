@@ -147,7 +147,7 @@ def features(record: LinkRecord) -> dict[str, Any]:
         "municipality": record["municipality"] or None,
         "phone": phone_key(record.get("phone")),
         "address": " ".join(normalize_text(record.get("address") or "").split()) or None,
-        "owner_org": record["owner_org"],
+        "owner_org": record["owner_org"] or None,  # 0: the institution is not known
     }
 
 

@@ -187,6 +187,7 @@ LEVELS: dict[str, Callable[[Features, Features], int]] = {
     "phone": _phone,
     "address": _address,
     "place": _place,
+    "institution": _equal("owner_org"),
 }
 
 
