@@ -33,7 +33,8 @@ def test_blocks_of_copies_without_a_false_document_do_not_estimate_age_nationali
     # the other comparisons keep the document block's estimates (its matches are not selected on them)
     assert any("doc1" in s for s in sessions["given_name"])
     assert blocks("surnames") == {s for s in sessions["surnames"] if "doc1" in s} != set()
-    assert any("by_lo" in s for s in sessions["sex"])
+    for name in ("sex", "place", "institution"):  # copies' sex, place and institution: the document block
+        assert blocks(name) == {s for s in sessions[name] if "doc1" in s} != set(), name
     document = next(c for c in linker._settings_obj.comparisons if c.output_column_name == "document")
     same = next(lv for lv in document._comparison_levels_excluding_null if lv.label_for_charts == "same")
     assert same.m_probability < 0.9  # in the document block every pair shares a number: m would be 1.0
@@ -99,3 +100,56 @@ def test_a_register_without_any_document_is_trained_without_the_document_block()
     assert prediction.pairs  # the other blocks trained the model; Splink refused the empty block before
     document = next(c for c in prediction.model["comparisons"] if c["output_column_name"] == "document")
     assert all("m_probability" in lv for lv in document["comparison_levels"] if not lv.get("is_null_level"))
+
+
+def test_the_em_sample_keeps_whole_surname_groups_and_so_the_copies() -> None:
+    from amparo.linkage.records import features
+    from amparo.linkage.synthetic import true_pairs
+
+    items = list(generate(20_000, seed=19))
+    records = [i.record for i in items]
+    sample = engine.em_sample(records, 2000, seed=3)
+    assert 2000 <= len(sample) < 4000
+    assert engine.em_sample(records, 2000, seed=3) == sample
+    codes = {features(r)["sur1_ph"] for r in sample}
+    assert sum(1 for r in records if features(r)["sur1_ph"] in codes) == len(sample)
+
+    def kept(chosen: list) -> int:
+        ids = {r["unique_id"] for r in chosen}
+        return sum(1 for a, b in true_pairs(items) if a in ids and b in ids)
+
+    import random
+
+    uniform = random.Random(3).sample(records, len(sample))
+    # a record sample of 10 % keeps about 1 % of the true pairs; whole groups keep about 10 %
+    assert kept(sample) > 5 * kept(uniform), (kept(sample), kept(uniform))
+
+
+def test_a_level_the_carrying_block_never_shows_weighs_as_never_seen_among_matches(monkeypatch) -> None:
+    """Large-register path (EM on a sample, u and the prior on all records), made small. No copy is registered
+    twice by one institution, so the document block (nearly all copies) never shows "same institution"."""
+    from amparo.linkage.scoring import Scorer
+
+    monkeypatch.setattr(engine, "EM_SAMPLE", 3000)
+    monkeypatch.setattr(engine, "MIN_BLOCK_PAIRS", 100)
+    records = [i.record for i in generate(8000, seed=23)]
+    weights = Scorer(engine.train_and_predict(records).model).weights
+    assert weights["institution"][1] == -engine.MAX_NEGATIVE_WEIGHT
+    assert -4 < weights["birth"][2] < 0  # ages within 3 years: a false document, not a veto
+
+
+def test_a_level_random_sampling_never_shows_gets_a_u_under_one_in_the_sampled_pairs() -> None:
+    """Nobody shares a document number here: "same document" is rarer than one pair in those sampled, not
+    Splink's default u (0.0005). A field nobody has (phone) keeps its defaults."""
+    records = [{**i.record, "documents": [f"D{n}"]} for n, i in enumerate(generate(1000, seed=29))]
+    linker = engine._linker(records, None, "1GB")  # type: ignore[arg-type]
+    engine._train(linker, len(records), 42, lambda _p, _s: None, {}, with_m=False)
+    levels = {
+        (c.output_column_name, lv.label_for_charts): lv.u_probability
+        for c in linker._settings_obj.comparisons
+        for lv in c._comparison_levels_excluding_null
+    }
+    assert levels[("document", "same")] == 1 / 100_000  # max(1e5, 50 per record) pairs sampled
+    assert levels[("document", "different")] == 1.0
+    assert levels[("phone", "same")] > 1e-4
+    linker._db_api._con.close()

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .records import LinkRecord, to_columns
+from .records import LinkRecord, name_parts, phonetic, to_columns
 
 logger = logging.getLogger(__name__)
 
@@ -289,10 +289,17 @@ def blocked_by(columns: list[tuple[str, str]], left: dict[str, Any], right: dict
 #   on 2 of 6 synthetic sets of 100,000 records, m of "surnames different" came out 13 times the labels' (-5.3
 #   bits instead of -9.0) and the groups' precision fell by 0.01 to 0.015. The document block (nearly all
 #   matches) estimates the surnames alone.
+# - Institution, place and sex: the match class EM finds in the surnames and birth-year blocks also takes in
+#   namesakes, who may live elsewhere or be in the same institution: at 1,000,000 records "same institution"
+#   came out at -1.3 bits and "another department" at -1.5 where the labels give -20 (synthetic copies keep
+#   their place or lose it, and are never registered twice by one institution). The document block's pairs
+#   are nearly all copies, and a copy's institution, place and sex have nothing to do with its document, so
+#   that block estimates them alone. The birth-year block then estimates only what the others leave (phone,
+#   address); it carries more when the document block is small (SOLE_BLOCK).
 TRAINING_BLOCKS: list[tuple[list[str], frozenset[str]]] = [
     (["doc1"], frozenset({"birth", "nationality", "document"})),
-    (["sur1_ph", "sur2_ph"], frozenset()),
-    (["given1_ph", "by_lo"], frozenset({"nationality", "document", "surnames"})),
+    (["sur1_ph", "sur2_ph"], frozenset({"institution", "place", "sex"})),
+    (["given1_ph", "by_lo"], frozenset({"nationality", "document", "surnames", "institution", "place", "sex"})),
 ]
 # The block then left to estimate each of those comparisons alone. It must be big enough: with one surname per
 # record (English names: FEBRL) the surnames block holds 2 to 24 pairs and its m are noise (FEBRL dataset 2:
@@ -305,6 +312,9 @@ SOLE_BLOCK: dict[str, tuple[str, ...]] = {
     "nationality": ("sur1_ph", "sur2_ph"),
     "document": ("sur1_ph", "sur2_ph"),
     "surnames": ("doc1",),
+    "institution": ("doc1",),
+    "place": ("doc1",),
+    "sex": ("doc1",),
 }
 MIN_BLOCK_PAIRS = 400
 
@@ -384,15 +394,16 @@ def train_and_predict(
     if model is None and len(records) > EM_SAMPLE:
         # m does not depend on how many persons there are, but EM on the big blocks of a large register is
         # swamped by non-matches (measured: recall fell from 0.96 to 0.86 between 10,000 and 100,000
-        # records). So m is estimated by EM on a random sample of records; u (random sampling) and the prior
-        # are then estimated again on all of them.
-        sample = random.Random(seed).sample(records, EM_SAMPLE)
-        sample_linker = _linker(sample, None, memory_limit)
-        _train(sample_linker, len(sample), seed, report, timings, with_m=True)
-        model = sample_linker.misc.save_model_to_json(out_path=None)
-        sample_linker._db_api._con.close()
-        linker = _linker(records, model, memory_limit)
+        # records). So u (random sampling) and the prior are estimated on all records, and m by EM on a sample
+        # of them with those u (``em_sample``).
+        linker = _linker(records, None, memory_limit)
         _train(linker, len(records), seed, report, timings, with_m=False)
+        sample_linker = _linker(
+            em_sample(records, EM_SAMPLE, seed), linker.misc.save_model_to_json(out_path=None), memory_limit
+        )
+        _estimate_m(sample_linker, EM_SAMPLE, report, timings)
+        copy_m(sample_linker, linker)
+        sample_linker._db_api._con.close()
     else:
         linker = _linker(records, model, memory_limit)
         if model is None:
@@ -423,6 +434,41 @@ def train_and_predict(
     blocked = count_blocked_pairs(linker, exact=count_exact) if count_pairs else -1
     con.close()
     return Prediction(pairs=pairs, clusters=clusters, model=trained, blocked_pairs=blocked, timings=timings)
+
+
+def em_sample(records: list[LinkRecord], size: int, seed: int) -> list[LinkRecord]:
+    """About ``size`` records for EM: whole groups of records sharing the first surname's phonetic code, the
+    groups in a random order. A random sample of records keeps a pair only if it keeps both records, so a
+    sample of 4 % of 1,000,000 records kept 0.16 % of the true pairs (about 850), too few for EM on the rarer
+    levels: over three random samples the weight of "ages within 3 years" came out -1.2, -20 and -3.5 bits.
+    Copies nearly always share that code, so whole groups keep most of their pairs (and, for each group, all
+    its namesakes, as the whole register has them)."""
+    from .records import name_parts
+
+    groups: dict[str, list[LinkRecord]] = {}
+    for record in records:
+        words = name_parts(record["surnames"])
+        groups.setdefault(phonetic(words[0]) if words else "", []).append(record)
+    keys = sorted(groups)
+    random.Random(seed).shuffle(keys)
+    sample: list[LinkRecord] = []
+    for key in keys:
+        if len(sample) >= size:
+            break
+        sample.extend(groups[key])
+    return sample
+
+
+def copy_m(source: Any, target: Any) -> None:
+    """The m probabilities of ``source``'s model onto ``target``'s (same comparisons and levels)."""
+    trained = {
+        (c.output_column_name, lv.comparison_vector_value): lv.m_probability
+        for c in source._settings_obj.comparisons
+        for lv in c._comparison_levels_excluding_null
+    }
+    for c in target._settings_obj.comparisons:
+        for lv in c._comparison_levels_excluding_null:
+            lv.m_probability = trained[(c.output_column_name, lv.comparison_vector_value)]
 
 
 def record_scorer(records: list[LinkRecord], model: dict[str, Any]) -> Callable[[str, str], float]:
@@ -542,19 +588,44 @@ def _train(linker: Any, n: int, seed: int, report: Progress, timings: dict[str, 
     linker.training.estimate_probability_two_random_records_match(
         [block_on("doc1"), block_on("given1", "sur1", "sur2", "dob")], recall=0.7
     )
-    linker.training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, n * 50.0)), seed=seed)
+    sampled = min(5e6, max(1e5, n * 50.0))
+    linker.training.estimate_u_using_random_sampling(max_pairs=sampled, seed=seed)
+    _unsampled_as_rare(linker, sampled)
     timings[f"estimate_u_{n}_records"] = time.perf_counter() - t
     if with_m:
-        pairs = {tuple(cols): _block_pairs(linker, cols) for cols, _biased in TRAINING_BLOCKS}
-        carried = frozenset(c for c, block in SOLE_BLOCK.items() if pairs[block] >= MIN_BLOCK_PAIRS)
-        logger.info("EM training blocks (pairs): %s; estimated alone: %s", pairs, sorted(carried))
-        for i, (cols, biased) in enumerate(TRAINING_BLOCKS):
-            report(30 + i * 10, "estimate_m")
-            t = time.perf_counter()
-            if not pairs[tuple(cols)]:  # Splink refuses an empty block (nobody with a document, a second surname)
-                continue
-            _em_on_block(linker, block_on(*cols), biased & carried)
-            timings[f"em_{n}_records_{'+'.join(cols)}"] = time.perf_counter() - t
+        _estimate_m(linker, n, report, timings)
+
+
+def _unsampled_as_rare(linker: Any, sampled: float) -> None:
+    """A level no pair of the random sample showed happens in fewer than one pair in ``sampled``: that is
+    its u. Splink would score it with a default u (about 0.0005 for "same document"), which at 1,000,000
+    records (where about 3 of 5 million random pairs share a number) took a shared document from +19 bits to +9."""
+    from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
+
+    for comparison in linker._settings_obj.comparisons:
+        levels = [(lv, lv._trained_u_probabilities[-1:]) for lv in comparison._comparison_levels_excluding_null]
+        if all(not last or last[0]["probability"] == LEVEL_NOT_OBSERVED_TEXT for _lv, last in levels):
+            continue  # a field nobody has (phone, address in the synthetic set): Splink's defaults stay
+        for level, last in levels:
+            if last and last[0]["probability"] == LEVEL_NOT_OBSERVED_TEXT:
+                level.u_probability = 1.0 / sampled
+
+
+def _estimate_m(linker: Any, n: int, report: Progress, timings: dict[str, float]) -> None:
+    """m by EM on the training blocks (u fixed)."""
+    from splink import block_on
+
+    pairs = {tuple(cols): _block_pairs(linker, cols) for cols, _biased in TRAINING_BLOCKS}
+    carried = frozenset(c for c, block in SOLE_BLOCK.items() if pairs[block] >= MIN_BLOCK_PAIRS)
+    logger.info("EM training blocks (pairs): %s; estimated alone: %s", pairs, sorted(carried))
+    for i, (cols, biased) in enumerate(TRAINING_BLOCKS):
+        report(30 + i * 10, "estimate_m")
+        t = time.perf_counter()
+        if not pairs[tuple(cols)]:  # Splink refuses an empty block (nobody with a document, a second surname)
+            continue
+        alone = frozenset(c for c in carried if SOLE_BLOCK[c] == tuple(cols))
+        _em_on_block(linker, block_on(*cols), biased & carried, alone)
+        timings[f"em_{n}_records_{'+'.join(cols)}"] = time.perf_counter() - t
 
 
 def _block_pairs(linker: Any, columns: list[str]) -> int:
@@ -567,13 +638,17 @@ def _block_pairs(linker: Any, columns: list[str]) -> int:
     return int(linker._db_api._con.execute(total).fetchall()[0][0])  # fetched whole: the connection is shared
 
 
-def _em_on_block(linker: Any, rule: Any, biased: frozenset[str] = frozenset()) -> None:
+def _em_on_block(
+    linker: Any, rule: Any, biased: frozenset[str] = frozenset(), alone: frozenset[str] = frozenset()
+) -> None:
     """EM on one training block. On well-separated data (a phone or an address agreeing on most copies) EM
     drives the m of a level never seen among matches towards 0 by a constant factor per iteration, past what
     a float64 holds, and Splink refuses the value (ValueError, nothing of that block kept). The block is
     then estimated again with half the iterations: the other levels converge in a few, and such an m is
     bounded afterwards anyway (``bound_weights``). If even 2 iterations underflow, the block is skipped.
-    The m it estimates for the ``biased`` comparisons is dropped (``_forget_session``)."""
+    The m it estimates for the ``biased`` comparisons is dropped (``_forget_session``), and for the comparisons
+    it estimates ``alone`` a level none of its pairs shows is taken as never seen among matches
+    (``_unseen_as_never``)."""
     import dataclasses
 
     settings = linker._settings_obj
@@ -586,6 +661,7 @@ def _em_on_block(linker: Any, rule: Any, biased: frozenset[str] = frozenset()) -
             try:
                 linker.training.estimate_parameters_using_expectation_maximisation(rule)
                 _forget_session(linker, sessions, biased)
+                _unseen_as_never(linker, sessions, alone)
                 return
             except ValueError as exc:
                 settings.core_model_settings = before
@@ -623,6 +699,28 @@ def _forget_session(linker: Any, sessions: dict[tuple[str, int], int], compariso
             del level._trained_m_probabilities[
                 sessions[(comparison.output_column_name, level.comparison_vector_value)] :
             ]
+    linker._populate_m_u_from_trained_values()
+
+
+def _unseen_as_never(linker: Any, sessions: dict[tuple[str, int], int], comparisons: frozenset[str]) -> None:
+    """For ``comparisons`` the last EM session estimated alone: a level that no pair of its block shows gets
+    the m of a level never seen among matches (bounded: ``MAX_NEGATIVE_WEIGHT``). Splink leaves such a level
+    untrained and then scores it with a default m (about 0.1): the document block, nearly all copies, never
+    shows "same institution" in the synthetic set, and that level weighed -0.3 bits instead of -20."""
+    from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
+
+    if not comparisons:
+        return
+    for comparison in linker._settings_obj.comparisons:
+        if comparison.output_column_name not in comparisons:
+            continue
+        for level in comparison._comparison_levels_excluding_null:
+            trained = level._trained_m_probabilities[
+                sessions[(comparison.output_column_name, level.comparison_vector_value)] :
+            ]
+            for entry in trained:
+                if entry["probability"] == LEVEL_NOT_OBSERVED_TEXT and level.u_probability:
+                    entry["probability"] = level.u_probability * 2.0**-MAX_NEGATIVE_WEIGHT
     linker._populate_m_u_from_trained_values()
 
 
