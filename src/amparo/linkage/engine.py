@@ -443,8 +443,6 @@ def em_sample(records: list[LinkRecord], size: int, seed: int) -> list[LinkRecor
     levels: over three random samples the weight of "ages within 3 years" came out -1.2, -20 and -3.5 bits.
     Copies nearly always share that code, so whole groups keep most of their pairs (and, for each group, all
     its namesakes, as the whole register has them)."""
-    from .records import name_parts
-
     groups: dict[str, list[LinkRecord]] = {}
     for record in records:
         words = name_parts(record["surnames"])
