@@ -125,16 +125,25 @@ def test_the_em_sample_keeps_whole_surname_groups_and_so_the_copies() -> None:
     assert kept(sample) > 5 * kept(uniform), (kept(sample), kept(uniform))
 
 
-def test_a_level_the_carrying_block_never_shows_weighs_as_never_seen_among_matches(monkeypatch) -> None:
+def test_a_level_the_copies_block_never_shows_is_rarer_than_one_in_its_pairs(monkeypatch) -> None:
     """Large-register path (EM on a sample, u and the prior on all records), made small. No copy is registered
-    twice by one institution, so the document block (nearly all copies) never shows "same institution"."""
+    twice by one institution, so the document block (nearly all copies) never shows "same institution": its m
+    is 1 / (the block's pairs), not Splink's default (which weighed -0.3 bits)."""
     from amparo.linkage.scoring import Scorer
 
     monkeypatch.setattr(engine, "EM_SAMPLE", 3000)
     monkeypatch.setattr(engine, "MIN_BLOCK_PAIRS", 100)
     records = [i.record for i in generate(8000, seed=23)]
-    weights = Scorer(engine.train_and_predict(records).model).weights
-    assert weights["institution"][1] == -engine.MAX_NEGATIVE_WEIGHT
+    sample = engine.em_sample(records, 3000, 42)
+    linker = engine._linker(sample, None, "1GB")
+    pairs = engine._block_pairs(linker, list(engine.COPIES_BLOCK))
+    linker._db_api._con.close()
+    model = engine.train_and_predict(records).model
+    institution = next(c for c in model["comparisons"] if c["output_column_name"] == "institution")
+    same = next(lv for lv in institution["comparison_levels"] if lv.get("label_for_charts") == "same")
+    assert pairs > 100 and same["m_probability"] == 1 / pairs
+    weights = Scorer(model).weights
+    assert weights["institution"][1] < -5
     assert -4 < weights["birth"][2] < 0  # ages within 3 years: a false document, not a veto
 
 

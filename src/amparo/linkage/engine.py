@@ -317,6 +317,7 @@ SOLE_BLOCK: dict[str, tuple[str, ...]] = {
     "sex": ("doc1",),
 }
 MIN_BLOCK_PAIRS = 400
+COPIES_BLOCK = ("doc1",)  # the training block whose pairs are nearly all copies
 
 
 def settings_dict(threshold: float = DEFAULT_THRESHOLD, records: int = 0) -> dict[str, Any]:
@@ -621,8 +622,9 @@ def _estimate_m(linker: Any, n: int, report: Progress, timings: dict[str, float]
         t = time.perf_counter()
         if not pairs[tuple(cols)]:  # Splink refuses an empty block (nobody with a document, a second surname)
             continue
-        alone = frozenset(c for c in carried if SOLE_BLOCK[c] == tuple(cols))
-        _em_on_block(linker, block_on(*cols), biased & carried, alone)
+        copies = tuple(cols) == COPIES_BLOCK
+        alone = frozenset(c for c in carried if copies and SOLE_BLOCK[c] == COPIES_BLOCK)
+        _em_on_block(linker, block_on(*cols), biased & carried, alone, pairs[tuple(cols)])
         timings[f"em_{n}_records_{'+'.join(cols)}"] = time.perf_counter() - t
 
 
@@ -637,16 +639,15 @@ def _block_pairs(linker: Any, columns: list[str]) -> int:
 
 
 def _em_on_block(
-    linker: Any, rule: Any, biased: frozenset[str] = frozenset(), alone: frozenset[str] = frozenset()
+    linker: Any, rule: Any, biased: frozenset[str] = frozenset(), unseen: frozenset[str] = frozenset(), pairs: int = 0
 ) -> None:
     """EM on one training block. On well-separated data (a phone or an address agreeing on most copies) EM
     drives the m of a level never seen among matches towards 0 by a constant factor per iteration, past what
     a float64 holds, and Splink refuses the value (ValueError, nothing of that block kept). The block is
     then estimated again with half the iterations: the other levels converge in a few, and such an m is
     bounded afterwards anyway (``bound_weights``). If even 2 iterations underflow, the block is skipped.
-    The m it estimates for the ``biased`` comparisons is dropped (``_forget_session``), and for the comparisons
-    it estimates ``alone`` a level none of its pairs shows is taken as never seen among matches
-    (``_unseen_as_never``)."""
+    The m it estimates for the ``biased`` comparisons is dropped (``_forget_session``), and for the ``unseen``
+    comparisons a level none of its ``pairs`` shows is taken as rarer than one in them (``_unseen_as_rare``)."""
     import dataclasses
 
     settings = linker._settings_obj
@@ -659,7 +660,7 @@ def _em_on_block(
             try:
                 linker.training.estimate_parameters_using_expectation_maximisation(rule)
                 _forget_session(linker, sessions, biased)
-                _unseen_as_never(linker, sessions, alone)
+                _unseen_as_rare(linker, sessions, unseen, pairs)
                 return
             except ValueError as exc:
                 settings.core_model_settings = before
@@ -700,14 +701,15 @@ def _forget_session(linker: Any, sessions: dict[tuple[str, int], int], compariso
     linker._populate_m_u_from_trained_values()
 
 
-def _unseen_as_never(linker: Any, sessions: dict[tuple[str, int], int], comparisons: frozenset[str]) -> None:
-    """For ``comparisons`` the last EM session estimated alone: a level that no pair of its block shows gets
-    the m of a level never seen among matches (bounded: ``MAX_NEGATIVE_WEIGHT``). Splink leaves such a level
-    untrained and then scores it with a default m (about 0.1): the document block, nearly all copies, never
-    shows "same institution" in the synthetic set, and that level weighed -0.3 bits instead of -20."""
+def _unseen_as_rare(linker: Any, sessions: dict[tuple[str, int], int], comparisons: frozenset[str], pairs: int) -> None:
+    """For ``comparisons`` the last EM session estimated alone on the document block (``COPIES_BLOCK``, nearly
+    all copies): a level none of its ``pairs`` shows happens among copies less than once in that many, and that
+    is its m. Splink leaves such a level untrained and scores it with a default m (about 0.1): "same
+    institution", never shown by the copies of the synthetic set, weighed -0.3 bits instead of about -10.
+    Only that block: a level missing from a block of mostly strangers says little about the copies."""
     from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
 
-    if not comparisons:
+    if not comparisons or not pairs:
         return
     for comparison in linker._settings_obj.comparisons:
         if comparison.output_column_name not in comparisons:
@@ -717,8 +719,8 @@ def _unseen_as_never(linker: Any, sessions: dict[tuple[str, int], int], comparis
                 sessions[(comparison.output_column_name, level.comparison_vector_value)] :
             ]
             for entry in trained:
-                if entry["probability"] == LEVEL_NOT_OBSERVED_TEXT and level.u_probability:
-                    entry["probability"] = level.u_probability * 2.0**-MAX_NEGATIVE_WEIGHT
+                if entry["probability"] == LEVEL_NOT_OBSERVED_TEXT:
+                    entry["probability"] = 1.0 / pairs
     linker._populate_m_u_from_trained_values()
 
 
