@@ -16,7 +16,7 @@ import logging
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -458,16 +458,18 @@ def em_sample(records: list[LinkRecord], size: int, seed: int) -> list[LinkRecor
     return sample
 
 
+def _levels(linker: Any) -> Iterator[tuple[tuple[str, int], Any]]:
+    """Every non-null comparison level of the linker's model, keyed by (comparison, gamma value)."""
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison._comparison_levels_excluding_null:
+            yield (comparison.output_column_name, level.comparison_vector_value), level
+
+
 def copy_m(source: Any, target: Any) -> None:
     """The m probabilities of ``source``'s model onto ``target``'s (same comparisons and levels)."""
-    trained = {
-        (c.output_column_name, lv.comparison_vector_value): lv.m_probability
-        for c in source._settings_obj.comparisons
-        for lv in c._comparison_levels_excluding_null
-    }
-    for c in target._settings_obj.comparisons:
-        for lv in c._comparison_levels_excluding_null:
-            lv.m_probability = trained[(c.output_column_name, lv.comparison_vector_value)]
+    trained = {key: level.m_probability for key, level in _levels(source)}
+    for key, level in _levels(target):
+        level.m_probability = trained[key]
 
 
 def record_scorer(records: list[LinkRecord], model: dict[str, Any]) -> Callable[[str, str], float]:
@@ -679,11 +681,16 @@ def _em_on_block(
 def _m_sessions(linker: Any) -> dict[tuple[str, int], int]:
     """How many EM sessions have estimated each level's m so far (Splink keeps one value per session and
     level, and scores with their median)."""
-    return {
-        (c.output_column_name, lv.comparison_vector_value): len(lv._trained_m_probabilities)
-        for c in linker._settings_obj.comparisons
-        for lv in c._comparison_levels_excluding_null
-    }
+    return {key: len(level._trained_m_probabilities) for key, level in _levels(linker)}
+
+
+def _last_session(
+    linker: Any, sessions: dict[tuple[str, int], int], comparisons: frozenset[str]
+) -> Iterator[tuple[Any, int]]:
+    """Each level of ``comparisons`` with the index of the last EM session's first entry in its trained m."""
+    for key, level in _levels(linker):
+        if key[0] in comparisons:
+            yield level, sessions[key]
 
 
 def _forget_session(linker: Any, sessions: dict[tuple[str, int], int], comparisons: frozenset[str]) -> None:
@@ -691,13 +698,8 @@ def _forget_session(linker: Any, sessions: dict[tuple[str, int], int], compariso
     then score with the sessions that remain."""
     if not comparisons:
         return
-    for comparison in linker._settings_obj.comparisons:
-        if comparison.output_column_name not in comparisons:
-            continue
-        for level in comparison._comparison_levels_excluding_null:
-            del level._trained_m_probabilities[
-                sessions[(comparison.output_column_name, level.comparison_vector_value)] :
-            ]
+    for level, start in _last_session(linker, sessions, comparisons):
+        del level._trained_m_probabilities[start:]
     linker._populate_m_u_from_trained_values()
 
 
@@ -711,16 +713,10 @@ def _unseen_as_rare(linker: Any, sessions: dict[tuple[str, int], int], compariso
 
     if not comparisons or not pairs:
         return
-    for comparison in linker._settings_obj.comparisons:
-        if comparison.output_column_name not in comparisons:
-            continue
-        for level in comparison._comparison_levels_excluding_null:
-            trained = level._trained_m_probabilities[
-                sessions[(comparison.output_column_name, level.comparison_vector_value)] :
-            ]
-            for entry in trained:
-                if entry["probability"] == LEVEL_NOT_OBSERVED_TEXT:
-                    entry["probability"] = 1.0 / pairs
+    for level, start in _last_session(linker, sessions, comparisons):
+        for entry in level._trained_m_probabilities[start:]:
+            if entry["probability"] == LEVEL_NOT_OBSERVED_TEXT:
+                entry["probability"] = 1.0 / pairs
     linker._populate_m_u_from_trained_values()
 
 
