@@ -37,6 +37,10 @@ def test_grant_and_revoke_roles_and_tokens_die_with_the_role(world) -> None:
     admin.post(f"/accounts/users/{target.pk}/", {"action": "grant", "role": "supervisor"})
     supervisor = Membership.objects.get(user=target, role="supervisor")
     assert supervisor.is_active
+    grants = AuditEvent.objects.filter(action="membership.grant").count()
+    again = admin.post(f"/accounts/users/{target.pk}/", {"action": "grant", "role": "supervisor"}, follow=True)
+    assert "nothing changed" in again.content.decode() or "no cambió nada" in again.content.decode()
+    assert AuditEvent.objects.filter(action="membership.grant").count() == grants  # no change, no event
     caseworker = Membership.objects.get(user=target, role="caseworker")
     admin.post(f"/accounts/users/{target.pk}/", {"action": "revoke", "membership": caseworker.pk})
     caseworker.refresh_from_db()
@@ -81,3 +85,11 @@ def test_auditor_sees_only_own_institution_events(world) -> None:
     page = login(Client(), world.user("auditor")).get("/audit/?action=person.search")
     orgs = {e.organization_id for e in page.context["page"]}
     assert orgs == {world.home.pk}
+
+
+@pytest.mark.django_db
+def test_audit_filter_refuses_an_end_before_the_start(world) -> None:
+    login(Client(), world.user("caseworker")).get("/persons/?name=Ana")
+    page = login(Client(), world.user("auditor")).get("/audit/?date_from=2026-12-01&date_to=2026-01-01")
+    assert page.context["form"].errors["date_to"]
+    assert list(page.context["page"]) == []

@@ -35,6 +35,11 @@ def _es(msgid: str) -> str:
         return str(translation.gettext(msgid))
 
 
+def _es_ctx(context: str, msgid: str) -> str:
+    with translation.override("es"):
+        return str(translation.pgettext(context, msgid))
+
+
 def _indicator(code: str) -> str:
     with translation.override("es"):
         return str(INDICATOR_BY_CODE[code].label)
@@ -245,7 +250,7 @@ def test_case_from_opening_to_closure(new_page: Any, world: Any, live_server: An
     assert case.status == CaseStatus.CLOSED
     assert case.closed_at is not None
     assert not case.closure_requested
-    assert _es("Closed") in _badges(page)
+    assert _es_ctx("case", "Closed") in _badges(page)
     history = page.locator("#history li").all_inner_texts()
     assert len(history) == 4  # open→identification→assistance→follow-up→closed
     screenshot(page, "case-journey-closed")
@@ -253,7 +258,7 @@ def test_case_from_opening_to_closure(new_page: Any, world: Any, live_server: An
     # The caseworker sees it closed too.
     worker.goto("/cases/")
     row = worker.locator("table tbody tr").filter(has_text=case.number)
-    assert _es("Closed") in row.inner_text()
+    assert _es_ctx("case", "Closed") in row.inner_text()
 
 
 def test_a_minor_cannot_consent_alone(page: Any, world: Any, live_server: Any) -> None:

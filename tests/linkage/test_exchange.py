@@ -3,7 +3,6 @@ and matches them. Bad files are refused with a clear message and nothing is impo
 
 from __future__ import annotations
 
-import io
 import json
 
 import numpy as np
@@ -24,7 +23,7 @@ SYSTEM = Actor.for_system("test")
 
 
 @pytest.fixture
-def two_countries(world, settings):
+def two_countries(world, settings, tmp_path):
     items = list(generate(400, seed=21, orgs=2))
     first_seen: set[int] = set()
     sv, gt = [], []
@@ -34,7 +33,7 @@ def two_countries(world, settings):
     # El Salvador's instance: its own persons, its export
     settings.LINKAGE_COUNTRY = "SV"
     sv_ids = save_as_persons(sv, [world.home.pk])
-    out = io.StringIO()
+    out = tmp_path / "sv-to-gt.clk"
     partner_export(actor=SYSTEM, secret=SECRET, partner="GT", out=out)
     ref_entity = {pprl.export_id(sv_ids[i.record["unique_id"]], "GT"): i.entity for i in sv}
     Person.objects.all().delete()
@@ -43,7 +42,7 @@ def two_countries(world, settings):
     gt_ids = save_as_persons(gt, [world.home.pk, world.other.pk])
     person_entity = {gt_ids[i.record["unique_id"]]: i.entity for i in gt}
     truth = {i.entity for i in gt} & {i.entity for i in sv}
-    return out.getvalue().encode(), ref_entity, person_entity, truth
+    return out.read_bytes(), ref_entity, person_entity, truth
 
 
 def test_partner_exchange_end_to_end(two_countries) -> None:

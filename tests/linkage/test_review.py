@@ -105,3 +105,38 @@ def test_the_other_institutions_record_is_shown_without_identity(world) -> None:
     # the own record's phone and address are shown (the model compares them); the other's are not
     assert "5555 1234" in page and "4a calle 2-10" in page
     assert "4444 9876" not in page and "Escondida" not in page
+
+
+def _partner_link(world, person):
+    from amparo.linkage.models import PartnerImport, PartnerLink
+
+    partner = PartnerImport.objects.create(partner="SV", schema_version="1", record_count=1, file_sha256="0" * 64)
+    return PartnerLink.objects.create(
+        partner_import=partner, person=person, owner_org=person.owner_org, partner_record="sv-ref-42", dice=0.93
+    )
+
+
+def test_a_confirmed_partner_link_is_acknowledged_and_listed_for_follow_up(world) -> None:
+    from amparo.linkage.models import PartnerLink
+
+    link = _partner_link(world, make_person(world.actor("caseworker"), "Ana", "Tzul"))
+    reviewer = login(Client(), world.user("supervisor"))
+    response = reviewer.post(f"/linkage/partner-links/{link.pk}/decide/", {"decision": "confirm"}, follow=True)
+    page = response.content.decode()
+    assert "Link confirmed" in page and "SV" in page
+    confirmed = page.split("Confirmed links", 1)[1]
+    assert "sv-ref-42" in confirmed and "confirmed by home-supervisor" in confirmed
+    link.refresh_from_db()
+    assert link.status == PairStatus.CONFIRMED and link.decided_by == world.user("supervisor")
+    assert PartnerLink.objects.filter(status=PairStatus.CONFIRMED).count() == 1
+    # the other institution's reviewers do not see it
+    other = login(Client(), world.user("supervisor", "other")).get("/linkage/review/").content.decode()
+    assert "sv-ref-42" not in other and "No confirmed link." in other
+
+
+def test_a_rejected_partner_link_is_acknowledged(world) -> None:
+    link = _partner_link(world, make_person(world.actor("caseworker"), "Ana", "Tzul"))
+    reviewer = login(Client(), world.user("supervisor"))
+    page = reviewer.post(f"/linkage/partner-links/{link.pk}/decide/", {"decision": "reject"}, follow=True)
+    assert "Marked as not the same person." in page.content.decode()
+    assert "sv-ref-42" not in page.content.decode()

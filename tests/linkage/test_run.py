@@ -99,3 +99,29 @@ def test_the_command_runs_and_audits(labelled) -> None:
     run = LinkageRun.objects.get(is_current=True)
     assert run.trigger == "cli:linkage-run" and run.pair_count > 0
     assert AuditEvent.objects.filter(action="linkage.run.request").exists()
+
+
+def test_run_progress_shows_translated_stage_names(world) -> None:
+    from django.test import Client
+
+    from tests.conftest import login
+
+    run = LinkageRun.objects.create(threshold=6, status=RunStatus.RUNNING, progress=15, stage="estimate_u")
+    admin = login(Client(), world.user("administrator"))
+    page = admin.get(f"/linkage/runs/{run.pk}/").content.decode()
+    assert "estimating how often values agree by chance" in page and "estimate_u" not in page
+    LinkageRun.objects.filter(pk=run.pk).update(status=RunStatus.SUCCEEDED, progress=100, stage="done")
+    page = admin.get(f"/linkage/runs/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "100% · done" in page
+
+
+def test_every_stage_reported_has_a_label() -> None:
+    import inspect
+    import re
+
+    from amparo.linkage.labels import STAGE_LABELS
+
+    reported = set(re.findall(r'report\([^,]+, "(\w+)"\)', inspect.getsource(engine)))
+    reported |= set(re.findall(r'_progress\(run\.pk, \d+, "(\w+)"\)', inspect.getsource(services))) | {"done"}
+    assert reported >= {"estimate_u", "estimate_m", "predict", "cluster", "decrypt", "save"}
+    assert reported <= set(STAGE_LABELS)

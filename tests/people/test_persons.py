@@ -141,6 +141,8 @@ def test_stale_edit_is_refused_with_differences(world) -> None:
         )
     assert exc.value.current_version == 2
     assert {"given_names", "surnames"} <= set(exc.value.changed_fields)
+    # fields empty on both sides (NULL stored, "" submitted) are not listed as changed
+    assert not {"email", "address", "phone"} & set(exc.value.changed_fields)
     assert Person.objects.get(pk=person.pk).surnames == "Tzoc Ajú"  # nothing overwritten
     # The screen shows the current values and keeps the user's own.
     client = login(Client(), world.user("supervisor"))

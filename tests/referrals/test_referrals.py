@@ -184,7 +184,9 @@ def test_receiver_sees_only_shared_sections_everywhere(world, settings, tmp_path
     assert receiver.get(f"/cases/attachments/{attachment.pk}/").status_code == 404
     assert receiver.get(f"/api/v1/cases/{case.pk}/").status_code == 404
     assert receiver.get(f"/persons/{case.person_id}/").status_code == 404
-    # Shared attachments are reachable, through the referral only.
+    # Shared attachments are reachable, through the referral only (a new referral, the first one closed:
+    # one open referral per service and institution).
+    services.referral_cancel(actor=owner, referral_id=referral.pk)
     shared = _send(world, case, shared_sections=["identity", "attachments", "notes"])
     assert receiver.get(f"/referrals/{shared.pk}/attachments/{attachment.pk}/").content == b"Acta Zxq"
     assert "Zxq" in receiver.get(f"/referrals/{shared.pk}/").content.decode()
@@ -280,3 +282,29 @@ def test_directory_search(world) -> None:
     page = client.get("/referrals/directory/", {"service_type": "shelter", "age": 15})
     names = {o.organization.code for o in page.context["offers"]}
     assert {"sbs", "casa-alianza"} <= names and "dgm" not in names  # DGM's shelter is for adults
+
+
+@pytest.mark.django_db
+def test_the_same_referral_cannot_be_open_twice(world) -> None:
+    case = _adult(world)
+    _consent(world, case)
+    first = _send(world, case)
+    with pytest.raises(ValidationFailed) as exc:
+        _send(world, case)
+    assert "to_org" in exc.value.errors
+    services.referral_cancel(actor=world.actor("caseworker"), referral_id=first.pk)
+    _send(world, case)  # once the first is closed, a new one may go
+
+
+@pytest.mark.django_db
+def test_the_directory_shows_labels_not_codes(world) -> None:
+    offer = ServiceOffer.objects.filter(organization=world.other).first()
+    assert offer is not None
+    ServiceOffer.objects.filter(pk=offer.pk).update(
+        min_age=18, max_age=None, sexes=["Feminine", "TransgenderFeminine"], departments=["01", "03"]
+    )
+    page = login(Client(), world.user("caseworker")).get("/referrals/directory/").content.decode()
+    assert "Feminine, TransgenderFeminine" not in page and "18–+" not in page
+    offer.refresh_from_db()
+    assert offer.departments_display() == "Guatemala, Sacatepéquez"
+    assert offer.ages_display() in page and offer.sexes_display() in page

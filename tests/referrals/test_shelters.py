@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from amparo.cases import services as cases
 from amparo.core.exceptions import ValidationFailed
@@ -90,11 +90,28 @@ def test_refusals_order_ended_future_order_not_accepted(world, shelter) -> None:
     with pytest.raises(ValidationFailed) as exc:
         _admit(world, shelter, referral, order_date=TODAY - datetime.timedelta(days=100), stay_days=30)
     assert "order_date" in exc.value.errors
+    ended_on = TODAY - datetime.timedelta(days=70)
+    with translation.override("es"):  # the date as the user reads it, not ISO
+        assert formats.date_format(ended_on, "SHORT_DATE_FORMAT") in exc.value.errors["order_date"][0]
+    assert ended_on.isoformat() not in exc.value.errors["order_date"][0]
     with pytest.raises(ValidationFailed):
         _admit(world, shelter, referral, order_date=TODAY + datetime.timedelta(days=1))
     with pytest.raises(ValidationFailed):
         _admit(world, shelter, referral, court="", file_number="")
     assert not Placement.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_discharge_needs_a_chosen_destination_and_a_confirmation(world, shelter) -> None:
+    placement = _admit(world, shelter, _accepted_shelter_referral(world))
+    client = login(Client(), world.user("shelter_staff", "other"))
+    page = client.get(f"/referrals/shelters/{shelter.pk}/").content.decode()
+    form = page.split("/discharge/", 1)[1].split("</form>", 1)[0]
+    assert "data-confirm=" in form
+    assert 'name="destination" required><option value="">' in form  # nothing preselected
+    assert "selected" not in form
+    client.post(f"/referrals/placements/{placement.pk}/discharge/", {"destination": ""})
+    assert Placement.objects.get(pk=placement.pk).discharged_at is None
 
 
 @pytest.mark.django_db

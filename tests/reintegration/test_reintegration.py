@@ -143,6 +143,29 @@ def test_goal_resting_on_a_referral_takes_its_institution(world) -> None:
     with pytest.raises(ValidationFailed) as exc:  # a referral to SBS, but "responsible: Casa Alianza"
         _goal(world, case, area="counselling", institution_id=world.home.pk, referral_id=referral.pk)
     assert "institution" in exc.value.errors
+    # Once declined, the referral keeps the goal that rested on it, but backs no new one, and the form
+    # offers it only to that goal.
+    referrals.referral_respond(
+        actor=world.actor("caseworker", "other"), referral_id=referral.pk, accept=False, reason="Sin cupo"
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        _goal(world, case, area="education", institution_id=None, referral_id=referral.pk)
+    assert "referral" in exc.value.errors
+    services.goal_update(
+        actor=world.actor("caseworker"),
+        goal_id=goal.pk,
+        expected_version=goal.version,
+        area="counselling",
+        description="Terapia",
+        institution_id=None,
+        referral_id=referral.pk,
+        status="in_progress",
+        target_date=None,
+    )
+    from amparo.reintegration.forms import GoalForm
+
+    assert referral not in GoalForm(case=case).fields["referral"].queryset
+    assert referral in GoalForm(case=case, initial={"referral": referral.pk}).fields["referral"].queryset
 
 
 @pytest.mark.django_db

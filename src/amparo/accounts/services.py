@@ -95,6 +95,8 @@ def membership_grant(*, actor: Actor, user: User, role: str, unit: Unit | None =
     membership, created = Membership.objects.get_or_create(
         user=user, organization=actor.membership.organization, role=role, defaults={"unit": unit}
     )
+    if not created and membership.is_active and membership.unit_id == (unit.pk if unit else None):
+        raise ValidationFailed({"role": [_("The user already has this role here: nothing changed.")]})
     if not created:
         membership.is_active = True
         membership.unit = unit

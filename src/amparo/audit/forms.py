@@ -13,3 +13,10 @@ class AuditFilterForm(forms.Form):
     target_id = forms.CharField(label=_("Target id"), required=False, max_length=64)
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned

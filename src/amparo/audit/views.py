@@ -21,6 +21,8 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_events_for(actor=actor_from(request), filters=filters)  # type: ignore[attr-defined]
+    if form.is_bound and not form.is_valid():
+        events = events.none()  # the form shows what is wrong; an unfiltered list would mislead
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)  # read the page before this browse is itself recorded
     with transaction.atomic():

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core import geo
@@ -58,7 +59,10 @@ class CaseFilterForm(forms.Form):
         required=False,
         widget=FastSelect,
         choices=_blank(
-            [(g, g) for g in ("0-8", "9-17", "18-20", "21-23", "24-26", "27-29", "30-38", "39-47", "48+", "-99")]
+            [
+                *((g, g) for g in ("0-8", "9-17", "18-20", "21-23", "24-26", "27-29", "30-38", "39-47", "48+")),
+                ("-99", _("Age unknown")),  # CTDC's code for an unknown age
+            ]
         ),
     )
     sex = forms.ChoiceField(label=_("Sex / gender"), required=False, widget=FastSelect, choices=_blank(Gender.choices))
@@ -66,7 +70,7 @@ class CaseFilterForm(forms.Form):
         label=_("Nationality"),
         required=False,
         widget=FastSelect,
-        choices=lambda: _blank(sorted(geo.COUNTRIES.items(), key=lambda kv: kv[1])),
+        choices=lambda: _blank(geo.country_choices(get_language())),
     )
     department = forms.ChoiceField(
         label=_("Department"),
@@ -101,7 +105,7 @@ class DetermineForm(forms.Form):
 class EventForm(forms.Form):
     kind = forms.ChoiceField(label=_("Stage"), choices=EventKind.choices)
     country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=lambda: _blank(sorted(geo.COUNTRIES.items(), key=lambda kv: kv[1]))
+        label=_("Country"), required=False, choices=lambda: _blank(geo.country_choices(get_language()))
     )
     department = forms.ChoiceField(
         label=_("Department"), required=False, choices=lambda: _blank(sorted(geo.DEPARTMENTS.items()))
@@ -246,7 +250,13 @@ class TeamForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, members: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        members: list[tuple[int, str]] | None = None,
+        supervisors: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supervisor"].choices = [("", "—"), *(members or [])]  # type: ignore[attr-defined]
+        self.fields["supervisor"].choices = [("", "—"), *(supervisors or [])]  # type: ignore[attr-defined]
         self.fields["assigned"].choices = members or []  # type: ignore[attr-defined]

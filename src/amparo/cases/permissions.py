@@ -41,3 +41,19 @@ def can_edit_case(actor: Actor, case: Case) -> bool:
 
 def can_supervise_case(actor: Actor, case: Case) -> bool:
     return actor.has(Perm.CASE_SUPERVISE) and case.owner_org_id == actor.org_pk
+
+
+def supervisors_of(org_id: int) -> list[tuple[int, str]]:
+    """The institution's active members whose role may supervise cases, as (user id, name), by username.
+
+    The one rule for who can be a case's supervisor: approvals and at-risk alerts go to this person.
+    """
+    from amparo.accounts.models import Membership
+    from amparo.accounts.roles import role_has
+
+    memberships = Membership.objects.filter(organization_id=org_id, is_active=True, user__is_active=True)
+    seen: dict[int, str] = {}
+    for m in memberships.select_related("user").order_by("user__username"):
+        if role_has(m.role, Perm.CASE_SUPERVISE):
+            seen.setdefault(m.user_id, m.user.get_full_name() or m.user.username)
+    return list(seen.items())

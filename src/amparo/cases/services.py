@@ -19,6 +19,7 @@ from amparo.accounts.roles import Perm
 from amparo.audit.services import audit_record
 from amparo.core import geo
 from amparo.core.exceptions import NotFound, PermissionDenied, StaleEdit, ValidationFailed
+from amparo.notifications.kinds import CARE_PLAN_SUBMITTED, CASE_NEEDS_TEAM, CLOSURE_REQUESTED
 from amparo.organizations.models import Organization, Unit
 from amparo.people.models import Person
 from amparo.people.permissions import can_view_person
@@ -39,7 +40,7 @@ from .models import (
     Task,
     TraffickingEvent,
 )
-from .permissions import can_edit_case, can_supervise_case, can_view_case
+from .permissions import can_edit_case, can_supervise_case, can_view_case, supervisors_of
 from .screening import age_group, propose_status
 from .vocab import (
     CLOSABLE_FROM,
@@ -111,6 +112,32 @@ CONSENT_WITHDRAWN_HOOKS: list[Callable[[Actor, Consent], object]] = []
 # Called in the closure's transaction once a supervisor approves it (reintegration registers the
 # post-closure follow-up schedule here).
 CASE_CLOSED_HOOKS: list[Callable[[Actor, Case], object]] = []
+# Asked before a closure is requested and again before it is approved; each returns the reasons the case
+# cannot be closed yet (referrals register here: a closed case must not go on sharing its data).
+CLOSURE_CHECKS: list[Callable[[Case], list[str]]] = []
+
+
+def _closure_blockers(case: Case) -> None:
+    reasons = [reason for check in CLOSURE_CHECKS for reason in check(case)]
+    if reasons:
+        raise ValidationFailed({"status": reasons})
+
+
+def _case_url(case: Case) -> str:
+    from django.urls import reverse
+
+    return reverse("cases:detail", args=[case.pk])
+
+
+def _notify_supervisors(actor: Actor, case: Case, kind: str) -> None:
+    """Tell whoever must act: the case's supervisor, or (none set) every supervisor of the institution.
+    Not the actor: a supervisor who submits a plan knows it waits."""
+    from amparo.notifications.services import notify
+
+    supervisors = dict(supervisors_of(case.owner_org_id))
+    ids = [case.supervisor_id] if case.supervisor_id in supervisors else list(supervisors)
+    recipients = User.objects.filter(pk__in=ids).exclude(pk=actor.user_pk)
+    notify(recipients=recipients, kind=kind, target_url=_case_url(case))
 
 
 def has_consent(case: Case, scope: str) -> bool:
@@ -162,6 +189,9 @@ def case_open(
     )
     _audit(actor, "case.open", case, minor_protocol=case.minor_protocol)
     _changed(case)
+    if not actor.has(Perm.CASE_EDIT):
+        # Opened by someone who cannot work on it (a hotline operator): a supervisor must assign it.
+        _notify_supervisors(actor, case, CASE_NEEDS_TEAM)
     return case
 
 
@@ -183,8 +213,8 @@ def case_update_team(
     errors: dict[str, list[str]] = {}
     if priority not in Priority.values:
         errors["priority"] = [_("Choose a valid priority.")]
-    if supervisor_id is not None and supervisor_id not in members:
-        errors["supervisor"] = [_("The supervisor must belong to the institution.")]
+    if supervisor_id is not None and supervisor_id not in dict(supervisors_of(case.owner_org_id)):
+        errors["supervisor"] = [_("The supervisor must be a member of the institution whose role supervises cases.")]
     if not assigned <= members:
         errors["assigned"] = [_("Caseworkers must belong to the institution.")]
     if errors:
@@ -260,11 +290,13 @@ def case_request_closure(*, actor: Actor, case_id: uuid.UUID | str, reason: str)
         raise _fail("status", _("Only a case in identification, assistance or follow-up can be closed."))
     if not reason.strip():
         raise _fail("reason", _("Give the reason for closing the case."))
+    _closure_blockers(case)
     case.closure_requested = True
     case.closure_reason = reason.strip()
     case.save(update_fields=["closure_requested", "closure_reason"])
     _bump(case)
     _audit(actor, "case.closure_requested", case)
+    _notify_supervisors(actor, case, CLOSURE_REQUESTED)
     return case
 
 
@@ -286,6 +318,7 @@ def case_review_closure(*, actor: Actor, case_id: uuid.UUID | str, approve: bool
     if not approve and not comment.strip():
         raise _fail("comment", _("Say why the closure is sent back."))
     if approve:
+        _closure_blockers(case)  # a referral may have been sent since the request
         CaseStatusChange.objects.create(
             case=case,
             from_status=case.status,
@@ -615,6 +648,7 @@ def care_plan_submit(*, actor: Actor, case_id: uuid.UUID | str) -> CarePlan:
     plan.save(update_fields=["status"])
     _bump(case)
     _audit(actor, "case.care_plan_submitted", case)
+    _notify_supervisors(actor, case, CARE_PLAN_SUBMITTED)
     return plan
 
 

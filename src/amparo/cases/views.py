@@ -42,7 +42,7 @@ from .forms import (
 )
 from .identity import hidden_as
 from .models import CarePlan, CarePlanStatus, Case, Consent
-from .permissions import can_edit_case, can_supervise_case
+from .permissions import can_edit_case, can_supervise_case, supervisors_of
 from .vocab import CLOSABLE_FROM, INDICATORS, TRANSITIONS, CaseStatus
 
 Perform = Callable[[Actor, Case, dict[str, Any]], object]
@@ -543,7 +543,7 @@ def team_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         ),
         title=_("Case team and priority"),
         anchor="team",
-        form_kwargs=lambda c: {"members": _members(c)},
+        form_kwargs=lambda c: {"members": _members(c), "supervisors": supervisors_of(c.owner_org_id)},
     )
 
 

@@ -18,7 +18,7 @@ class CaseStatus(models.TextChoices):
     IDENTIFICATION = "identification", _("Identification")
     ASSISTANCE = "assistance", _("Assistance")
     FOLLOW_UP = "follow_up", _("Follow-up")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("case", "Closed")
 
 
 # The workflow: only these transitions are valid (reopening needs a reason).

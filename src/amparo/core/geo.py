@@ -25,6 +25,7 @@ __all__ = [
     "COUNTRIES_EN",
     "DEPARTMENTS",
     "LANGUAGES",
+    "LANGUAGES_EN",
     "MUNICIPALITIES",
     "PEOPLES",
     "department_name",
@@ -712,7 +713,54 @@ PEOPLES: Final[dict[str, str]] = {
 }
 
 
+# The language names that differ in English (the Mayan and other languages keep their own names).
+LANGUAGES_EN: Final[dict[str, str]] = {
+    **LANGUAGES,
+    "spa": "Spanish",
+    "eng": "English",
+    "gsm": "Guatemalan Sign Language (LENSEGUA)",
+}
+
+
+def collation_key(name: str) -> str:
+    """Sort key for names in Spanish or English: accents and case ignored, ñ after n.
+
+    Written here rather than with locale.strxfrm because the es_GT / en_US locales need not be installed
+    on the server, and ICU (PyICU) is a heavy dependency for sorting a few hundred names.
+    """
+    import unicodedata
+
+    key = []
+    for ch in name.casefold():
+        if ch == "ñ":
+            key.append("n\uffff")  # after every other n
+            continue
+        key.extend(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    return "".join(key)
+
+
+def _in_english(language: str | None) -> bool:
+    return bool(language) and str(language).startswith("en")
+
+
 def country_name(code: str, language: str = "es") -> str:
     """The country's name in the given language (Spanish or English), or the code if unknown."""
-    names = COUNTRIES_EN if language.startswith("en") else COUNTRIES
+    names = COUNTRIES_EN if _in_english(language) else COUNTRIES
     return names.get(code, code)
+
+
+def country_choices(language: str | None, exclude: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(code, name) of every country, named and sorted in the given language."""
+    names = COUNTRIES_EN if _in_english(language) else COUNTRIES
+    return sorted(((c, n) for c, n in names.items() if c not in exclude), key=lambda kv: collation_key(kv[1]))
+
+
+def language_name(code: str, language: str | None = "es") -> str:
+    """The name of a language (ISO 639-3 code) in the given interface language, or the code if unknown."""
+    return (LANGUAGES_EN if _in_english(language) else LANGUAGES).get(code, code)
+
+
+def language_choices(language: str | None) -> list[tuple[str, str]]:
+    """(code, name) of every language, named and sorted in the given interface language."""
+    names = LANGUAGES_EN if _in_english(language) else LANGUAGES
+    return sorted(names.items(), key=lambda kv: collation_key(kv[1]))

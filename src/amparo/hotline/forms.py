@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core import geo
@@ -37,7 +38,9 @@ def _municipalities() -> list[tuple[str, str]]:
 class ContactFields(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
     received_at = forms.DateTimeField(
-        label=_("Received"), widget=DATETIME, input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        label=pgettext_lazy("date", "Received"),
+        widget=DATETIME,
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )
     language = forms.ChoiceField(label=_("Language of the call"), choices=CallLanguage.choices, initial="spa")
     caller_type = forms.ChoiceField(label=_("Caller"), choices=CallerType.choices)
@@ -134,7 +137,7 @@ class CaseForm(forms.Form):
         label=_("Nationality"),
         required=False,
         widget=FastSelect,
-        choices=lambda: [("", "—"), *sorted(geo.COUNTRIES.items(), key=lambda kv: kv[1])],
+        choices=lambda: [("", "—"), *geo.country_choices(get_language())],
     )
 
 

@@ -7,7 +7,7 @@ import datetime
 import uuid
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from amparo.accounts.actor import Actor
@@ -94,7 +94,8 @@ def validate_court_event_date(
     if date < start:
         errors.add(
             "date",
-            _("A court event cannot be dated before the complaint (%(date)s).") % {"date": start.isoformat()},
+            _("A court event cannot be dated before the complaint (%(date)s).")
+            % {"date": formats.date_format(start, "SHORT_DATE_FORMAT")},
         )
     if date > timezone.localdate() + MAX_SCHEDULE_AHEAD:
         errors.add("date", _("The date is too far in the future."))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.models import User
@@ -35,7 +36,7 @@ TEXT = forms.Textarea(attrs={"rows": 3})
 
 
 def _countries() -> list[tuple[str, str]]:
-    return [("", "—"), *sorted(geo.COUNTRIES.items(), key=lambda kv: kv[1])]
+    return [("", "—"), *geo.country_choices(get_language())]
 
 
 def _departments() -> list[tuple[str, str]]:

@@ -7,11 +7,16 @@ the encodings are computed; the exported file holds encodings and opaque referen
 
 from __future__ import annotations
 
-import io
+import contextlib
+import os
+import re
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import formats, timezone
 
 from amparo.accounts.actor import Actor
 from amparo.audit.services import audit_record
@@ -35,14 +40,80 @@ def _our_encodings(encoder: pprl.Encoder) -> tuple[list[Any], list[bytes]]:
     return persons, clks
 
 
-def partner_export(*, actor: Actor, secret: bytes, partner: str, out: io.TextIOBase | Any) -> int:
+_COUNTRY_CODE = re.compile(r"[A-Z]{2,3}")  # ISO 3166-1 alpha-2 (or alpha-3)
+
+
+def partner_code(value: str) -> str:
+    """The partner's ISO country code, upper-cased; anything else is refused (it names files, links and
+    audit events)."""
+    from django.utils.translation import gettext as _
+
+    code = value.strip().upper()
+    if not _COUNTRY_CODE.fullmatch(code):
+        raise pprl.PartnerFileError(
+            _("“%(value)s” is not a country code: give the partner's ISO code, for example SV or HN.")
+            % {"value": value[:40]}
+        )
+    if code == our_country():
+        raise pprl.PartnerFileError(_("%(code)s is this system's own country, not a partner.") % {"code": code})
+    return code
+
+
+def _check_target(out: Path) -> None:
+    from django.utils.translation import gettext as _
+
+    if out.is_dir():
+        raise pprl.PartnerFileError(_("%(path)s is a directory; give a file name.") % {"path": out})
+    if not out.parent.is_dir():
+        raise pprl.PartnerFileError(_("The directory %(path)s does not exist.") % {"path": out.parent})
+    if not os.access(out.parent, os.W_OK):
+        raise pprl.PartnerFileError(_("The directory %(path)s cannot be written to.") % {"path": out.parent})
+
+
+def partner_export(*, actor: Actor, secret: bytes, partner: str, out: Path) -> int:
+    """Write our encodings for ``partner`` to ``out``. Every input is checked before anything is encoded; the
+    file is written under a temporary name in the target directory (readable by its owner only) and takes its
+    name only in the transaction that records the audit event: if that fails, no file is left behind."""
+    code = partner_code(partner)
+    out = Path(out)
+    _check_target(out)
     encoder = pprl.Encoder(secret)
     persons, clks = _our_encodings(encoder)
-    refs = (pprl.export_id(str(p.pk), partner) for p in persons)
-    count = pprl.write_file(out, encoder, zip(refs, clks, strict=True), sender=our_country(), partner=partner)
-    with transaction.atomic():
-        audit_record(actor=actor, action="linkage.partner.export", details={"partner": partner, "records": count})
+    refs = (pprl.export_id(str(p.pk), code) for p in persons)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    temp = Path(temp_name)
+    renamed = False
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            count = pprl.write_file(handle, encoder, zip(refs, clks, strict=True), sender=our_country(), partner=code)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with transaction.atomic():
+            audit_record(actor=actor, action="linkage.partner.export", details={"partner": code, "records": count})
+            os.replace(temp, out)
+            renamed = True
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        if renamed:  # the audit event did not commit: the file must not stay
+            with contextlib.suppress(OSError):
+                out.unlink()
+        raise
     return count
+
+
+def _refuse_if_imported(sha256: str) -> None:
+    """The same file twice would double every candidate link."""
+    from django.utils.translation import gettext as _
+
+    first = PartnerImport.objects.filter(file_sha256=sha256).order_by("imported_at").first()
+    if first is not None:
+        raise pprl.PartnerFileError(
+            _("This file was already imported on %(when)s (from %(partner)s).")
+            % {
+                "when": formats.date_format(timezone.localtime(first.imported_at), "SHORT_DATETIME_FORMAT"),
+                "partner": first.partner,
+            }
+        )
 
 
 def partner_import(
@@ -56,9 +127,11 @@ def partner_import(
     partner_file = pprl.read_file(data, encoder)
     if partner_file.header.get("partner") != our_country():
         raise pprl.PartnerFileError(_("This file was made for another country."))
+    _refuse_if_imported(partner_file.sha256)
     persons, ours = _our_encodings(encoder)
     links = pprl.match(encoder, ours, partner_file.clks, threshold=threshold)
     with transaction.atomic():
+        _refuse_if_imported(partner_file.sha256)  # again: another import may have finished meanwhile
         imported = PartnerImport.objects.create(
             partner=str(partner_file.header.get("sender", ""))[:8],
             schema_version=f"{pprl.SCHEMA}/{pprl.SCHEMA_VERSION}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 COMPARISON_LABELS = {
     "given_name": _("Given name"),
@@ -47,6 +48,23 @@ LEVEL_LABELS = {
     "similar": _("similar"),
     "different": _("different"),
 }
+
+
+# The stages a run reports (``LinkageRun.stage``): the engine's codes and the service's own.
+STAGE_LABELS = {
+    "decrypt": pgettext_lazy("linkage run stage", "reading the records"),
+    "estimate_u": pgettext_lazy("linkage run stage", "estimating how often values agree by chance"),
+    "estimate_m": pgettext_lazy("linkage run stage", "estimating how often duplicates agree"),
+    "predict": pgettext_lazy("linkage run stage", "comparing the pairs"),
+    "cluster": pgettext_lazy("linkage run stage", "grouping the records"),
+    "save": pgettext_lazy("linkage run stage", "saving the results"),
+    "done": pgettext_lazy("linkage run stage", "done"),
+}
+
+
+def stage_label(stage: str) -> str:
+    """The translated name of a run's stage; an unknown code (a newer engine) is shown as it is."""
+    return str(STAGE_LABELS.get(stage, stage))
 
 
 def evidence_rows(evidence: dict[str, dict[str, object]]) -> list[dict[str, object]]:

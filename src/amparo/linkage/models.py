@@ -55,6 +55,12 @@ class LinkageRun(models.Model):
     def __str__(self) -> str:
         return f"{_('Linkage run')} {str(self.pk)[:8]}"
 
+    @property
+    def stage_display(self) -> str:
+        from .labels import stage_label
+
+        return stage_label(self.stage)
+
 
 class PairStatus(models.TextChoices):
     PENDING = "pending", _("To review")

@@ -45,6 +45,7 @@ class Queue:
     merges: list[PersonMerge]
     partner_links: list[PartnerLink]
     run: LinkageRun | None
+    confirmed_links: list[PartnerLink] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -63,14 +64,34 @@ def review_queue(*, actor: Actor, status: str = "open") -> Queue:
         .select_related("survivor__owner_org", "absorbed__owner_org")
         .order_by("-merged_at")[:QUEUE_LIMIT]
     )
-    links = list(partner_links_visible_to(actor).filter(status=PairStatus.PENDING).select_related("partner_import"))
+    visible_links = partner_links_visible_to(actor).select_related("partner_import")
+    links = list(visible_links.filter(status=PairStatus.PENDING)[:QUEUE_LIMIT])
+    # Confirmed links stay listed for follow-up (asking the partner for the case through the agreed channel).
+    confirmed = list(
+        visible_links.filter(status=PairStatus.CONFIRMED)
+        .select_related("decided_by")
+        .order_by("-decided_at", "pk")[:QUEUE_LIMIT]
+    )
     pair_list = list(pairs[:QUEUE_LIMIT])
     audit_record(
         actor=actor,
         action="linkage.queue.view",
-        details={"pairs": len(pair_list), "merges": len(merges), "partner_links": len(links)},
+        details={
+            "pairs": len(pair_list),
+            "merges": len(merges),
+            "partner_links": len(links),
+            "confirmed_links": len(confirmed),
+        },
     )
-    return Queue(pairs=pair_list, merges=merges, partner_links=links[:QUEUE_LIMIT], run=run)
+    return Queue(pairs=pair_list, merges=merges, partner_links=links, run=run, confirmed_links=confirmed)
+
+
+def reviewable_pair_id(*, actor: Actor, pair_id: int | None) -> int | None:
+    """``pair_id`` if it is a pair of the current run that the actor may open, else None."""
+    if pair_id is None:
+        return None
+    pair = CandidatePair.objects.filter(pk=pair_id, run__is_current=True).first()
+    return pair.pk if pair is not None and can_review_pair(actor, pair) else None
 
 
 @dataclass
@@ -126,7 +147,12 @@ def pair_view(*, actor: Actor, pair_id: int) -> PairView:
         raise NotFound()
     decisions = {d.organization_id: d.decision for d in pair.decisions.all()}
     mine = decisions.get(actor.org_pk, "")
-    merge = PersonMerge.objects.filter(pair=pair, undone_at__isnull=True).first()
+    # The active merge of these two records, made on this pair or on the same records' pair of an earlier run.
+    merge = (
+        PersonMerge.objects.filter(undone_at__isnull=True)
+        .filter(Q(pair=pair) | Q(pair__left_id=pair.left_id, pair__right_id=pair.right_id))
+        .first()
+    )
     view = PairView(
         pair=pair,
         left=_side(actor, pair.left),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -117,16 +118,118 @@ def execute_run(run_id: uuid.UUID | str, *, memory_limit: str | None = None) -> 
         return False
 
 
+Key = tuple[str, str]
+
+
+@dataclass
+class _Carry:
+    """What a new pair inherits from the same two records in the run it replaces."""
+
+    status: str
+    decisions: list[PairDecision]
+    merges: list[PersonMerge]
+
+
+def _unchanged_since(decision: PairDecision, updated: dict[str, Any], pair: CandidatePair) -> bool:
+    """A decision stands while neither record has been edited after it (Person.updated_at moves on every edit,
+    documents included); an answer given on other data goes back to review."""
+    return all(
+        updated.get(str(pid)) is None or updated[str(pid)] <= decision.decided_at
+        for pid in (pair.left_id, pair.right_id)
+    )
+
+
+def _carry_over(keys: set[Key]) -> dict[Key, _Carry]:
+    """Statuses and decision records of the current run's pairs, for the pairs the new run finds again.
+
+    - An active merge stays merged, whichever run's pair it was made on (its pair is re-pointed to the new one).
+    - A pair marked merged without an active merge row (merged through another pair of the same group) stays
+      merged while both records are still one group, else it becomes "merge undone".
+    - Confirmations and rejections carry over with who and when, unless a record changed after the decision.
+      A rejection from before decisions were recorded has no record to check: it carries over as it is.
+    - "Merge undone" stays so (the pair is open for review either way)."""
+    from amparo.people.models import Person
+
+    from .resolve import groups_of
+
+    previous = {
+        (str(p.left_id), str(p.right_id)): p
+        for p in CandidatePair.objects.filter(run__is_current=True)
+        .exclude(status=PairStatus.PENDING)
+        .prefetch_related("decisions")
+        if (str(p.left_id), str(p.right_id)) in keys
+    }
+    merges: dict[Key, list[PersonMerge]] = {}
+    for merge in PersonMerge.objects.filter(undone_at__isnull=True, pair__isnull=False).select_related("pair"):
+        key = (str(merge.pair.left_id), str(merge.pair.right_id)) if merge.pair is not None else ("", "")
+        if key in keys:
+            merges.setdefault(key, []).append(merge)
+    involved = {pid for key in set(previous) | set(merges) for pid in key}
+    updated = {str(pk): at for pk, at in Person.objects.filter(pk__in=involved).values_list("pk", "updated_at")}
+    merged_without_row = [k for k, p in previous.items() if p.status == PairStatus.MERGED and k not in merges]
+    groups = groups_of({pid for key in merged_without_row for pid in key})
+    carried: dict[Key, _Carry] = {}
+    for key in set(previous) | set(merges):
+        prev = previous.get(key)
+        decisions = list(prev.decisions.all()) if prev is not None else []
+        if key in merges or prev is None:
+            source = merges[key][0].pair
+            if prev is None and source is not None:
+                decisions = list(source.decisions.all())
+            carried[key] = _Carry(PairStatus.MERGED, decisions, merges[key])
+            continue
+        if prev.status == PairStatus.MERGED:
+            left, right = (uuid.UUID(pid) for pid in key)
+            if groups[left].canonical == groups[right].canonical:
+                carried[key] = _Carry(PairStatus.MERGED, decisions, [])
+            else:
+                carried[key] = _Carry(PairStatus.UNMERGED, [], [])
+            continue
+        standing = [d for d in decisions if _unchanged_since(d, updated, prev)]
+        if any(d.decision == Decision.REJECT for d in standing):
+            status = PairStatus.REJECTED
+        elif standing:
+            status = PairStatus.CONFIRMED
+        elif prev.status == PairStatus.REJECTED and not decisions:
+            status = PairStatus.REJECTED
+        elif prev.status == PairStatus.UNMERGED:
+            status = PairStatus.UNMERGED
+        else:
+            status = PairStatus.PENDING
+        carried[key] = _Carry(status, standing, [])
+    return carried
+
+
+def _apply_carry_over(pairs: list[CandidatePair], carried: dict[Key, _Carry]) -> None:
+    """Copy the decision records (keeping who and when) and re-point active merges to the new pairs."""
+    copies: list[PairDecision] = []
+    decided_at: list[Any] = []
+    moved: list[PersonMerge] = []
+    for pair in pairs:
+        carry = carried.get((str(pair.left_id), str(pair.right_id)))
+        if carry is None:
+            continue
+        for d in carry.decisions:
+            copies.append(
+                PairDecision(
+                    pair=pair, organization_id=d.organization_id, decided_by_id=d.decided_by_id, decision=d.decision
+                )
+            )
+            decided_at.append(d.decided_at)
+        for merge in carry.merges:
+            merge.pair = pair
+            moved.append(merge)
+    PairDecision.objects.bulk_create(copies, batch_size=2000)
+    for copy, when in zip(copies, decided_at, strict=True):
+        copy.decided_at = when  # bulk_create stamped them now (auto_now_add); keep the original moment
+    PairDecision.objects.bulk_update(copies, ["decided_at"], batch_size=2000)
+    PersonMerge.objects.bulk_update(moved, ["pair"], batch_size=2000)
+
+
 @transaction.atomic
 def _save_results(run: LinkageRun, prediction: engine.Prediction, record_count: int) -> None:
     from amparo.people.models import Person
 
-    decided = {
-        (str(p["left_id"]), str(p["right_id"])): p["status"]
-        for p in CandidatePair.objects.filter(
-            run__is_current=True, status__in=[PairStatus.REJECTED, PairStatus.MERGED]
-        ).values("left_id", "right_id", "status")
-    }
     existing = set(str(pk) for pk in Person.objects.values_list("pk", flat=True))
     pairs = []
     for p in prediction.pairs:
@@ -146,10 +249,14 @@ def _save_results(run: LinkageRun, prediction: engine.Prediction, record_count: 
                 match_probability=float(p["match_probability"]),
                 evidence=_evidence(prediction.model, p),
                 cluster=prediction.clusters.get(left, ""),
-                status=decided.get((left, right), PairStatus.PENDING),
             )
         )
+    carried = _carry_over({(str(p.left_id), str(p.right_id)) for p in pairs})
+    for pair in pairs:
+        carry = carried.get((str(pair.left_id), str(pair.right_id)))
+        pair.status = carry.status if carry is not None else PairStatus.PENDING
     CandidatePair.objects.bulk_create(pairs, batch_size=2000)
+    _apply_carry_over(pairs, carried)
     LinkageRun.objects.filter(is_current=True).update(is_current=False)
     clusters = len({p.cluster for p in pairs if p.cluster})
     LinkageRun.objects.filter(pk=run.pk).update(
@@ -170,7 +277,13 @@ def _save_results(run: LinkageRun, prediction: engine.Prediction, record_count: 
         action="linkage.run.finish",
         target_type="linkage_run",
         target_id=run.pk,
-        details={"records": record_count, "pairs": len(pairs), "clusters": clusters},
+        details={
+            "records": record_count,
+            "pairs": len(pairs),
+            "clusters": clusters,
+            "carried_over": sum(1 for c in carried.values() if c.status != PairStatus.PENDING),
+            "reopened": sum(1 for c in carried.values() if c.status == PairStatus.PENDING),
+        },
     )
 
 
@@ -209,7 +322,7 @@ def pair_decide(*, actor: Actor, pair_id: int, decision: str) -> CandidatePair:
     PairDecision.objects.update_or_create(
         pair=pair,
         organization_id=actor.org_pk,
-        defaults={"decision": decision, "decided_by": actor.user},
+        defaults={"decision": decision, "decided_by": actor.user, "decided_at": timezone.now()},
     )
     merge = None
     if decision == Decision.REJECT:
@@ -234,12 +347,15 @@ def pair_decide(*, actor: Actor, pair_id: int, decision: str) -> CandidatePair:
 
 @transaction.atomic
 def merge_undo(*, actor: Actor, merge_id: uuid.UUID | str) -> PersonMerge:
-    """Undo a merge: the records were never changed, so marking the merge undone restores them exactly."""
+    """Undo a merge: the records were never changed, so marking the merge undone restores them exactly.
+
+    The pair goes back to review ("merge undone") in the current run, whichever run's pair the merge was made
+    on; the merge's ``pair`` then names the current run's pair of the same records, if there is one."""
     if not actor.has(Perm.LINKAGE_REVIEW):
         raise PermissionDenied()
     merge = (
         PersonMerge.objects.select_for_update()
-        .select_related("survivor", "absorbed")
+        .select_related("survivor", "absorbed", "pair")
         .filter(pk=merge_id, undone_at__isnull=True)
         .first()
     )
@@ -247,11 +363,25 @@ def merge_undo(*, actor: Actor, merge_id: uuid.UUID | str) -> PersonMerge:
         raise NotFound()
     merge.undone_at = timezone.now()
     merge.undone_by = actor.user
-    merge.save(update_fields=["undone_at", "undone_by"])
-    if merge.pair_id:
-        CandidatePair.objects.filter(pk=merge.pair_id).update(status=PairStatus.UNMERGED)
-        PairDecision.objects.filter(pair_id=merge.pair_id).delete()
-    audit_record(actor=actor, action="linkage.merge.undo", target_type="person_merge", target_id=merge.pk)
+    reopened: list[int] = []
+    if merge.pair is not None:
+        current = CandidatePair.objects.filter(
+            run__is_current=True, left_id=merge.pair.left_id, right_id=merge.pair.right_id
+        ).first()
+        ids = {merge.pair.pk} | ({current.pk} if current is not None else set())
+        reopened = list(CandidatePair.objects.filter(pk__in=ids, status=PairStatus.MERGED).values_list("pk", flat=True))
+        CandidatePair.objects.filter(pk__in=reopened).update(status=PairStatus.UNMERGED)
+        PairDecision.objects.filter(pair_id__in=reopened).delete()
+        if current is not None:
+            merge.pair = current
+    merge.save(update_fields=["undone_at", "undone_by", "pair"])
+    audit_record(
+        actor=actor,
+        action="linkage.merge.undo",
+        target_type="person_merge",
+        target_id=merge.pk,
+        details={"reopened_pairs": reopened},
+    )
     return merge
 
 

@@ -86,10 +86,12 @@ def pair_decide_view(request: HttpRequest, pair_id: int) -> HttpResponse:
 @require_POST
 @requires(Perm.LINKAGE_REVIEW)
 def merge_undo_view(request: HttpRequest, merge_id: uuid.UUID) -> HttpResponse:
-    merge = services.merge_undo(actor=actor_from(request), merge_id=merge_id)
+    actor = actor_from(request)
+    merge = services.merge_undo(actor=actor, merge_id=merge_id)
     messages.success(request, _("The merge has been undone: both records are separate again."))
-    if merge.pair_id:
-        return redirect("linkage:pair", pair_id=merge.pair_id)
+    pair_id = selectors.reviewable_pair_id(actor=actor, pair_id=merge.pair_id)
+    if pair_id is not None:
+        return redirect("linkage:pair", pair_id=pair_id)
     return redirect("linkage:queue")
 
 
@@ -97,13 +99,22 @@ def merge_undo_view(request: HttpRequest, merge_id: uuid.UUID) -> HttpResponse:
 @requires(Perm.LINKAGE_REVIEW)
 def partner_link_decide_view(request: HttpRequest, link_id: int) -> HttpResponse:
     try:
-        services.partner_link_decide(
+        link = services.partner_link_decide(
             actor=actor_from(request), link_id=link_id, decision=request.POST.get("decision", "")
         )
     except ValidationFailed as exc:
         for errors in exc.errors.values():
             for error in errors:
                 messages.error(request, error)
+        return redirect("linkage:queue")
+    if link.status == PairStatus.CONFIRMED:
+        messages.success(
+            request,
+            _("Link confirmed: it is listed under “Confirmed links” for follow-up with %(partner)s.")
+            % {"partner": link.partner_import.partner},
+        )
+    else:
+        messages.success(request, _("Marked as not the same person."))
     return redirect("linkage:queue")
 
 

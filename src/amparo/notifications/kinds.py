@@ -40,6 +40,10 @@ HOTLINE_RESCUE_ALERT = "hotline.rescue_alert"
 HOTLINE_RESCUE_ALERT_FALLBACK = "hotline.rescue_alert_fallback"
 HOTLINE_ALERT_ACKNOWLEDGED = "hotline.alert_acknowledged"
 HOTLINE_ASSIGNED = "hotline.assigned"
+# --- cases: what waits for a supervisor ---
+CASE_NEEDS_TEAM = "case.needs_team"
+CARE_PLAN_SUBMITTED = "case.care_plan_submitted"
+CLOSURE_REQUESTED = "case.closure_requested"
 
 LABELS: dict[str, Promise] = {
     REFERRAL_RECEIVED: _("A referral was sent to your institution"),
@@ -71,6 +75,10 @@ LABELS: dict[str, Promise] = {
     HOTLINE_RESCUE_ALERT_FALLBACK: _("URGENT: a rescue request came in and nobody is on duty: your unit is alerted"),
     HOTLINE_ALERT_ACKNOWLEDGED: _("An officer acknowledged a rescue alert of your call"),
     HOTLINE_ASSIGNED: _("A hotline call was assigned to you"),
+    # --- cases ---
+    CASE_NEEDS_TEAM: _("A new case of your institution needs a caseworker"),
+    CARE_PLAN_SUBMITTED: _("A care plan is waiting for your approval"),
+    CLOSURE_REQUESTED: _("A request to close a case is waiting for your approval"),
 }
 GENERIC_LABEL: Promise = _("You have a new notification")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core import geo
@@ -12,7 +13,7 @@ from .validation import DocumentInput, PersonInput
 
 
 def _country_choices() -> list[tuple[str, str]]:
-    return sorted(geo.COUNTRIES.items(), key=lambda kv: kv[1])
+    return geo.country_choices(get_language())
 
 
 class PersonForm(forms.Form):
@@ -47,7 +48,7 @@ class PersonForm(forms.Form):
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
         required=False,
-        choices=lambda: sorted(geo.LANGUAGES.items(), key=lambda kv: kv[1]),
+        choices=lambda: geo.language_choices(get_language()),
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
     people = forms.ChoiceField(label=_("People"), choices=People.choices, initial=People.UNKNOWN)

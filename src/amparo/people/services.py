@@ -76,8 +76,15 @@ def person_create(*, actor: Actor, data: PersonInput) -> Person:
     return person
 
 
+def _blank_as_none(value: Any) -> Any:
+    # An empty optional field is stored as NULL but submitted as "": both mean "not given".
+    return None if value in ("", []) else value
+
+
 def changed_fields(person: Person, data: PersonInput) -> list[str]:
-    changed = [name for name in _PERSON_FIELDS if getattr(person, name) != getattr(data, name)]
+    changed = [
+        name for name in _PERSON_FIELDS if _blank_as_none(getattr(person, name)) != _blank_as_none(getattr(data, name))
+    ]
     if _documents_signature(person.documents.all()) != _documents_signature(data.documents):
         changed.append("documents")
     return changed

@@ -94,7 +94,7 @@ def person_detail_view(request: HttpRequest, person_id: str) -> HttpResponse:
             "department": geo.department_name(person.residence_department),
             "municipality": geo.municipality_name(person.residence_municipality),
             "nationality_names": [geo.country_name(c, get_language() or "es") for c in person.nationalities],
-            "language_names": [geo.LANGUAGES.get(c, c) for c in person.languages],
+            "language_names": [geo.language_name(c, get_language()) for c in person.languages],
         },
     )
 

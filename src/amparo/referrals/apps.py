@@ -9,9 +9,11 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from amparo.cases.services import CONSENT_WITHDRAWN_HOOKS
+        from amparo.cases.services import CLOSURE_CHECKS, CONSENT_WITHDRAWN_HOOKS
 
-        from .services import end_referrals_of_withdrawn_consent
+        from .services import active_referrals_block_closure, end_referrals_of_withdrawn_consent
 
         if end_referrals_of_withdrawn_consent not in CONSENT_WITHDRAWN_HOOKS:
             CONSENT_WITHDRAWN_HOOKS.append(end_referrals_of_withdrawn_consent)
+        if active_referrals_block_closure not in CLOSURE_CHECKS:
+            CLOSURE_CHECKS.append(active_referrals_block_closure)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from amparo.cases.vocab import ServiceType
@@ -27,7 +28,7 @@ class OfferForm(forms.Form):
     nationalities = forms.MultipleChoiceField(
         label=_("Nationalities"),
         required=False,
-        choices=lambda: sorted(geo.COUNTRIES.items(), key=lambda kv: kv[1]),
+        choices=lambda: geo.country_choices(get_language()),
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("None chosen: any nationality."),
     )

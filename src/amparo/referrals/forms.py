@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from amparo.cases.vocab import ServiceType
@@ -92,5 +93,5 @@ class DirectoryForm(forms.Form):
         label=_("Nationality"),
         required=False,
         widget=FastSelect,
-        choices=lambda: [("", "—"), *sorted(geo.COUNTRIES.items(), key=lambda kv: kv[1])],
+        choices=lambda: [("", "—"), *geo.country_choices(get_language())],
     )

@@ -42,6 +42,29 @@ class ServiceOffer(models.Model):
     def __str__(self) -> str:
         return f"{self.organization} · {self.service_type}"
 
+    # What the directory shows: labels, not the stored codes.
+    def ages_display(self) -> str:
+        from django.utils.translation import gettext
+
+        if self.min_age is None and self.max_age is None:
+            return gettext("all ages")
+        if self.max_age is None:
+            return gettext("ages %(low)s and over") % {"low": self.min_age}
+        if self.min_age is None:
+            return gettext("ages up to %(high)s") % {"high": self.max_age}
+        return gettext("ages %(low)s–%(high)s") % {"low": self.min_age, "high": self.max_age}
+
+    def sexes_display(self) -> str:
+        from amparo.people.models import Gender
+
+        labels = dict(Gender.choices)
+        return ", ".join(str(labels.get(code, code)) for code in self.sexes)
+
+    def departments_display(self) -> str:
+        from amparo.core import geo
+
+        return ", ".join(geo.department_name(code) or code for code in self.departments)
+
 
 class LegalBasis(models.TextChoices):
     CONSENT = "consent", _("The person's consent to this referral")

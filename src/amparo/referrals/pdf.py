@@ -56,7 +56,7 @@ def referral_pdf(view: ReferralView) -> bytes:
     row(pgettext("referral", "To"), referral.to_org.name)
     row(_("Service"), referral.get_service_type_display())
     row(_("Legal basis"), referral.get_legal_basis_display())
-    row(_("Sent"), timezone.localtime(referral.sent_at).strftime("%Y-%m-%d %H:%M"))
+    row(pgettext("date", "Sent"), timezone.localtime(referral.sent_at).strftime("%Y-%m-%d %H:%M"))
     row(_("Answer expected by"), referral.respond_by.isoformat())
     row(_("Status"), referral.get_status_display())
     if referral.reason:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
@@ -101,7 +102,7 @@ def shared_sections(referral: Referral, actor: Actor) -> dict[str, Any]:
             "gender": person.gender,
             "gender_label": person.get_gender_display(),
             "nationalities": person.nationalities,
-            "languages": [geo.LANGUAGES.get(c, c) for c in person.languages],
+            "languages": [geo.language_name(c, get_language()) for c in person.languages],
             "minor_protocol": case.minor_protocol,
         }
     if Section.CONTACT in shared:

@@ -152,6 +152,14 @@ def referral_send(
             "to_org",
             _("%(org)s does not offer this service to this person (see the service directory).") % {"org": to_org.name},
         )
+    elif Referral.objects.filter(
+        case=case, to_org=to_org, service_type=service_type, status__in=ACTIVE_STATUSES
+    ).exists():
+        add(
+            "to_org",
+            _("A referral of this case to %(org)s for this service is already open: follow that one up.")
+            % {"org": to_org.name},
+        )
     if not shared_sections or any(s not in Section.values for s in shared_sections):
         add("shared_sections", _("Choose the sections to share (at least the identity)."))
     today = timezone.localdate()
@@ -272,6 +280,23 @@ def referral_cancel(*, actor: Actor, referral_id: uuid.UUID | str) -> Referral:
     _audit(actor, "referral.cancelled", referral)
     _notify(_receivers_of(referral), "referral.cancelled", referral)
     return referral
+
+
+def active_referrals_block_closure(case: Case) -> list[str]:
+    """Hooked into the closure of a case (cases.services.CLOSURE_CHECKS): while a referral is awaiting an
+    answer or accepted, the receiver sees the shared sections, so the case stays open until each one is
+    completed by the receiver or cancelled by the sender (who then notifies the receiver)."""
+    active = list(
+        Referral.objects.filter(case=case, status__in=ACTIVE_STATUSES).select_related("to_org").order_by("sent_at")
+    )
+    return [
+        _(
+            "The referral to %(institution)s (%(service)s, %(status)s) is still open: it must be completed by the "
+            "receiver or cancelled before the case is closed."
+        )
+        % {"institution": r.to_org.name, "service": r.get_service_type_display(), "status": r.get_status_display()}
+        for r in active
+    ]
 
 
 def end_referrals_of_withdrawn_consent(actor: Actor, consent: Consent) -> int:

@@ -6,7 +6,7 @@ import datetime
 import uuid
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from amparo.accounts.actor import Actor
@@ -61,7 +61,11 @@ def placement_admit(
         add("stay_days", _("The length of stay must be between 1 and %(max)s days.") % {"max": MAX_STAY_DAYS})
     order_end = order_date + datetime.timedelta(days=max(stay_days, 0))
     if not errors and order_end < today:
-        add("order_date", _("The order ended on %(date)s: a new order is needed.") % {"date": order_end.isoformat()})
+        add(
+            "order_date",
+            _("The order ended on %(date)s: a new order is needed.")
+            % {"date": formats.date_format(order_end, "SHORT_DATE_FORMAT")},
+        )
     if Placement.objects.filter(case_id=referral.case_id, discharged_at__isnull=True).exists():
         add("referral", _("This person is already placed in a shelter."))
     if errors:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,6 +14,7 @@ from amparo.organizations.models import Organization
 from amparo.referrals.models import Referral
 
 from .models import GoalArea, GoalStatus, Modality, ScheduledFollowUp, VisitOutcome
+from .services import GOAL_REFERRAL_STATUSES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -58,7 +60,10 @@ class GoalForm(forms.Form):
         institution.queryset = Organization.objects.filter(is_active=True).order_by("name")
         referral = self.fields["referral"]
         assert isinstance(referral, forms.ModelChoiceField)
-        referrals = Referral.objects.filter(case=case, from_org_id=case.owner_org_id)
+        current = self.initial.get("referral")
+        referrals = Referral.objects.filter(case=case, from_org_id=case.owner_org_id).filter(
+            Q(status__in=GOAL_REFERRAL_STATUSES) | Q(pk=current)
+        )
         referral.queryset = referrals.select_related("to_org").order_by("-sent_at")
 
 

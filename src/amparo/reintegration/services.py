@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts.actor import Actor
 from amparo.accounts.models import Membership, User
-from amparo.accounts.roles import Perm, role_has
+from amparo.accounts.roles import Perm
 from amparo.audit.services import audit_record
 from amparo.cases.models import Case
+from amparo.cases.permissions import supervisors_of
 from amparo.core.exceptions import NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from amparo.notifications.kinds import FOLLOW_UP_ALERT
 from amparo.organizations.models import Organization
-from amparo.referrals.models import Referral
+from amparo.referrals.models import Referral, ReferralStatus
 
 from . import schedule
 from .models import (
@@ -56,6 +57,11 @@ def _case_for_work(actor: Actor, case_id: uuid.UUID | str) -> Case:
     return case
 
 
+# A goal may rest on a referral that is awaiting an answer, accepted or completed; one kept from before the
+# referral was declined or ended stays (the goal's history), but no new goal is linked to it.
+GOAL_REFERRAL_STATUSES = frozenset({ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED})
+
+
 def _check_goal(
     case: Case,
     *,
@@ -65,6 +71,7 @@ def _check_goal(
     referral_id: uuid.UUID | str | None,
     status: str,
     target_date: datetime.date | None,
+    current_referral_id: uuid.UUID | None = None,
 ) -> tuple[dict[str, list[str]], Organization | None, Referral | None]:
     errors: dict[str, list[str]] = {}
 
@@ -82,6 +89,8 @@ def _check_goal(
         referral = Referral.objects.filter(pk=referral_id, case=case, from_org_id=case.owner_org_id).first()
         if referral is None:
             add("referral", _("Choose a referral of this case."))
+        elif referral.status not in GOAL_REFERRAL_STATUSES and referral.pk != current_referral_id:
+            add("referral", _("A goal cannot rest on a referral that was declined, cancelled or ended."))
     institution = Organization.objects.filter(pk=institution_id, is_active=True).first() if institution_id else None
     if referral is not None:
         if institution is not None and institution.pk != referral.to_org_id:
@@ -156,6 +165,7 @@ def goal_update(
     goal = Goal.objects.select_for_update().get(pk=goal.pk)
     errors, institution, referral = _check_goal(
         case,
+        current_referral_id=goal.referral_id,
         area=area,
         description=description,
         institution_id=institution_id,
@@ -200,12 +210,12 @@ def goal_update(
 
 
 def _supervisors(case: Case) -> list[User]:
-    if case.supervisor is not None:
-        return [case.supervisor]
-    memberships = Membership.objects.filter(
-        organization_id=case.owner_org_id, is_active=True, user__is_active=True
-    ).select_related("user")
-    return [m.user for m in memberships if role_has(m.role, Perm.CASE_SUPERVISE)]
+    supervisors = dict(supervisors_of(case.owner_org_id))
+    # The case's supervisor if that person still supervises; otherwise every supervisor of the institution,
+    # so an at-risk alert always reaches someone who can act on it.
+    if case.supervisor_id in supervisors:
+        return [case.supervisor]  # type: ignore[list-item]
+    return list(User.objects.filter(pk__in=supervisors))
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core import geo
@@ -17,7 +18,7 @@ NOTE = forms.Textarea(attrs={"rows": 3})
 
 
 def _countries() -> list[tuple[str, str]]:
-    return [("", "—"), *sorted(((c, n) for c, n in geo.COUNTRIES.items() if c != "GT"), key=lambda kv: kv[1])]
+    return [("", "—"), *geo.country_choices(get_language(), exclude=("GT",))]
 
 
 class StartForm(forms.Form):

@@ -10,6 +10,15 @@ report) goes through these pure functions.
   and a hidden cell can be recovered by subtraction exactly when its edge lies on no cycle (a bridge).
   So secondary suppression adds the cheapest cells (shortest path, small non-zero counts first, zeros and
   totals last) that put every hidden cell on a cycle.
+- Markers: a hidden count below the threshold is published as "<threshold"; a count hidden to protect
+  another one as "•" (it may be any value). Publishing which cells are small tells a reader that the
+  others are not (0 or at least the threshold), so the markers are kept apart only when every small
+  hidden cell can still take two values under those bounds (``audit_series``, ``audit_table``: a shift
+  by one along a cycle of hidden cells that keeps every cell within its bounds); otherwise every hidden
+  cell of that table is published as "•".
+- Linked publications: a cell hidden in one table and published in another would give it away, so
+  ``force`` hides cells whatever their value (and protects them like the small ones), and ``keep`` lists
+  cells published elsewhere that are not to be chosen as complements when another choice exists.
 - k-anonymity of record-level releases: every combination of quasi-identifiers is shared by at least k
   records; records that are not are generalised by blanking quasi-identifiers one by one, and dropped
   only if that is not enough.
@@ -18,6 +27,7 @@ report) goes through these pure functions.
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +58,9 @@ class Series:
     values: tuple[int | None, ...]  # None: suppressed
     total: int | None
     threshold: int
+    # hidden counts published as "below the threshold" (index len(values): the total); the other hidden
+    # counts are published as hidden to protect another (any value)
+    small: frozenset[int] = frozenset()
 
     @property
     def suppressed(self) -> int:
@@ -56,26 +69,120 @@ class Series:
     def rows(self) -> list[tuple[str, int | None]]:
         return list(zip(self.labels, self.values, strict=True))
 
+    def is_small(self, index: int) -> bool:
+        """Whether the hidden value at ``index`` (len(values): the total) is published as small."""
+        return index in self.small
 
-def protect_series(labels: Sequence[str], counts: Sequence[int], threshold: int) -> Series:
-    """Suppress small counts, then enough others that none can be recovered from the total."""
+    @property
+    def total_small(self) -> bool:
+        return len(self.values) in self.small
+
+
+def _allowed(value: int, small: bool, threshold: int) -> bool:
+    """What a reader who knows the markers can tell about a hidden count."""
+    return 0 < value < threshold if small else (value == 0 or value >= threshold)
+
+
+def audit_series(
+    counts: Sequence[int], hidden: set[int], primary: set[int], threshold: int, linked: Iterable[int] = ()
+) -> bool:
+    """True when every small hidden value (index len(counts): the total) can still take two values for a
+    reader who knows which hidden values are small: another hidden value of the same equation can move the
+    other way (a cell) or the same way (the total) by one, both staying within their bounds. Values linked
+    to other publications are not moved here (the caller audits them with the other publication)."""
+    n = len(counts)
+    grid = [*counts, sum(counts)]
+    fixed = set(linked)
+    partners = [i for i in hidden if i not in fixed]
+    for i in primary - fixed:
+        ok = False
+        for delta in (1, -1):
+            if not _allowed(grid[i] + delta, True, threshold):
+                continue
+            for j in partners:
+                if j == i:
+                    continue
+                step = delta if (i == n) != (j == n) else -delta
+                if _allowed(grid[j] + step, j in primary, threshold):
+                    ok = True
+                    break
+            if ok:
+                break
+        if not ok:
+            return False
+    return True
+
+
+def audit_system(
+    values: Mapping[str, int],
+    hidden: set[str],
+    primary: set[str],
+    equations: Sequence[Mapping[str, int]],
+    threshold: int,
+    *,
+    limit: int = 10,
+) -> bool:
+    """``audit_series`` for linked equations (each: variable -> coefficient, summing to zero): every small
+    hidden value must move by one with the other hidden values moving by at most one, every equation
+    still holding and every value within its bounds. Exhaustive, so for a few hidden values only (more:
+    not shown to be safe)."""
+    unknown = sorted(hidden)
+    if len(unknown) > limit:
+        return False
+    pending = set(primary)
+    for moves in itertools.product((-1, 0, 1), repeat=len(unknown)):
+        delta = dict(zip(unknown, moves, strict=True))
+        moved = {v for v, d in delta.items() if d and v in pending}
+        if not moved:
+            continue
+        if any(sum(c * delta.get(v, 0) for v, c in eq.items()) for eq in equations):
+            continue
+        if all(_allowed(values[v] + d, v in primary, threshold) for v, d in delta.items() if d):
+            pending -= moved
+            if not pending:
+                return True
+    return not pending
+
+
+def protect_series(
+    labels: Sequence[str],
+    counts: Sequence[int],
+    threshold: int,
+    *,
+    force: Iterable[int] = (),
+    force_total: bool = False,
+    keep: Iterable[int] = (),
+    linked: Iterable[int] = (),
+) -> Series:
+    """Suppress small counts (and the ``force``d ones), then enough others that none can be recovered
+    from the total; cells in ``keep`` (published elsewhere) are complements only when nothing else is."""
     if len(labels) != len(counts):
         raise ValueError("labels and counts differ in length")
     if any(c < 0 for c in counts):
         raise ValueError("counts must not be negative")
     total = sum(counts)
-    hidden = {i for i, c in enumerate(counts) if is_small(c, threshold)}
-    hide_total = is_small(total, threshold)
-    if len(hidden) == 1 and not hide_total:
-        # One hidden cell = total minus the others: hide the smallest other cell too (a zero if nothing
-        # else is left, and then the total as well, since a zero's value is no secret).
-        others = sorted((c, i) for i, c in enumerate(counts) if i not in hidden and c > 0)
-        if others:
-            hidden.add(others[0][1])
-        else:
+    forced = set(force)
+    kept = set(keep)
+    primary = {i for i, c in enumerate(counts) if is_small(c, threshold)}
+    hidden = primary | forced
+    hide_total = is_small(total, threshold) or force_total
+    if len(hidden) + hide_total == 1:
+        # One hidden value = the total minus the others (or their sum): hide the smallest other cell too
+        # (when only zeros are left, the total, since a zero's value is no secret).
+        others = sorted((i in kept, c, i) for i, c in enumerate(counts) if i not in hidden and c > 0)
+        if others and not (hidden and others[0][0]):
+            hidden.add(others[0][2])
+        elif hidden:
             hide_total = True
     values = tuple(None if i in hidden else c for i, c in enumerate(counts))
-    return Series(tuple(labels), values, None if hide_total else total, threshold)
+    small_hidden = {i for i in hidden if i in primary}
+    if hide_total and is_small(total, threshold):
+        small_hidden.add(len(counts))
+    all_hidden = hidden | ({len(counts)} if hide_total else set())
+    safe = audit_series(counts, all_hidden, small_hidden, threshold, linked=forced | set(linked))
+    return Series(
+        tuple(labels), values, None if hide_total else total, threshold, frozenset(small_hidden if safe else ())
+    )
 
 
 # --------------------------------------------------------------------------------------------- two-way
@@ -93,6 +200,13 @@ class Table:
     total: int | None
     threshold: int
     primary: frozenset[tuple[int, int]] = field(default_factory=frozenset)  # extended coordinates
+    # hidden cells published as "below the threshold" (extended coordinates); the other hidden cells are
+    # published as hidden to protect another (any value)
+    small: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+
+    def is_small(self, row: int, col: int) -> bool:
+        """Whether the hidden cell (extended coordinates: totals last) is published as small."""
+        return (row, col) in self.small
 
     @property
     def suppressed(self) -> int:
@@ -218,11 +332,66 @@ def _cheapest_cycle(
     return [rc for rc in path if rc not in hidden]
 
 
-def suppression_pattern(counts: Sequence[Sequence[int]], threshold: int) -> tuple[set[tuple[int, int]], set]:
+def audit_table(
+    grid: list[list[int]],
+    hidden: set[tuple[int, int]],
+    primary: set[tuple[int, int]],
+    threshold: int,
+    linked: Iterable[tuple[int, int]] = (),
+) -> bool:
+    """True when every small hidden cell of the extended table can still take two values for a reader who
+    knows which hidden cells are small (those in [1, threshold - 1], the others 0 or at least the
+    threshold): some cycle of hidden cells through it lets the values move by one, alternately up and
+    down (totals the other way), every cell staying within its bounds. A sufficient condition, checked
+    by a search over the cycles; cells linked to other publications are not moved."""
+    n_rows, n_cols = len(grid), len(grid[0])
+    fixed = set(linked)
+
+    def sign(r: int, c: int) -> int:  # the totals enter the zero-sum system with a minus sign
+        return -1 if (r == n_rows - 1) != (c == n_cols - 1) else 1
+
+    usable = [rc for rc in hidden if rc not in fixed]
+    for start in primary - fixed:
+        r0, c0 = start
+        found = False
+        for delta in (1, -1):
+            if not _allowed(grid[r0][c0] + sign(r0, c0) * delta, True, threshold):
+                continue
+            # row -> column: +delta on the signed value; column -> row: -delta
+            seen: set[tuple[str, int]] = {("c", c0)}
+            frontier: list[tuple[str, int]] = [("c", c0)]
+            while frontier and not found:
+                kind, index = frontier.pop()
+                for r, c in usable:
+                    if (r, c) == start:
+                        continue
+                    if kind == "c" and c == index:
+                        nxt, step = ("r", r), -delta
+                    elif kind == "r" and r == index:
+                        nxt, step = ("c", c), delta
+                    else:
+                        continue
+                    if nxt in seen or not _allowed(grid[r][c] + sign(r, c) * step, (r, c) in primary, threshold):
+                        continue
+                    if nxt == ("r", r0):
+                        found = True
+                        break
+                    seen.add(nxt)
+                    frontier.append(nxt)
+            if found:
+                break
+        if not found:
+            return False
+    return True
+
+
+def suppression_pattern(
+    counts: Sequence[Sequence[int]], threshold: int, force: Iterable[tuple[int, int]] = ()
+) -> tuple[set[tuple[int, int]], set]:
     """Hidden cells of the extended table (totals in the last row and column): (all hidden, primary)."""
     grid = extended_grid(counts)
     primary = {(r, c) for r, row in enumerate(grid) for c, v in enumerate(row) if is_small(v, threshold)}
-    hidden = set(primary)
+    hidden = primary | set(force)
     while True:
         open_cells = sorted(bridges(hidden))
         if not open_cells:
@@ -231,8 +400,15 @@ def suppression_pattern(counts: Sequence[Sequence[int]], threshold: int) -> tupl
 
 
 def protect_table(
-    row_labels: Sequence[str], col_labels: Sequence[str], counts: Sequence[Sequence[int]], threshold: int
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    counts: Sequence[Sequence[int]],
+    threshold: int,
+    *,
+    force: Iterable[tuple[int, int]] = (),
 ) -> Table:
+    """Primary and complementary suppression of a table published with its totals; ``force`` hides cells
+    of the extended table (totals last) that another publication hides."""
     if len(counts) != len(row_labels) or any(len(row) != len(col_labels) for row in counts):
         raise ValueError("counts do not match the labels")
     if any(v < 0 for row in counts for v in row):
@@ -248,8 +424,10 @@ def protect_table(
             threshold,
         )
     grid = extended_grid(counts)
-    hidden, primary = suppression_pattern(counts, threshold)
+    forced = set(force)
+    hidden, primary = suppression_pattern(counts, threshold, forced)
     n, m = len(row_labels), len(col_labels)
+    safe = audit_table(grid, hidden, primary, threshold, linked=forced)
 
     def shown(r: int, c: int) -> int | None:
         return None if (r, c) in hidden else grid[r][c]
@@ -263,6 +441,7 @@ def protect_table(
         total=shown(n, m),
         threshold=threshold,
         primary=frozenset(primary),
+        small=frozenset(primary if safe else ()),
     )
 
 

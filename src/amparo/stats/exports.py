@@ -9,7 +9,6 @@ import datetime
 import io
 import json
 import random
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -44,9 +43,9 @@ from amparo.people.services import person_create
 from amparo.people.validation import PersonInput
 
 from . import aggregates as agg
-from . import facts
+from . import facts, publish
 from .aggregates import Filters
-from .disclosure import MISSING, k_anonymize, protect_series, protect_table
+from .disclosure import MISSING, k_anonymize
 
 # ------------------------------------------------------------------------------------------- CTDC
 
@@ -500,11 +499,43 @@ def _import_row(actor: Actor, row: ImportRow) -> Case:
 
 
 def unodc_victims_table(filters: Filters, threshold: int) -> tuple[list[str], list[str], Any]:
-    counts = agg.victims_by_form_and_sex_age(filters)
-    forms = [f for f in counts if sum(counts[f].values())]
-    groups = ["women", "men", "girls", "boys", "unknown"]
-    table = protect_table(forms, groups, [[counts[f].get(g, 0) for g in groups] for f in forms], threshold)
-    return forms, groups, table
+    """The same table as the report's victims by form (its row totals): one protection for both."""
+    return publish.unodc_table(filters, threshold)
+
+
+def unodc_csv(filters: Filters, threshold: int) -> str:
+    """Victims by form of exploitation as women, men, girls, boys: a victim may count in several forms, so
+    the forms are not added up; the last row counts each victim once (from the published sex by age
+    table and the published number of victims, hidden as they are)."""
+    forms, groups, table = unodc_victims_table(filters, threshold)
+    m = len(groups)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Form of exploitation"), *(publish.unodc_label(g) for g in groups), _("Total")])
+    for r, form in enumerate(forms):
+        cells = [publish.shown(v, threshold, small=table.is_small(r, c)) for c, v in enumerate(table.cells[r])]
+        total = publish.shown(table.row_totals[r], threshold, small=table.is_small(r, m))
+        writer.writerow([publish.form_label(form), *cells, total])
+    distinct = publish.sex_age_groups(publish.chart("victims_sex_age", filters, threshold))
+    victims, victims_small = publish.victims_headline(filters, threshold)
+    writer.writerow(
+        [
+            _("Victims identified, each counted once"),
+            *(publish.shown(distinct[g][0], threshold, small=distinct[g][1]) for g in groups),
+            publish.shown(victims, threshold, small=victims_small),
+        ]
+    )
+    writer.writerow([])
+    writer.writerow(
+        [
+            _(
+                "A victim may suffer several forms of exploitation and then counts in each: the forms do not add "
+                "up to the number of victims, given once in the last row."
+            )
+        ]
+    )
+    writer.writerow([publish.legend(threshold)])
+    return out.getvalue()
 
 
 POPULATION_FILE = Path(__file__).resolve().parent / "data" / "population_gt.csv"
@@ -530,19 +561,19 @@ def population_source_note() -> str:
         return " ".join(line[1:].strip() for line in handle if line.startswith("#"))
 
 
+SDG_GROUPS = {("F", "0-17"): "girls", ("F", "18+"): "women", ("M", "0-17"): "boys", ("M", "18+"): "men"}
+
+
 def sdg_16_2_2(filters: Filters, threshold: int) -> list[dict[str, Any]]:
     """Detected victims per 100,000 population, by sex and age (children 0-17, adults 18+), for the
-    year in which the period ends. Rates of suppressed counts are suppressed too."""
+    year in which the period ends: the UNODC groups of the published sex by age table (hidden as they
+    are there). Rates of suppressed counts are suppressed too."""
     year = filters.period.end.year
     populations = {(p.sex, p.age_group): p for p in population_table() if p.year == year}
-    counts: Counter[tuple[str, str]] = Counter()
-    for (sex, age), n in agg.victims_by_sex_and_age(filters).items():
-        if sex in ("F", "M") and age not in ("", "-99"):
-            counts[(sex, "0-17" if age in agg.MINOR_GROUPS else "18+")] += n
-    keys = [("F", "0-17"), ("F", "18+"), ("M", "0-17"), ("M", "18+")]
-    protected = protect_series([f"{s}:{a}" for s, a in keys], [counts.get(k, 0) for k in keys], threshold)
+    groups = publish.sex_age_groups(publish.chart("victims_sex_age", filters, threshold))
     rows = []
-    for (sex, age), value in zip(keys, protected.values, strict=True):
+    for (sex, age), group in SDG_GROUPS.items():
+        value, small = groups[group]
         pop = populations.get((sex, age))
         rate = None
         if value is not None and pop is not None and pop.population:
@@ -553,6 +584,7 @@ def sdg_16_2_2(filters: Filters, threshold: int) -> list[dict[str, Any]]:
                 "sex": sex,
                 "age": age,
                 "victims": value,
+                "victims_small": small,
                 "population": pop.population if pop else None,
                 "rate_per_100000": rate,
                 "population_source": pop.source if pop else "",
@@ -562,9 +594,35 @@ def sdg_16_2_2(filters: Filters, threshold: int) -> list[dict[str, Any]]:
 
 
 def series_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], threshold: int) -> str:
+    """Rows of published values (hidden ones already as their markers; None: hidden for another)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([f"<{threshold}" if v is None else v for v in row])
+        writer.writerow([publish.SECONDARY_MARK if v is None else v for v in row])
+    writer.writerow([])
+    writer.writerow([publish.legend(threshold)])
     return out.getvalue()
+
+
+def _rate_text(row: dict[str, Any]) -> str:
+    if row["victims"] is None:
+        return publish.SECONDARY_MARK  # the rate of a hidden count is hidden too
+    return "" if row["rate_per_100000"] is None else str(row["rate_per_100000"])
+
+
+def sdg_csv(filters: Filters, threshold: int) -> str:
+    rows = [
+        [
+            r["year"],
+            r["sex"],
+            r["age"],
+            publish.shown(r["victims"], threshold, small=r["victims_small"]),
+            r["population"] or "",
+            _rate_text(r),
+            r["population_source"],
+        ]
+        for r in sdg_16_2_2(filters, threshold)
+    ]
+    header = ["year", "sex", "age", "victims", "population", "rate_per_100000", "population_source"]
+    return series_csv(header, rows, threshold) + "\n# " + population_source_note() + "\n"

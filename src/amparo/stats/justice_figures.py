@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from . import publish
 from .aggregates import SEXES, Filters, sex_of
-from .disclosure import protect_table
+from .disclosure import protect_series, protect_table
 
 STAGES = ("complaints", "investigations", "prosecuted", "convicted", "sentenced")
 PERSON_STAGES = ("investigated", "prosecuted", "convicted", "sentenced")
@@ -41,15 +41,30 @@ def complaints_by_source(filters: Filters) -> Counter[str]:
 
 
 def complaints_chart(filters: Filters, threshold: int) -> publish.Chart:
+    """Complaints by source, with their total: the complaints row of the justice by form table, so hidden
+    there, hidden here too."""
     from amparo.justice.vocab import ComplaintSource
 
-    return publish._series_chart(
+    counts = complaints_by_source(filters)
+    codes = [c for c in ComplaintSource.values if counts.get(c, 0)]
+    codes += sorted(c for c in counts if c not in codes and counts[c])
+    form_table = funnel_form_chart(filters, threshold).table
+    assert form_table is not None
+    n_cols = len(form_table.col_labels)
+    rows = list(form_table.row_labels)
+    hidden_there = "complaints" in rows and form_table.row_totals[rows.index("complaints")] is None
+    series = protect_series(
+        codes, [counts[c] for c in codes], threshold, force_total=hidden_there, linked=(len(codes),)
+    )
+    if hidden_there and form_table.is_small(rows.index("complaints"), n_cols) != series.total_small:
+        series = publish.Series(series.labels, series.values, series.total, threshold, frozenset())
+    label = publish._choices_label(ComplaintSource.choices)
+    return publish.Chart(
         "complaints_source",
         _("Complaints received by source"),
-        complaints_by_source(filters),
-        ComplaintSource.values,
-        publish._choices_label(ComplaintSource.choices),
-        threshold,
+        tuple(codes),
+        tuple(label(c) for c in codes),
+        series=series,
     )
 
 
@@ -170,15 +185,29 @@ def form_group_label(code: str) -> str:
 
 
 def funnel_chart(filters: Filters, threshold: int) -> publish.Chart:
-    return publish._series_chart(
+    """The funnel's counts are the row totals of the justice by form table (every file and person falls
+    in exactly one column there): taken from it, so that the two agree on what is hidden."""
+    by_form = funnel_form_chart(filters, threshold)
+    table = by_form.table
+    assert table is not None
+    n_cols = len(table.col_labels)
+    values: list[int | None] = []
+    small: set[int] = set()
+    for i, stage in enumerate(STAGES):
+        if stage in by_form.codes:
+            r = by_form.codes.index(stage)
+            values.append(table.row_totals[r])
+            if table.is_small(r, n_cols):
+                small.add(i)
+        else:
+            values.append(0)  # no file or person at this stage
+    return publish.Chart(
         "justice_funnel",
         _("Criminal justice: complaints, investigations, prosecutions, convictions, sentences"),
-        funnel(filters),
         STAGES,
-        stage_label,
-        threshold,
+        tuple(stage_label(s) for s in STAGES),
+        series=publish.Series(STAGES, tuple(values), None, threshold, frozenset(small)),
         additive=False,
-        keep_zero=True,
         note=_("Each stage is counted in the period on its own date; the stages do not add up."),
     )
 

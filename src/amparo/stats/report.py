@@ -8,14 +8,16 @@ import datetime
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
-from amparo.capacity.models import ActivityKind, Participant
-from amparo.capacity.selectors import ActionRow, plan_overview
+from amparo.capacity.models import ActivityKind
+from amparo.capacity.selectors import ActionRow, IndicatorRow, plan_overview
 from amparo.cases.models import ServiceDelivery
 from amparo.cases.vocab import DeterminedBy, ServiceType
 
@@ -32,9 +34,10 @@ class Fact:
     value: int | None  # None: suppressed
     chart_key: str = ""  # the records behind it, for those who may see them
     code: str = ""  # a stable name for the figure (tests, machine-readable exports)
+    small: bool = False  # when suppressed: published as below the threshold (else: hidden for another)
 
     def shown(self, threshold: int) -> str:
-        return publish.shown(self.value, threshold)
+        return publish.shown(self.value, threshold, small=self.small)
 
 
 @dataclass
@@ -67,11 +70,21 @@ PROSECUTION_SOURCES: list[Callable[[Filters, int], list[publish.Chart]]] = []
 
 
 def _fact(code: str, label: str, count: int, threshold: int, chart_key: str = "") -> Fact:
-    return Fact(label, None if is_small(count, threshold) else count, chart_key, code)
+    small = is_small(count, threshold)
+    return Fact(label, None if small else count, chart_key, code, small)
+
+
+def _series_fact(chart: publish.Chart, code: str, label: str, fact_code: str, chart_key: str = "") -> Fact:
+    """One bar of a published chart as a fact: the same count, hidden the same way."""
+    assert chart.series is not None
+    if code not in chart.codes:
+        return Fact(label, 0, chart_key, fact_code)
+    i = chart.codes.index(code)
+    return Fact(label, chart.series.values[i], chart_key, fact_code, chart.series.is_small(i))
 
 
 def _overview(f: Filters, t: int) -> Section:
-    total = agg.victims_total(f)
+    victims, victims_small = publish.victims_headline(f, t)
     previous = Filters(
         Period(f.period.start - datetime.timedelta(days=365), f.period.start - datetime.timedelta(days=1)),
         f.institution_id,
@@ -79,21 +92,16 @@ def _overview(f: Filters, t: int) -> Section:
     )
     section = Section(ReportSection.OVERVIEW, str(ReportSection.OVERVIEW.label))
     section.facts = [
-        _fact("victims", _("Victims identified (presumed or confirmed)"), total, t, "victims_year"),
+        Fact(_("Victims identified (presumed or confirmed)"), victims, "victims_year", "victims", victims_small),
         _fact("victims_previous", _("Victims identified in the previous period"), agg.victims_total(previous), t),
     ]
     section.charts = [publish.chart("cases_status", f, t), publish.chart("victims_form", f, t)]
     return section
 
 
-def _trained(f: Filters, roles: tuple[str, ...]) -> int:
-    return Participant.objects.filter(
-        training__start_date__range=(f.period.start, f.period.end), attended=True, role__in=roles
-    ).count()
-
-
-def _prosecution(f: Filters, t: int) -> Section:
+def _prosecution(f: Filters, t: int, trainings: publish.Chart) -> Section:
     section = Section(ReportSection.PROSECUTION, str(ReportSection.PROSECUTION.label))
+    # officials trained: the bars of the trainings chart (same filters, hidden the same way)
     section.facts = [
         _fact(
             "determined_by_justice",
@@ -101,9 +109,9 @@ def _prosecution(f: Filters, t: int) -> Section:
             agg.cases_determined_by(f, DeterminedBy.COURT_OR_PROSECUTION),
             t,
         ),
-        _fact("judges_trained", _("Judges trained"), _trained(f, ("judges",)), t),
-        _fact("prosecutors_trained", _("Prosecutors trained"), _trained(f, ("prosecutors",)), t),
-        _fact("police_trained", _("Police officers trained"), _trained(f, ("police",)), t),
+        _series_fact(trainings, "judges", _("Judges trained"), "judges_trained"),
+        _series_fact(trainings, "prosecutors", _("Prosecutors trained"), "prosecutors_trained"),
+        _series_fact(trainings, "police", _("Police officers trained"), "police_trained"),
     ]
     for source in PROSECUTION_SOURCES:
         section.charts.extend(source(f, t))
@@ -117,19 +125,31 @@ def _prosecution(f: Filters, t: int) -> Section:
     return section
 
 
+def _foreign(nationality: publish.Chart) -> Fact:
+    """Foreign victims from the published nationality chart: a sum of its bars, or its total minus
+    Guatemala and not recorded, published only when its published counts give it."""
+    assert nationality.series is not None
+    series = nationality.series
+    parts: list[tuple[int | None, bool]] = []
+    rest: list[tuple[int | None, bool]] = []
+    for i, code in enumerate(nationality.codes):
+        cell = (series.values[i], series.is_small(i))
+        (rest if code in ("GT", "-99") else parts).append(cell)
+    value, small = publish.part_sum(parts, rest, series.total) if parts else (0, False)
+    return Fact(_("Foreign victims identified"), value, "victims_nationality", "foreign", small)
+
+
 def _protection(f: Filters, t: int) -> Section:
     section = Section(ReportSection.PROTECTION, str(ReportSection.PROTECTION.label))
-    nationality = agg.victims_by_nationality(f)
-    foreign = sum(n for code, n in nationality.items() if code not in ("GT", "-99"))
-    groups: Counter[str] = Counter()
-    for (sex, age), n in agg.victims_by_sex_and_age(f).items():
-        groups[agg.unodc_group(sex, age)] += n
-    protected = protect_series(list(publish.UNODC_GROUPS), [groups.get(g, 0) for g in publish.UNODC_GROUPS], t)
+    sex_age = publish.chart("victims_sex_age", f, t)
+    nationality = publish.chart("victims_nationality", f, t)
+    # women, men, girls, boys from the published sex by age table, never from their own counts: a figure
+    # protected on its own would give away the cells the table hides
+    groups = publish.sex_age_groups(sex_age)
     section.facts = [
-        Fact(publish.unodc_label(g), v, "victims_sex_age", g)
-        for g, v in zip(publish.UNODC_GROUPS, protected.values, strict=True)
+        Fact(publish.unodc_label(g), groups[g][0], "victims_sex_age", g, groups[g][1]) for g in publish.UNODC_GROUPS
     ]
-    section.facts.append(_fact("foreign", _("Foreign victims identified"), foreign, t, "victims_nationality"))
+    section.facts.append(_foreign(nationality))
     # a join from the period's deliveries to their cases (an IN over all identified cases scans them all)
     deliveries = ServiceDelivery.objects.filter(
         start_date__range=(f.period.start, f.period.end), case__trafficking_status__in=agg.IDENTIFIED
@@ -142,13 +162,18 @@ def _protection(f: Filters, t: int) -> Section:
     services = protect_series(list(ServiceType.values), [by_service.get(s, 0) for s in ServiceType.values], t)
     labels = dict(ServiceType.choices)
     section.facts += [
-        Fact(_("Victims who received: %(service)s") % {"service": labels[s]}, v, code=f"service_{s}")
-        for s, v in zip(ServiceType.values, services.values, strict=True)
+        Fact(
+            _("Victims who received: %(service)s") % {"service": labels[s]},
+            v,
+            code=f"service_{s}",
+            small=services.is_small(i),
+        )
+        for i, (s, v) in enumerate(zip(ServiceType.values, services.values, strict=True))
         if v != 0
     ]
     section.charts = [
-        publish.chart("victims_sex_age", f, t),
-        publish.chart("victims_nationality", f, t),
+        sex_age,
+        nationality,
         publish.chart("victims_department", f, t),
         publish.chart("referrals_timeliness", f, t),
         publish.chart("shelter_occupancy", f, t),
@@ -156,44 +181,116 @@ def _protection(f: Filters, t: int) -> Section:
     return section
 
 
-def _prevention(f: Filters, t: int, year_rows: list[ActionRow]) -> Section:
+def plan_year(period: Period) -> int:
+    """The calendar year of the plan's annual targets and hand-entered values shown with a reporting
+    period: the one that holds most of its days."""
+    days: Counter[int] = Counter()
+    day = period.start
+    while day <= period.end:
+        following = min(datetime.date(day.year, 12, 31), period.end)
+        days[day.year] += (following - day).days + 1
+        day = following + datetime.timedelta(days=1)
+    return max(days, key=lambda y: (days[y], y))
+
+
+def _period_indicators(
+    f: Filters, facts: dict[str, Fact], trainings: publish.Chart, timeliness: publish.Chart, t: int
+) -> dict[str, tuple[str, str]]:
+    """The plan's computed indicators for the report's period and filters, as the report publishes them
+    (the same counts, hidden the same way): key -> (name, value as published)."""
+    assert trainings.series is not None and timeliness.series is not None
+    on_time = dict(zip(timeliness.codes, timeliness.series.values, strict=True)).get("on_time", 0)
+    sent = timeliness.series.total
+    if on_time is not None and sent:
+        rate = publish.number((Decimal(on_time) * 100 / sent).quantize(Decimal("0.1")))
+    elif sent == 0:
+        rate = "—"
+    else:
+        rate = publish.shown(None, t)  # from a hidden count: hidden too
+    reach = agg.prevention_summary(f)["reach"]
+    return {
+        "victims_identified": (_("Victims identified (presumed or confirmed)"), facts["victims"].shown(t)),
+        "judges_trained": (_("Judges trained"), facts["judges_trained"].shown(t)),
+        "people_trained": (_("Officials trained (attended)"), trainings.total_text()),
+        "prevention_reach": (_("Estimated reach of prevention activities"), publish.number(reach)),
+        "referrals_on_time": (_("Referrals answered by the expected date (%)"), rate),
+    }
+
+
+def _plan_line(row: ActionRow, item: IndicatorRow, year: int, period_values: dict[str, tuple[str, str]], t: int) -> str:
+    target = "—" if item.target is None else publish.number(item.target)
+    if item.indicator.computed in period_values:
+        name, value = period_values[item.indicator.computed]
+        return _(
+            "Plan %(code)s · %(indicator)s, in the reporting period: %(value)s (annual target for %(year)s: "
+            "%(target)s; computed from Amparo's records)"
+        ) % {"code": row.action.code, "indicator": name, "value": value, "year": year, "target": target}
+    if item.suppressed:
+        value = publish.shown(None, t, small=True)
+    else:
+        value = "—" if item.value is None else publish.number(item.value)
+    return _(
+        "Plan %(code)s · %(indicator)s, in %(year)s: %(value)s (annual target: %(target)s; source: %(source)s)"
+    ) % {
+        "code": row.action.code,
+        "indicator": item.indicator.name,
+        "year": year,
+        "value": value,
+        "target": target,
+        "source": item.source,
+    }
+
+
+def _prevention(
+    f: Filters, t: int, year_rows: list[ActionRow], year: int, trainings: publish.Chart, facts: dict[str, Fact]
+) -> Section:
     section = Section(ReportSection.PREVENTION, str(ReportSection.PREVENTION.label))
     summary = agg.prevention_summary(f)
     kinds = dict(ActivityKind.choices)
-    trainings = agg.training_summary(f)
+    events = int(trainings.extra["events"])  # type: ignore[call-overload]
+    activities = sum(summary["by_kind"].values())
     section.lines = [
-        _("Trainings: %(events)s events, %(trained)s officials trained of %(planned)s planned.") % trainings,
+        ngettext(
+            "Trainings: %(events)s event, %(trained)s officials trained of %(planned)s planned.",
+            "Trainings: %(events)s events, %(trained)s officials trained of %(planned)s planned.",
+            events,
+        )
+        % {
+            "events": publish.number(events),
+            "trained": trainings.total_text(),
+            "planned": publish.number(int(trainings.extra["planned"])),  # type: ignore[call-overload]
+        },
         _("Prevention activities: %(n)s, estimated reach %(reach)s, %(participants)s workshop participants.")
-        % {"n": sum(summary["by_kind"].values()), "reach": summary["reach"], "participants": summary["participants"]},
-        *(f"{kinds.get(k, k)}: {n}" for k, n in sorted(summary["by_kind"].items())),
+        % {
+            "n": publish.number(activities),
+            "reach": publish.number(summary["reach"]),
+            "participants": publish.number(summary["participants"]),
+        },
+        *(f"{kinds.get(k, k)}: {publish.number(n)}" for k, n in sorted(summary["by_kind"].items())),
     ]
-    for row in year_rows:
-        for item in row.indicators:
-            value = publish.shown(None, t) if item.suppressed else ("—" if item.value is None else str(item.value))
-            target = "—" if item.target is None else str(item.target)
-            section.lines.append(
-                _("Plan %(code)s · %(indicator)s: %(value)s (target %(target)s; source: %(source)s)")
-                % {
-                    "code": row.action.code,
-                    "indicator": item.indicator.name,
-                    "value": value,
-                    "target": target,
-                    "source": item.source,
-                }
-            )
-    section.charts = [publish.chart("trainings", f, t)]
+    if year_rows:
+        period_values = _period_indicators(f, facts, trainings, publish.chart("referrals_timeliness", f, t), t)
+        section.lines += [_plan_line(row, item, year, period_values, t) for row in year_rows for item in row.indicators]
+    section.charts = [trainings]
     return section
 
 
 def build_report(filters: Filters, *, actor: Actor | None = None, threshold: int | None = None) -> Report:
     t = threshold if threshold is not None else threshold_from_settings()
     with_plan = actor is not None and actor.has(Perm.CAPACITY_VIEW)
-    plan_rows = plan_overview(actor=actor, year=filters.period.end.year) if with_plan else []  # type: ignore[arg-type]
+    # the plan's computed indicators are recomputed for the report's period; its annual targets and
+    # hand-entered values are those of the calendar year holding most of the period, and say so
+    year = plan_year(filters.period)
+    plan_rows = plan_overview(actor=actor, year=year) if with_plan else []  # type: ignore[arg-type]
+    trainings = publish.chart("trainings", filters, t)
+    overview = _overview(filters, t)
+    prosecution = _prosecution(filters, t, trainings)
+    facts = {fact.code: fact for section in (overview, prosecution) for fact in section.facts}
     sections = [
-        _overview(filters, t),
-        _prosecution(filters, t),
+        overview,
+        prosecution,
         _protection(filters, t),
-        _prevention(filters, t, plan_rows),
+        _prevention(filters, t, plan_rows, year, trainings, facts),
         Section(ReportSection.BEST_PRACTICES, str(ReportSection.BEST_PRACTICES.label)),
     ]
     narratives = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -11,29 +12,66 @@ from fpdf import FPDF
 from . import publish
 from .report import Report
 
+# The PDF uses the standard (core) fonts, which hold the Windows-1252 characters only (nothing is
+# fetched, no font file is shipped): other characters are replaced by their nearest equivalent.
+PDF_ENCODING = "cp1252"
+_PDF_REPLACEMENTS = {
+    "≥": ">=",
+    "≤": "<=",
+    "≠": "!=",
+    "→": "->",
+    "←": "<-",
+    "−": "-",
+    "‐": "-",
+    "‑": "-",
+    "‒": "-",
+    "―": "—",
+    "ʼ": "'",
+    "ʻ": "'",
+    "′": "'",
+    "″": '"',
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\u200b": "",
+}
 
-def _latin1(text: Any) -> str:
-    return str(text if text is not None else "").encode("latin-1", "replace").decode("latin-1")
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode(PDF_ENCODING)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
-def _chart_rows(chart: publish.Chart, threshold: int) -> tuple[list[str], list[list[str]]]:
+def pdf_text(text: Any) -> str:
+    """The text in the characters the PDF's fonts have: each other character by its replacement, its
+    letter without the accent (ā -> a), or its code point ([U+4E2D]), never a bare "?"."""
+    out = []
+    for ch in str(text if text is not None else ""):
+        if _encodable(ch):
+            out.append(ch)
+        elif ch in _PDF_REPLACEMENTS:
+            out.append(_PDF_REPLACEMENTS[ch])
+        else:
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+            out.append(base if base and _encodable(base) else f"[U+{ord(ch):04X}]")
+    return "".join(out)
+
+
+def _chart_rows(chart: publish.Chart) -> tuple[list[str], list[list[str]]]:
+    """The chart as the screen shows it: the same texts and markers, the same total rows."""
     if chart.table is not None:
-        header = ["", *(str(c) for c in chart.extra.get("col_labels", ())), _("Total")]  # type: ignore[attr-defined]
-        rows = [
-            [label, *(publish.shown(v, threshold) for v in cells), publish.shown(total, threshold)]
-            for label, cells, total in chart.table_rows()
-        ]
-        rows.append(
-            [
-                _("Total"),
-                *(publish.shown(v, threshold) for v in chart.table.col_totals),
-                publish.shown(chart.table.total, threshold),
-            ]
-        )
+        header = ["", *chart.col_labels, _("Total")]
+        rows = [[label, *texts, total] for label, texts, total in chart.table_texts()]
+        if chart.show_col_totals:
+            col_totals, grand = chart.col_total_texts()
+            rows.append([_("Total"), *col_totals, grand])
         return header, rows
-    rows = [[label, publish.shown(value, threshold)] for _code, label, value in chart.rows()]
+    rows = [[label, text] for _code, label, text in chart.row_texts()]
     if chart.additive and chart.series is not None:
-        rows.append([_("Total"), publish.shown(chart.series.total, threshold)])
+        rows.append([_("Total"), chart.total_text()])
     return [_("Category"), _("Count")], rows
 
 
@@ -45,55 +83,62 @@ def _title(report: Report) -> str:
 
 
 def _disclaimer(report: Report) -> str:
-    return _(
-        "Every figure is computed from Amparo's records. Counts below %(threshold)s are shown as <%(threshold)s, "
-        "with other counts suppressed where needed so that they cannot be recovered from totals."
-    ) % {"threshold": report.threshold}
+    return " ".join(
+        [
+            _(
+                "Every figure is computed from Amparo's records. Counts below %(threshold)s are hidden, with other "
+                "counts where needed so that they cannot be recovered from totals."
+            )
+            % {"threshold": report.threshold},
+            publish.legend(report.threshold),
+        ]
+    )
 
 
 def report_pdf(report: Report) -> bytes:
     pdf = FPDF(format="Letter")
+    pdf.core_fonts_encoding = PDF_ENCODING
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-    pdf.set_title(_latin1(_title(report)))
+    pdf.set_title(pdf_text(_title(report)))
     pdf.set_font("Helvetica", "B", 15)
-    pdf.multi_cell(0, 8, _latin1(_title(report)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, pdf_text(_title(report)), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
-    pdf.multi_cell(0, 5, _latin1(_disclaimer(report)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, pdf_text(_disclaimer(report)), new_x="LMARGIN", new_y="NEXT")
     t = report.threshold
     for number, section in enumerate(report.sections, start=1):
         pdf.ln(3)
         pdf.set_font("Helvetica", "B", 13)
-        pdf.cell(0, 9, _latin1(f"{number}. {section.title}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 9, pdf_text(f"{number}. {section.title}"), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 10)
         for fact in section.facts:
-            pdf.multi_cell(0, 6, _latin1(f"{fact.label}: {fact.shown(t)}"), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 6, pdf_text(f"{fact.label}: {fact.shown(t)}"), new_x="LMARGIN", new_y="NEXT")
         for line in section.lines:
-            pdf.multi_cell(0, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 6, pdf_text(line), new_x="LMARGIN", new_y="NEXT")
         for chart in section.charts:
             pdf.ln(2)
             pdf.set_font("Helvetica", "B", 10)
-            pdf.multi_cell(0, 6, _latin1(chart.title), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 6, pdf_text(chart.title), new_x="LMARGIN", new_y="NEXT")
             pdf.set_font("Helvetica", "", 9)
             if chart.empty:
-                pdf.multi_cell(0, 5, _latin1(_("No records in this period.")), new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(0, 5, pdf_text(_("No records in this period.")), new_x="LMARGIN", new_y="NEXT")
                 continue
-            header, rows = _chart_rows(chart, t)
+            header, rows = _chart_rows(chart)
             with pdf.table(text_align="LEFT", first_row_as_headings=True) as table:
                 for values in [header, *rows]:
                     row = table.row()
                     for value in values:
-                        row.cell(_latin1(value))
+                        row.cell(pdf_text(value))
             if chart.note:
                 pdf.set_font("Helvetica", "I", 8)
-                pdf.multi_cell(0, 4, _latin1(chart.note), new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(0, 4, pdf_text(chart.note), new_x="LMARGIN", new_y="NEXT")
         if section.narratives:
             pdf.ln(2)
             for narrative in section.narratives:
                 pdf.set_font("Helvetica", "B", 10)
-                pdf.multi_cell(0, 6, _latin1(narrative.organization.name), new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(0, 6, pdf_text(narrative.organization.name), new_x="LMARGIN", new_y="NEXT")
                 pdf.set_font("Helvetica", "", 10)
-                pdf.multi_cell(0, 5, _latin1(narrative.text), new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(0, 5, pdf_text(narrative.text), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
@@ -116,7 +161,7 @@ def report_docx(report: Report) -> bytes:
             if chart.empty:
                 document.add_paragraph(_("No records in this period."))
                 continue
-            header, rows = _chart_rows(chart, t)
+            header, rows = _chart_rows(chart)
             table = document.add_table(rows=1, cols=len(header))
             table.style = "Table Grid"
             for cell, value in zip(table.rows[0].cells, header, strict=True):

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from amparo.accounts.decorators import reauth_required
 from amparo.accounts.roles import Perm
 from amparo.audit.services import audit_record
-from amparo.cases.vocab import ExploitationForm
 from amparo.core.exceptions import StaleEdit, ValidationFailed
 from amparo.core.views import actor_from, add_service_errors, requires
 
@@ -41,7 +40,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         return render(request, "stats/dashboard.html", {"form": form, "charts": []}, status=400)
     filters = form.filters()
     charts = [publish.chart(key, filters) for key in publish.DASHBOARD]
-    total = publish.protect_series(["all"], [selectors.victims_total(filters)], threshold_from_settings())
+    victims, victims_small = publish.victims_headline(filters, threshold_from_settings())
     return render(
         request,
         "stats/dashboard.html",
@@ -51,7 +50,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "charts": charts,
             "query": form.query(),
             "threshold": threshold_from_settings(),
-            "victims_total": total.values[0],
+            "victims_total": publish.shown(victims, threshold_from_settings(), small=victims_small),
+            "legend": publish.legend(threshold_from_settings()),
             "can_see_records": actor_from(request).has(Perm.STATS_RECORDS),
             "record_keys": selectors.RECORD_KEYS,
             "fact_build": selectors.fact_table_build(),
@@ -108,6 +108,7 @@ def report_view(request: HttpRequest) -> HttpResponse:
             "report": report,
             "query": form.query(),
             "threshold": report.threshold,
+            "legend": publish.legend(report.threshold),
             "can_see_records": actor.has(Perm.STATS_RECORDS),
             "record_keys": selectors.RECORD_KEYS,
             "can_narrate": actor.has(Perm.PLAN_REPORT),
@@ -252,35 +253,9 @@ def export_view(request: HttpRequest, kind: str) -> HttpResponse:
         data = release.csv()
         details.update({"records": len(release.rows), "k": release.k, "dropped": release.dropped})
     elif kind == "unodc":
-        forms_, groups, table = exports.unodc_victims_table(filters, threshold)
-        labels = dict(ExploitationForm.choices)
-        rows = [
-            [labels.get(f, _("Not recorded")), *cells, total]
-            for f, cells, total in zip(forms_, table.cells, table.row_totals, strict=True)
-        ]
-        rows.append([_("Total"), *table.col_totals, table.total])
-        data = exports.series_csv(
-            [_("Form of exploitation"), *(publish.unodc_label(g) for g in groups), _("Total")], rows, threshold
-        )
+        data = exports.unodc_csv(filters, threshold)
     else:
-        sdg = exports.sdg_16_2_2(filters, threshold)
-        data = exports.series_csv(
-            ["year", "sex", "age", "victims", "population", "rate_per_100000", "population_source"],
-            [
-                [
-                    r["year"],
-                    r["sex"],
-                    r["age"],
-                    r["victims"],
-                    r["population"] or "",
-                    r["rate_per_100000"] or "",
-                    r["population_source"],
-                ]
-                for r in sdg
-            ],
-            threshold,
-        )
-        data += "\n# " + exports.population_source_note() + "\n"
+        data = exports.sdg_csv(filters, threshold)
     with transaction.atomic():
         audit_record(actor=actor, action="stats.exported", target_type="export", target_id=kind, details=details)
     return _download(

@@ -16,3 +16,9 @@ def chart_svg(chart: Chart) -> SafeString:
 @register.filter
 def cell(value: int | None, threshold: int) -> str:
     return shown(value, threshold)
+
+
+@register.filter
+def fact_text(fact: object, threshold: int) -> str:
+    """A report fact as published, with its marker."""
+    return fact.shown(threshold)  # type: ignore[attr-defined]

@@ -4,8 +4,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from amparo.accounts.actor import Actor
+
+from ._files import read_input
 
 
 class Command(BaseCommand):
@@ -20,16 +23,14 @@ class Command(BaseCommand):
         from amparo.linkage.exchange import partner_export
         from amparo.linkage.pprl import PartnerFileError
 
-        secret = options["secret_file"].read_bytes().strip()
+        secret = read_input(options["secret_file"]).strip()
         try:
-            with options["out"].open("w", encoding="utf-8") as out:
-                count = partner_export(
-                    actor=Actor.for_system("cli:linkage-export"),
-                    secret=secret,
-                    partner=options["partner"].upper()[:8],
-                    out=out,
-                )
+            count = partner_export(
+                actor=Actor.for_system("cli:linkage-export"),
+                secret=secret,
+                partner=options["partner"],
+                out=options["out"],
+            )
         except PartnerFileError as exc:
-            options["out"].unlink(missing_ok=True)
-            raise CommandError(str(exc)) from exc
-        self.stdout.write(f"wrote {count} encoded records to {options['out']}")
+            raise CommandError(_("%(reason)s No file was written.") % {"reason": exc}) from exc
+        self.stdout.write(_("Wrote %(count)s encoded records to %(path)s.") % {"count": count, "path": options["out"]})

@@ -4,8 +4,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from amparo.accounts.actor import Actor
+
+from ._files import read_input
 
 
 class Command(BaseCommand):
@@ -19,14 +22,13 @@ class Command(BaseCommand):
         from amparo.linkage.exchange import partner_import
         from amparo.linkage.pprl import PartnerFileError
 
+        secret = read_input(options["secret_file"]).strip()
+        data = read_input(options["file"])
         try:
-            imported = partner_import(
-                actor=Actor.for_system("cli:linkage-import"),
-                secret=options["secret_file"].read_bytes().strip(),
-                data=options["file"].read_bytes(),
-            )
+            imported = partner_import(actor=Actor.for_system("cli:linkage-import"), secret=secret, data=data)
         except PartnerFileError as exc:
-            raise CommandError(f"{exc} Nothing was imported.") from exc
+            raise CommandError(_("%(reason)s Nothing was imported.") % {"reason": exc}) from exc
         self.stdout.write(
-            f"{imported.record_count} partner records, {imported.links.count()} candidate links to review"
+            _("%(records)s partner records, %(links)s candidate links to review.")
+            % {"records": imported.record_count, "links": imported.links.count()}
         )

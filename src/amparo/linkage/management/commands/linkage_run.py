@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from amparo.accounts.actor import Actor
 from amparo.core.exceptions import ValidationFailed
@@ -23,11 +24,11 @@ class Command(BaseCommand):
             try:
                 run = services.run_request(actor=actor, trigger="cli:linkage-run")
             except ValidationFailed as exc:
-                raise CommandError(str(exc.errors)) from exc
-            self.stdout.write(f"queued run {run.pk}")
+                raise CommandError(" ".join(str(m) for errors in exc.errors.values() for m in errors)) from exc
+            self.stdout.write(_("Queued run %(run)s.") % {"run": run.pk})
             return
         if LinkageRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
-            raise CommandError("A run is already in progress.")
+            raise CommandError(_("A run is already in progress."))
         from django.db import transaction
 
         from amparo.audit.services import audit_record
@@ -38,7 +39,11 @@ class Command(BaseCommand):
         ok = services.execute_run(run.pk)
         run.refresh_from_db()
         if not ok:
-            raise CommandError(f"run {run.pk} failed ({run.error}); the previous results are unchanged")
+            raise CommandError(
+                _("Run %(run)s failed (%(error)s); the previous results are unchanged.")
+                % {"run": run.pk, "error": run.error}
+            )
         self.stdout.write(
-            f"run {run.pk}: {run.record_count} persons, {run.pair_count} candidate pairs, {run.cluster_count} clusters"
+            _("Run %(run)s: %(persons)s persons, %(pairs)s candidate pairs, %(groups)s groups.")
+            % {"run": run.pk, "persons": run.record_count, "pairs": run.pair_count, "groups": run.cluster_count}
         )
