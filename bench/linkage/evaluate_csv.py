@@ -3,9 +3,10 @@
     .venv/bin/python bench/linkage/evaluate_csv.py people.csv [--entity person] [--threshold -3.5]
     .venv/bin/python bench/linkage/evaluate_csv.py --write-synthetic 10000 --seed 31 synthetic.csv
 
-One row per record; records with the same value in the entity column are the same person (a blank entity is
-a person of its own). The engine is trained on the file itself without the labels (u by random sampling, m by
-EM, as in a run), with its default threshold and grouping; the labels are used only to score the result.
+One row per record; records with the same value in the entity column are the same person (a blank entity,
+or NA, N/A, NaN, None, null, -1, - or ?, is a person of its own). The engine is trained on the file itself
+without the labels (u by random sampling, m by EM, as in a run), with its default threshold and grouping;
+the labels are used only to score the result.
 
 Columns are found by name (case, spaces and hyphens ignored); the first name in each list that the file has
 is used, and an option names another column (``--sex none`` leaves a field out):
@@ -290,6 +291,9 @@ class Loaded:
     notes: dict[str, str] = field(default_factory=dict)  # field -> what was read from its column
 
 
+UNLABELLED = frozenset({"na", "n/a", "nan", "none", "null", "-1", "-", "?"})
+
+
 def read_rows(
     path: Path, encoding: str = "utf-8-sig", delimiter: str | None = None
 ) -> tuple[list[str], list[dict], str]:
@@ -335,6 +339,16 @@ def read_rows(
             f"{path} does not look like CSV with delimiter {delimiter!r}: {ragged:,} of {len(body):,} rows do not "
             f"have the header's {len(header)} fields (--delimiter names another)"
         )
+    # A row with more fields than the header has an unquoted delimiter inside a value: every column after it
+    # is shifted (a sex lands in the document column), which silently corrupts the comparison. Refused, with
+    # the rows named. A row with fewer fields only lacks trailing empty values and is padded.
+    longer = [i + 2 for i, line in enumerate(body) if len(line) > len(header)]
+    if longer:
+        shown = ", ".join(f"{n:,}" for n in longer[:5]) + (" ..." if len(longer) > 5 else "")
+        raise Refused(
+            f"{path}: {len(longer):,} rows have more fields than the header's {len(header)} (lines {shown}): a value "
+            f"holds an unquoted {delimiter!r}, so its columns would be shifted; quote such values"
+        )
     rows = [{h: (line[i].strip() if i < len(line) else "") for i, h in enumerate(header)} for line in body]
     return header, rows, delimiter
 
@@ -379,6 +393,8 @@ def load(
             raise Refused(f"rows {seen[uid]} and {n} have the same id {uid!r}: ids must be unique")
         seen[uid] = n
         label = get(row, "entity")
+        # the usual "no label" markers of labelled sets: a person of their own, not one giant entity
+        label = "" if label.strip().casefold() in UNLABELLED else label
         count["no entity"] += not label
         labels[uid] = label or f"\x00{uid}"  # blank: a person of their own
         dob: datetime.date | None = None

@@ -102,6 +102,27 @@ def test_a_register_without_any_document_is_trained_without_the_document_block()
     assert all("m_probability" in lv for lv in document["comparison_levels"] if not lv.get("is_null_level"))
 
 
+def test_a_register_without_documents_or_dates_of_birth_gets_a_prior_and_finds_its_copies() -> None:
+    """Neither rule of the prior can fire (λ would be 0 and every weight -inf: Splink crashed)."""
+    records = [{**i.record, "documents": [], "date_of_birth": None} for i in generate(1500, seed=8)]
+    for r in records:
+        r["age_min"], r["age_max"] = r["age_min"] or 20, r["age_max"] or 24
+    prediction = engine.train_and_predict(records)  # type: ignore[arg-type]
+    assert 0 < prediction.model["probability_two_random_records_match"] < 1
+    assert prediction.pairs
+
+
+def test_a_register_of_two_copies_of_one_person_is_linked() -> None:
+    """Every pair matches (Splink refused the prior's recall) and λ would be 1 (infinite log-odds)."""
+    first = next(iter(generate(1, seed=3))).record
+    records = [first, {**first, "unique_id": "copy"}]
+    prediction = engine.train_and_predict(records)  # type: ignore[arg-type]
+    assert [(p["unique_id_l"], p["unique_id_r"]) for p in prediction.pairs] in (
+        [(first["unique_id"], "copy")],
+        [("copy", first["unique_id"])],
+    )
+
+
 def test_the_em_sample_keeps_whole_surname_groups_and_so_the_copies() -> None:
     from amparo.linkage.records import features
     from amparo.linkage.synthetic import true_pairs
