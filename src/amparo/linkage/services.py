@@ -354,7 +354,7 @@ def merge_undo(*, actor: Actor, merge_id: uuid.UUID | str) -> PersonMerge:
     if not actor.has(Perm.LINKAGE_REVIEW):
         raise PermissionDenied()
     merge = (
-        PersonMerge.objects.select_for_update()
+        PersonMerge.objects.select_for_update(of=("self",))
         .select_related("survivor", "absorbed", "pair")
         .filter(pk=merge_id, undone_at__isnull=True)
         .first()
