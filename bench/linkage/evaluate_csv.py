@@ -8,40 +8,55 @@ or NA, N/A, NaN, None, null, -1, - or ?, is a person of its own). The engine is 
 without the labels (u by random sampling, m by EM, as in a run), with its default threshold and grouping;
 the labels are used only to score the result.
 
-Columns are found by name (case, spaces and hyphens ignored); the first name in each list that the file has
-is used, and an option names another column (``--sex none`` leaves a field out):
+Columns are found by name (case, accents, spaces, dots and hyphens ignored); the first name in each list that
+the file has is used, and an option names another column (``--sex none`` leaves a field out):
 
-    id             id, record_id, rec_id, unique_id (absent: row numbers 1, 2, ...)
-    entity         entity, entity_id, cluster, cluster_id, true_id, person_id, match_id
-    given names    given_names, first_name, given_name, firstname, forename, first_names, nombres
-    surnames       surnames, last_name, surname, lastname, family_name, apellidos, apellido
+    id             id, record_id, rec_id, unique_id, registro, id_registro (absent: row numbers 1, 2, ...)
+    entity         entity, entity_id, cluster, cluster_id, true_id, person_id, match_id, gold_id, true_entity,
+                   id_persona, persona_id
+    given names    given_names, first_name, given_name, firstname, forename, first_names, nombres, primer_nombre,
+                   nombre_1, given, first; then middle_names, middle_name, second_name, second_given_name,
+                   segundo_nombre, nombre_2, otros_nombres joined after them
+    surnames       surnames, last_name, surname, lastname, family_name, apellidos, apellido, primer_apellido,
+                   apellido_paterno, apellido_1, first_surname, paternal_surname, family, last; then
+                   second_surname, segundo_apellido, apellido_materno, apellido_2, second_last_name,
+                   maternal_surname, mothers_surname joined after them
     full name      full_name, name, fullname, nombre_completo, nombre: used only when the file has neither
                    given names nor surnames. "Surnames, Given names" is split at the comma; otherwise the
                    last two words are the surnames (Spanish double surnames; "de", "del", "de la" stay with
                    the word after them) and the rest the given names, or the last word when there are two;
                    of three words, the middle one goes where the file's other names put it more often.
                    Beside a surnames column without a given-names one, this column holds the given names.
-    aliases        aliases, alias, nickname, nicknames (several separated by ';')
-    date of birth  date_of_birth, dob, birth_date, birthdate, fecha_nacimiento: YYYY-MM-DD, YYYYMMDD or
-                   DD/MM/YYYY (also DD-MM-YYYY, DD.MM.YYYY; --dob-format for another); a year alone
-                   counts as an age range; anything else is missing
-    sex            sex, gender, sexo: F, female, feminine, femenino, mujer, woman -> Feminine; M, male,
-                   masculine, masculino, hombre, man -> Masculine; Amparo's own codes as they are;
-                   anything else unknown
-    nationality    nationality, citizenship, nacionalidad: ISO 3166 alpha-2 code or a country name
-    documents      documents, document, document_number, id_number, national_id, passport, ssn, soc_sec_id
-                   (several separated by ';')
-    department     department, state, province, region, departamento
-    municipality   municipality, suburb, city, town, municipio
-    phone          phone, phone_number, telephone, mobile, telefono (compared by the last 8 digits)
-    address        address, street_address, address_1, direccion (free text, compared whole), with
+    aliases        aliases, alias, nickname, nicknames, apodo, apodos (several separated by ';')
+    date of birth  date_of_birth, dob, birth_date, birthdate, birthday, fecha_nacimiento, fecha_de_nacimiento,
+                   fecha_nac, f_nacimiento: YYYY-MM-DD (a time after it ignored), YYYYMMDD, YYYY/MM/DD, or day,
+                   month and year as numbers separated by / - or . (two-digit years: the latest such year not
+                   in the future) read day first unless the file's own dates show month first (a second
+                   number above 12, never a first); also "4 Mar 1990", "4 de marzo de 1990", "March 4, 1990"
+                   (English or Spanish months); --dob-format for another; a year alone counts as an age
+                   range; anything else is missing
+    sex            sex, gender, sexo, genero: F, female, feminine, femenino, mujer, woman -> Feminine; M, male,
+                   masculine, masculino, hombre, man, H, V, varón -> Masculine, but M is mujer in a file that
+                   has H and no F; 1 and 2 are ISO/IEC 5218 (male, female) when every code is 0, 1, 2 or 9;
+                   Amparo's own codes as they are; anything else unknown
+    nationality    nationality, citizenship, nacionalidad, country, pais: ISO 3166 alpha-2 or alpha-3 code, a
+                   country name (Spanish or English), or a demonym of the region (guatemalteca, Salvadoran)
+    documents      documents, document, document_number, id_number, national_id, passport, ssn, soc_sec_id,
+                   documento, documentos, numero_documento, no_documento, dpi, cui, pasaporte, cedula, dni,
+                   curp (several separated by ';')
+    department     department, state, province, region, departamento, provincia
+    municipality   municipality, suburb, city, town, municipio, ciudad, localidad
+    phone          phone, phone_number, telephone, mobile, telefono, celular, movil (the last 8 digits)
+    address        address, street_address, address_1, direccion, domicilio (free text, compared whole), with
                    street_number, house_number before it and address_2, address_line_2 after it if present
-    age            age, estimated_age, declared_age, edad: a number (-> age +- --age-spread, default 2) or
-                   a range "20-25" (as it is), assessed on the assessed_on column or --as-of (default today)
-    age_min/max    age_min, min_age / age_max, max_age (take precedence over age)
+    age            age, estimated_age, declared_age, edad, edad_estimada: a number (-> age +- --age-spread,
+                   default 2) or a range "20-25" (as it is), assessed on the assessed_on column or --as-of
+                   (default today)
+    age_min/max    age_min, min_age, edad_minima / age_max, max_age, edad_maxima (take precedence over age)
     assessed_on    age_assessed_on, assessed_on, age_date
-    owner          owner, owner_org, institution, organization, org, source (integers or any labels):
-                   the registering institution, compared (same / different) when the file has two or more
+    owner          owner, owner_org, institution, organization, org, source, institucion, fuente (integers or
+                   any labels): the registering institution, compared (same / different) when the file has
+                   two or more
 
 Department, municipality and nationality are compared for equality after normalisation (case and accents
 folded), so codes or names both work as long as the file is consistent. The file is refused (exit status 2)
@@ -72,20 +87,89 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.config.test_settings")
 from dedup_measures import HEADER, Measures, measure  # noqa: E402
 
 from amparo.core.geo import COUNTRIES, COUNTRIES_EN  # noqa: E402
-from amparo.core.normalize import PARTICLES, normalize_text  # noqa: E402
+from amparo.core.normalize import PARTICLES, normalize_text, strip_accents  # noqa: E402
 from amparo.linkage.records import UNKNOWN_GENDER  # noqa: E402
 
 # field -> the column names accepted, in order of preference (compared after header_key)
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "record_id", "rec_id", "unique_id"),
-    "entity": ("entity", "entity_id", "cluster", "cluster_id", "true_id", "person_id", "match_id"),
-    "given_names": ("given_names", "first_name", "given_name", "firstname", "forename", "first_names", "nombres"),
-    "surnames": ("surnames", "last_name", "surname", "lastname", "family_name", "apellidos", "apellido"),
+    "id": ("id", "record_id", "rec_id", "unique_id", "registro", "id_registro"),
+    "entity": (
+        "entity",
+        "entity_id",
+        "cluster",
+        "cluster_id",
+        "true_id",
+        "person_id",
+        "match_id",
+        "gold_id",
+        "true_entity",
+        "id_persona",
+        "persona_id",
+    ),
+    "given_names": (
+        "given_names",
+        "first_name",
+        "given_name",
+        "firstname",
+        "forename",
+        "first_names",
+        "nombres",
+        "primer_nombre",
+        "nombre_1",
+        "given",
+        "first",
+    ),
+    # joined after the given names: files that split them (primer_nombre, segundo_nombre)
+    "middle_names": (
+        "middle_names",
+        "middle_name",
+        "second_name",
+        "second_given_name",
+        "segundo_nombre",
+        "nombre_2",
+        "otros_nombres",
+    ),
+    "surnames": (
+        "surnames",
+        "last_name",
+        "surname",
+        "lastname",
+        "family_name",
+        "apellidos",
+        "apellido",
+        "primer_apellido",
+        "apellido_paterno",
+        "apellido_1",
+        "first_surname",
+        "paternal_surname",
+        "family",
+        "last",
+    ),
+    # joined after the surnames: files that split the two Spanish surnames
+    "second_surname": (
+        "second_surname",
+        "segundo_apellido",
+        "apellido_materno",
+        "apellido_2",
+        "second_last_name",
+        "maternal_surname",
+        "mothers_surname",
+    ),
     "full_name": ("full_name", "name", "fullname", "nombre_completo", "nombre"),
-    "aliases": ("aliases", "alias", "nickname", "nicknames"),
-    "date_of_birth": ("date_of_birth", "dob", "birth_date", "birthdate", "fecha_nacimiento"),
-    "sex": ("sex", "gender", "sexo"),
-    "nationality": ("nationality", "citizenship", "nacionalidad"),
+    "aliases": ("aliases", "alias", "nickname", "nicknames", "apodo", "apodos"),
+    "date_of_birth": (
+        "date_of_birth",
+        "dob",
+        "birth_date",
+        "birthdate",
+        "birthday",
+        "fecha_nacimiento",
+        "fecha_de_nacimiento",
+        "fecha_nac",
+        "f_nacimiento",
+    ),
+    "sex": ("sex", "gender", "sexo", "genero"),
+    "nationality": ("nationality", "citizenship", "nacionalidad", "country", "pais"),
     "documents": (
         "documents",
         "document",
@@ -95,19 +179,29 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "passport",
         "ssn",
         "soc_sec_id",
+        "documento",
+        "documentos",
+        "numero_documento",
+        "no_documento",
+        "dpi",
+        "cui",
+        "pasaporte",
+        "cedula",
+        "dni",
+        "curp",
     ),
-    "department": ("department", "state", "province", "region", "departamento"),
-    "municipality": ("municipality", "suburb", "city", "town", "municipio"),
-    "phone": ("phone", "phone_number", "telephone", "mobile", "telefono"),
-    "address": ("address", "street_address", "address_1", "direccion"),
+    "department": ("department", "state", "province", "region", "departamento", "provincia"),
+    "municipality": ("municipality", "suburb", "city", "town", "municipio", "ciudad", "localidad"),
+    "phone": ("phone", "phone_number", "telephone", "mobile", "telefono", "celular", "movil"),
+    "address": ("address", "street_address", "address_1", "direccion", "domicilio"),
     # joined to the address when the file splits it (FEBRL: street_number, address_1, address_2)
     "street_number": ("street_number", "house_number", "street_no"),
     "address_2": ("address_2", "address_line_2"),
-    "age": ("age", "estimated_age", "declared_age", "edad"),
-    "age_min": ("age_min", "min_age"),
-    "age_max": ("age_max", "max_age"),
+    "age": ("age", "estimated_age", "declared_age", "edad", "edad_estimada"),
+    "age_min": ("age_min", "min_age", "edad_minima"),
+    "age_max": ("age_max", "max_age", "edad_maxima"),
     "assessed_on": ("age_assessed_on", "assessed_on", "age_date"),
-    "owner": ("owner", "owner_org", "institution", "organization", "org", "source"),
+    "owner": ("owner", "owner_org", "institution", "organization", "org", "source", "institucion", "fuente"),
 }
 OFF = {"", "none", "-"}  # an option value that leaves the field out
 
@@ -116,10 +210,39 @@ FEMININE, MASCULINE = "Feminine", "Masculine"
 GENDER_CODES = (FEMININE, MASCULINE, "TransgenderFeminine", "TransgenderMasculine", "NonConforming")
 SEXES = {
     **{v: FEMININE for v in ("f", "female", "feminine", "femenino", "femenina", "mujer", "woman", "fem")},
-    **{v: MASCULINE for v in ("m", "male", "masculine", "masculino", "hombre", "man", "masc")},
+    **{v: MASCULINE for v in ("m", "male", "masculine", "masculino", "hombre", "man", "masc", "h", "v", "varon")},
     **{code.lower(): code for code in GENDER_CODES},
 }
-DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+# ISO/IEC 5218, used when every code of the file is one of its digits (0 not known, 9 not applicable)
+ISO_5218 = {"1": MASCULINE, "2": FEMININE}
+DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d")  # tried first; then the numeric day, month, year of NUMERIC_DATE
+# 4/3/1990, 04-03-90, 1990/03/04: the order of day and month is settled per file (DateReader)
+NUMERIC_DATE = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})")
+# 4 Mar 1990, 04-mar-1990, 4 de marzo de 1990, March 4, 1990
+DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[\s/.\-]*(?:de\s+)?([^\W\d_]{3,})\.?[\s/.,\-]*(?:de\s+|del\s+)?(\d{4})")
+MONTH_DAY_YEAR = re.compile(r"([^\W\d_]{3,})\.?\s+(\d{1,2}),?\s+(\d{4})")
+# the first three letters of a month's name in English or Spanish (no clashes between the two languages)
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "ene"),
+            ("feb",),
+            ("mar",),
+            ("apr", "abr"),
+            ("may",),
+            ("jun",),
+            ("jul",),
+            ("aug", "ago"),
+            ("sep", "set"),
+            ("oct",),
+            ("nov",),
+            ("dec", "dic"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -128,7 +251,8 @@ class Refused(Exception):
 
 
 def header_key(name: str) -> str:
-    return re.sub(r"[\s\-.]+", "_", name.strip().lstrip("\ufeff").casefold()).strip("_")
+    """Case, accents, spaces, hyphens and dots folded: "Fecha de Nacimiento" and "fecha_de_nacimiento" are one."""
+    return re.sub(r"[\s\-.]+", "_", strip_accents(name.strip().lstrip("\ufeff").casefold())).strip("_")
 
 
 def resolve_columns(header: Sequence[str], chosen: Mapping[str, str | None] | None = None) -> dict[str, str | None]:
@@ -171,28 +295,156 @@ def resolve_columns(header: Sequence[str], chosen: Mapping[str, str | None] | No
     return mapping
 
 
-def parse_date(value: str, fmt: str | None = None) -> datetime.date | None:
-    value = value.strip()
-    if not value:
-        return None
-    if fmt is None and re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].*", value):
-        value = value[:10]  # an ISO date and time
-    for f in (fmt,) if fmt else DATE_FORMATS:
+def _numeric_parts(value: str) -> tuple[str, str, str] | None:
+    found = NUMERIC_DATE.fullmatch(value.strip())
+    return (found.group(1), found.group(2), found.group(3)) if found else None
+
+
+@dataclass(frozen=True)
+class DateReader:
+    """Reads the dates of one file. A date written 04/03/1990 is the 4th of March in Guatemala and the 3rd of
+    April in the United States: the file settles it (month_first when one of its dates has a second number
+    above 12 and none a first), else day first. A two-digit year is the latest year not after ``today`` (a
+    date of birth is never in the future). By hand: dateutil guesses each value alone, so one file's dates
+    could be read in both orders, and it knows no Spanish month names."""
+
+    month_first: bool = False
+    today: datetime.date = field(default_factory=datetime.date.today)
+    fmt: str | None = None  # an explicit strptime format: nothing else is tried
+
+    @classmethod
+    def for_values(cls, values: Iterable[str], today: datetime.date, fmt: str | None = None) -> DateReader:
+        first_above_12 = second_above_12 = False
+        for value in values:
+            parts = _numeric_parts(value)
+            if parts is None or len(parts[0]) > 2:
+                continue
+            first_above_12 |= int(parts[0]) > 12
+            second_above_12 |= int(parts[1]) > 12
+        return cls(month_first=second_above_12 and not first_above_12, today=today, fmt=fmt)
+
+    @property
+    def order(self) -> str:
+        return self.fmt or ("month/day/year" if self.month_first else "day/month/year")
+
+    def year(self, text: str) -> int:
+        year = int(text)
+        if len(text) <= 2:
+            year += 2000 if 2000 + year <= self.today.year else 1900
+        return year
+
+    def parse(self, value: str) -> datetime.date | None:
+        value = value.strip()
+        if not value:
+            return None
+        if self.fmt:
+            try:
+                return datetime.datetime.strptime(value, self.fmt).date()
+            except ValueError:
+                return None
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].*", value):
+            value = value[:10]  # an ISO date and time
+        for f in DATE_FORMATS:
+            try:
+                return datetime.datetime.strptime(value, f).date()
+            except ValueError:
+                continue
         try:
-            return datetime.datetime.strptime(value, f).date()
-        except ValueError:
-            continue
-    return None
+            return self._parse_parts(value)
+        except ValueError:  # 31/02/1990
+            return None
+
+    def _parse_parts(self, value: str) -> datetime.date | None:
+        parts = _numeric_parts(value)
+        if parts is not None:
+            first, second, third = parts
+            if len(first) == 4:
+                return datetime.date(int(first), int(second), int(third))
+            if len(third) not in (2, 4):
+                return None
+            day, month = (second, first) if self.month_first else (first, second)
+            return datetime.date(self.year(third), int(month), int(day))
+        folded = strip_accents(value.casefold())
+        if found := DAY_MONTH_YEAR.fullmatch(folded):
+            day, month_name, year = found.groups()
+        elif found := MONTH_DAY_YEAR.fullmatch(folded):
+            month_name, day, year = found.groups()
+        else:
+            return None
+        month = MONTHS.get(month_name[:3])
+        return datetime.date(int(year), month, int(day)) if month else None
 
 
-def parse_sex(value: str) -> str:
-    return SEXES.get(value.strip().casefold(), UNKNOWN_GENDER)
+def parse_date(value: str, fmt: str | None = None) -> datetime.date | None:
+    """One date alone, day first (a file's dates are read with ``DateReader.for_values``)."""
+    return DateReader(fmt=fmt).parse(value)
 
 
-COUNTRY_NAMES = {normalize_text(n): code for table in (COUNTRIES, COUNTRIES_EN) for code, n in table.items()}
+def sex_codes(values: Iterable[str]) -> dict[str, str]:
+    """The sex codes of one file: M is "male" beside F, and "mujer" beside H (hombre) without F; the digits 1
+    and 2 are ISO/IEC 5218 when every code is one of its digits."""
+    seen = {v.strip().casefold() for v in values} - {""}
+    codes = dict(SEXES)
+    if "h" in seen and "f" not in seen:
+        codes["m"] = FEMININE
+    if seen and seen <= {"0", "1", "2", "9"}:
+        codes.update(ISO_5218)
+    return codes
+
+
+def parse_sex(value: str, codes: Mapping[str, str] = SEXES) -> str:
+    return codes.get(strip_accents(value.strip().casefold()), UNKNOWN_GENDER)
+
+
+# Demonyms of the region's files ("guatemalteca", "Salvadoran"): Spanish stems take -o and -a
+DEMONYMS: dict[str, tuple[str, ...]] = {
+    "GT": ("guatemaltec*", "guatemalan"),
+    "SV": ("salvadoreñ*", "salvadoran", "salvadorean"),
+    "HN": ("hondureñ*", "honduran"),
+    "NI": ("nicaragüense", "nicaraguan"),
+    "MX": ("mexican*",),
+    "BZ": ("beliceñ*", "belizean"),
+    "CR": ("costarricense", "costa rican"),
+    "PA": ("panameñ*", "panamanian"),
+    "US": ("estadounidense", "norteamerican*", "american"),
+    "CA": ("canadiense", "canadian"),
+    "CO": ("colombian*",),
+    "EC": ("ecuatorian*", "ecuadorian"),
+    "PE": ("peruan*", "peruvian"),
+    "VE": ("venezolan*", "venezuelan"),
+    "CU": ("cuban*",),
+    "DO": ("dominican*",),
+    "HT": ("haitian*",),
+    "CN": ("chin*", "chinese"),
+}
+
+
+def _country_names() -> dict[str, str]:
+    """Normalised name, alpha-3 code or demonym -> alpha-2 code: Amparo's own names in both languages, then
+    pycountry's (every ISO 3166 country) where it is installed (the dev extra)."""
+    names: dict[str, str] = {}
+    try:
+        import pycountry
+    except ImportError:  # the app's install alone: Amparo's 111 countries and the demonyms
+        pass
+    else:
+        for country in pycountry.countries:
+            for name in ("alpha_3", "name", "common_name", "official_name"):
+                if hasattr(country, name):
+                    names[normalize_text(getattr(country, name))] = country.alpha_2
+    for code, words in DEMONYMS.items():
+        for word in words:
+            endings = ("o", "a", "os", "as") if word.endswith("*") else ("",)
+            names.update({normalize_text(word.rstrip("*") + ending): code for ending in endings})
+    names.update({normalize_text(n): code for table in (COUNTRIES, COUNTRIES_EN) for code, n in table.items()})
+    return names
+
+
+COUNTRY_NAMES = _country_names()
 
 
 def parse_nationality(value: str) -> str:
+    """ISO 3166 alpha-2 or alpha-3 code, a country's name in Spanish or English, or a demonym -> alpha-2."""
     value = value.strip()
     if re.fullmatch(r"[A-Za-z]{2}", value):
         return value.upper()
@@ -380,6 +632,9 @@ def load(
         if len(owners) < 2:  # one institution for every record tells nothing: compared as unknown (0)
             owners = {v: 0 for v in owners}
     roles = name_roles(row[col["full_name"]] for row in rows) if "full_name" in col else None
+    dates = DateReader.for_values((get(row, "date_of_birth") for row in rows), as_of, dob_format)
+    assessed_dates = DateReader.for_values((get(row, "assessed_on") for row in rows), as_of)
+    sexes = sex_codes(get(row, "sex") for row in rows)
     seen: dict[str, int] = {}
     records: list[dict[str, object]] = []
     labels: dict[str, str] = {}
@@ -399,10 +654,10 @@ def load(
         labels[uid] = label or f"\x00{uid}"  # blank: a person of their own
         dob: datetime.date | None = None
         low = high = None
-        assessed = parse_date(get(row, "assessed_on")) or as_of
+        assessed = assessed_dates.parse(get(row, "assessed_on")) or as_of
         text = get(row, "date_of_birth")
         if text:
-            dob = parse_date(text, dob_format)
+            dob = dates.parse(text)
             if dob is None and re.fullmatch(r"\d{4}", text) and 1850 < int(text) <= as_of.year:
                 low, high, assessed = max(0, as_of.year - int(text) - 1), as_of.year - int(text), as_of
                 count["dob year only"] += 1
@@ -429,14 +684,15 @@ def load(
             else:
                 count["age not understood"] += 1
                 bad.setdefault("age", age_text)
-        sex = parse_sex(get(row, "sex"))
+        sex = parse_sex(get(row, "sex"), sexes)
         count[f"sex {sex}"] += 1
         nat_text = get(row, "nationality")
         nationality = parse_nationality(nat_text) if nat_text else ""
         if nat_text and not nationality:
             count["nationality not understood"] += 1
             bad.setdefault("nationality", nat_text)
-        given, surnames = get(row, "given_names"), get(row, "surnames")
+        given = " ".join(v for v in (get(row, "given_names"), get(row, "middle_names")) if v)
+        surnames = " ".join(v for v in (get(row, "surnames"), get(row, "second_surname")) if v)
         if "full_name" in col:
             given, surnames = split_full_name(get(row, "full_name"), roles)
             count["full name split"] += bool(given and surnames)
@@ -463,6 +719,10 @@ def load(
     if len(records) < 2:
         raise Refused(f"{path} has fewer than two records")
     notes = _notes(records, count, bad, len(owners))
+    if count["dob"]:
+        notes["date_of_birth"] += f" (numbers read as {dates.order})"
+    if sexes["m"] == FEMININE:
+        notes["sex"] += " (H hombre, M mujer)"
     return Loaded(records=records, labels=labels, mapping=mapping, delimiter=delimiter, notes=notes)
 
 
@@ -494,10 +754,16 @@ def _notes(records: list[dict[str, object]], count: Counter[str], bad: dict[str,
         "municipality": f"{filled('municipality'):,} filled",
         "phone": f"{filled('phone'):,} filled",
         "address": f"{filled('address'):,} filled",
+        "middle_names": "joined after the given names",
+        "second_surname": "joined after the surnames",
         "street_number": "joined before the address",
         "address_2": "joined after the address",
         "owner": f"{owners:,} institutions" if owners > 1 else "one institution: not compared",
     }
+
+
+# fields that only complete another: not listed when the file has no column for them
+OPTIONAL_PARTS = ("age_min", "age_max", "assessed_on", "middle_names", "second_surname", "street_number", "address_2")
 
 
 def describe(loaded: Loaded) -> list[str]:
@@ -507,7 +773,7 @@ def describe(loaded: Loaded) -> list[str]:
     # the ages read are noted once: on the first range column when there is one, else on the age column
     age_note = "age_min" if loaded.mapping["age_min"] else "age_max" if loaded.mapping["age_max"] else "age"
     for fld, column in loaded.mapping.items():
-        if fld in ("age_min", "age_max", "assessed_on") and column is None:
+        if fld in OPTIONAL_PARTS and column is None:
             continue
         if fld in ("age", "age_min", "age_max"):
             note = loaded.notes["age"] if fld == age_note else None

@@ -281,3 +281,132 @@ def test_the_usual_no_label_markers_are_persons_of_their_own(tmp_path: Path) -> 
     )
     labels = ev.load(path).labels
     assert len({labels["1"], labels["2"], labels["3"]}) == 3 and labels["4"] == labels["5"] == "7"
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # day first unless the file's own dates show month first
+        (["04/03/1990", "25/12/1985"], ["1990-03-04", "1985-12-25"]),
+        (["04/03/1990", "12/25/1985"], ["1990-04-03", "1985-12-25"]),
+        (["04/03/1990", "12/11/1985"], ["1990-03-04", "1985-11-12"]),  # nothing settles it: day first
+        (["25/12/1985", "12/25/1985"], ["1985-12-25", None]),  # both orders in one file: day first, the other missing
+        # two-digit years: the latest such year not after today (2025-06-01 here)
+        (["04.03.90", "04-03-05", "04/03/25", "04/03/26"], ["1990-03-04", "2005-03-04", "2025-03-04", "1926-03-04"]),
+        (["1990/03/04", "19900304", "1990-03-04T10:30:00"], ["1990-03-04"] * 3),
+        (
+            ["4 de marzo de 1990", "4 Mar 1990", "04-mar-1990", "March 4, 1990", "4 agosto 1990"],
+            [
+                "1990-03-04",
+                "1990-03-04",
+                "1990-03-04",
+                "1990-03-04",
+                "1990-08-04",
+            ],
+        ),
+        (["31/02/1990", "4 Smarch 1990", "1990", "04/03/199"], [None, None, None, None]),
+    ],
+)
+def test_a_files_dates_are_read_in_one_order(values: list[str], expected: list[str | None]) -> None:
+    reader = ev.DateReader.for_values(values, datetime.date(2025, 6, 1))
+    got = [reader.parse(v) for v in values]
+    assert [d.isoformat() if d else None for d in got] == expected
+
+
+@pytest.mark.parametrize(
+    ("codes", "expected"),
+    [
+        (["F", "M", "f", ""], ["Feminine", "Masculine", "Feminine", "NonSpecifiedUnknown"]),
+        (["H", "M", "m", "V", "varón"], ["Masculine", "Feminine", "Feminine", "Masculine", "Masculine"]),
+        (["H", "M", "F"], ["Masculine", "Masculine", "Feminine"]),  # F present: M is male
+        (["1", "2", "0", "9"], ["Masculine", "Feminine", "NonSpecifiedUnknown", "NonSpecifiedUnknown"]),
+        (["1", "2", "F"], ["NonSpecifiedUnknown", "NonSpecifiedUnknown", "Feminine"]),  # not ISO/IEC 5218
+    ],
+)
+def test_a_files_sex_codes_are_read_in_its_own_convention(codes: list[str], expected: list[str]) -> None:
+    table = ev.sex_codes(codes)
+    assert [ev.parse_sex(c, table) for c in codes] == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("GTM", "GT"),
+        ("slv", "SV"),
+        ("guatemalteca", "GT"),
+        ("Guatemalteco", "GT"),
+        ("Salvadoran", "SV"),
+        ("hondureña", "HN"),
+        ("nicaragüense", "NI"),
+        ("Estados Unidos", "US"),
+        ("United States", "US"),
+        ("Belice", "BZ"),
+        ("Narnia", ""),
+    ],
+)
+def test_nationalities_as_alpha_3_codes_names_or_demonyms(written: str, code: str) -> None:
+    assert ev.parse_nationality(written) == code
+
+
+def test_spanish_headers_with_split_names_are_joined(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "personas.csv",
+        "Registro,ID Persona,Primer Nombre,Segundo Nombre,Primer Apellido,Segundo Apellido,Fecha de Nacimiento,"
+        "Género,País,DPI,Institución\n"
+        "1,p1,Ana,María,López,García,4 de marzo de 1990,M,GTM,1234567890101,PNC\n"
+        "2,p1,Ana,,Lopez,,04/03/90,M,guatemalteca,,MP\n"
+        "3,p2,José,,Pérez,,13/12/1980,H,SLV,,MP\n",
+    )
+    loaded = ev.load(path, as_of=datetime.date(2025, 6, 1))
+    assert loaded.mapping["middle_names"] == "Segundo Nombre" and loaded.mapping["second_surname"] == "Segundo Apellido"
+    assert loaded.mapping["documents"] == "DPI" and loaded.mapping["owner"] == "Institución"
+    r = {str(rec["unique_id"]): rec for rec in loaded.records}
+    assert (r["1"]["given_names"], r["1"]["surnames"]) == ("Ana María", "López García")
+    assert (r["2"]["given_names"], r["2"]["surnames"]) == ("Ana", "Lopez")
+    assert [r[k]["date_of_birth"] for k in "123"] == ["1990-03-04", "1990-03-04", "1980-12-13"]
+    assert [r[k]["gender"] for k in "123"] == ["Feminine", "Feminine", "Masculine"]
+    assert [r[k]["nationality"] for k in "123"] == ["GT", "GT", "SV"]
+    described = "\n".join(ev.describe(loaded))
+    assert "(numbers read as day/month/year)" in described and "(H hombre, M mujer)" in described
+    assert "middle_names <- Segundo Nombre: joined after the given names" in described
+
+
+def test_the_same_people_in_another_files_conventions_read_the_same(tmp_path: Path) -> None:
+    """The synthetic set written as a US-style file with Spanish name columns (month-first two-digit-year
+    dates, H/M sexes, alpha-3 nationalities, the two surnames in two columns) reads as the same records."""
+    plain = tmp_path / "plain.csv"
+    ev.write_synthetic(400, 5, plain)
+    expected = ev.load(plain).records
+    _header, rows, _ = ev.read_rows(plain)
+    alpha3 = {"GT": "GTM", "SV": "SLV", "HN": "HND", "NI": "NIC", "MX": "MEX", "BZ": "BLZ", "US": "USA", "CO": "COL"}
+    lines = [
+        "id,entity,nombres,primer_apellido,segundo_apellido,alias,fecha_nac,sexo,nacionalidad,documento,"
+        "age_min,age_max,age_assessed_on,departamento,municipio,institucion"
+    ]
+    for row in rows:
+        first, _, second = row["surnames"].rpartition(" ") if " " in row["surnames"] else (row["surnames"], "", "")
+        dob = datetime.date.fromisoformat(row["date_of_birth"]).strftime("%m/%d/%y") if row["date_of_birth"] else ""
+        cells = [
+            row["id"],
+            row["entity"],
+            row["given_names"],
+            first,
+            second,
+            row["aliases"],
+            dob,
+            {"F": "M", "M": "H"}.get(row["sex"], ""),
+            alpha3.get(row["nationality"], row["nationality"]),
+            row["documents"],
+            row["age_min"],
+            row["age_max"],
+            row["age_assessed_on"],
+            row["department"],
+            row["municipality"],
+            row["owner"],
+        ]
+        lines.append(",".join(f'"{c}"' for c in cells))
+    assert set(alpha3) >= {r["nationality"] for r in expected} - {""}
+    converted = _write(tmp_path / "converted.csv", "\n".join(lines) + "\n")
+    loaded = ev.load(converted)
+    assert loaded.records == expected
+    assert "numbers read as month/day/year" in loaded.notes["date_of_birth"]
