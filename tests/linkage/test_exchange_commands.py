@@ -149,3 +149,30 @@ def test_the_same_partner_file_is_imported_once(persons, secret, tmp_path, setti
     assert "Nothing was imported." in str(exc.value)
     assert PartnerImport.objects.count() == 1 and PartnerLink.objects.count() == links
     assert AuditEvent.objects.filter(action="linkage.partner.import").count() == 1
+
+
+def test_two_imports_of_one_file_racing_store_it_once(persons, secret, tmp_path, settings, monkeypatch) -> None:
+    """The check before matching cannot see an import that commits meanwhile: the unique digest refuses the
+    second, with the same message, and it stores nothing."""
+    from amparo.linkage import exchange
+
+    settings.LINKAGE_COUNTRY = "SV"
+    data = tmp_path / "sv-to-gt.clk"
+    _export("GT", secret, data)
+    settings.LINKAGE_COUNTRY = "GT"
+    call_command("linkage_import", str(data), "--secret-file", str(secret))
+    links = PartnerLink.objects.count()
+    checks = []
+    real_check = exchange._refuse_if_imported
+
+    def first_check_misses_the_other_import(sha256: str) -> None:
+        checks.append(sha256)
+        if len(checks) > 1:  # the check after the refused insert sees the committed import
+            real_check(sha256)
+
+    monkeypatch.setattr(exchange, "_refuse_if_imported", first_check_misses_the_other_import)
+    with pytest.raises(CommandError, match=r"already imported on .* \(from SV\)"):
+        call_command("linkage_import", str(data), "--secret-file", str(secret))
+    assert len(checks) == 2
+    assert PartnerImport.objects.count() == 1 and PartnerLink.objects.count() == links
+    assert AuditEvent.objects.filter(action="linkage.partner.import").count() == 1

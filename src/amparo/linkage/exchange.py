@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 
 from amparo.accounts.actor import Actor
@@ -130,30 +130,34 @@ def partner_import(
     _refuse_if_imported(partner_file.sha256)
     persons, ours = _our_encodings(encoder)
     links = pprl.match(encoder, ours, partner_file.clks, threshold=threshold)
-    with transaction.atomic():
-        _refuse_if_imported(partner_file.sha256)  # again: another import may have finished meanwhile
-        imported = PartnerImport.objects.create(
-            partner=str(partner_file.header.get("sender", ""))[:8],
-            schema_version=f"{pprl.SCHEMA}/{pprl.SCHEMA_VERSION}",
-            record_count=len(partner_file.clks),
-            file_sha256=partner_file.sha256,
-            trigger=actor.username[:40],
-        )
-        PartnerLink.objects.bulk_create(
-            PartnerLink(
-                partner_import=imported,
-                person_id=persons[link.ours].pk,
-                owner_org_id=persons[link.ours].owner_org_id,
-                partner_record=partner_file.refs[link.theirs][:80],
-                dice=link.dice,
+    try:
+        with transaction.atomic():
+            imported = PartnerImport.objects.create(
+                partner=str(partner_file.header.get("sender", ""))[:8],
+                schema_version=f"{pprl.SCHEMA}/{pprl.SCHEMA_VERSION}",
+                record_count=len(partner_file.clks),
+                file_sha256=partner_file.sha256,
+                trigger=actor.username[:40],
             )
-            for link in links
-        )
-        audit_record(
-            actor=actor,
-            action="linkage.partner.import",
-            target_type="partner_import",
-            target_id=imported.pk,
-            details={"partner": imported.partner, "records": imported.record_count, "links": len(links)},
-        )
+            PartnerLink.objects.bulk_create(
+                PartnerLink(
+                    partner_import=imported,
+                    person_id=persons[link.ours].pk,
+                    owner_org_id=persons[link.ours].owner_org_id,
+                    partner_record=partner_file.refs[link.theirs][:80],
+                    dice=link.dice,
+                )
+                for link in links
+            )
+            audit_record(
+                actor=actor,
+                action="linkage.partner.import",
+                target_type="partner_import",
+                target_id=imported.pk,
+                details={"partner": imported.partner, "records": imported.record_count, "links": len(links)},
+            )
+    except IntegrityError:
+        # another import of the same file committed after the check above: the unique digest refused this one
+        _refuse_if_imported(partner_file.sha256)
+        raise
     return imported

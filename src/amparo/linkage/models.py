@@ -147,7 +147,8 @@ class PartnerImport(models.Model):
     partner = models.CharField(_("partner"), max_length=8)  # ISO country code
     schema_version = models.CharField(max_length=16)
     record_count = models.PositiveIntegerField()
-    file_sha256 = models.CharField(max_length=64)
+    # unique: the same file imported twice would double every candidate link (two imports racing included)
+    file_sha256 = models.CharField(max_length=64, unique=True)
     imported_at = models.DateTimeField(auto_now_add=True)
     trigger = models.CharField(max_length=40, blank=True)
 
