@@ -4,7 +4,9 @@
     .venv/bin/python bench/linkage/evaluate_csv.py --write-synthetic 10000 --seed 31 synthetic.csv
 
 One row per record; records with the same value in the entity column are the same person (a blank entity,
-or NA, N/A, NaN, None, null, -1, - or ?, is a person of its own). The engine is trained on the file itself
+or NA, N/A, NaN, None, null, -1, - or ?, is a person of its own). Without an entity column, ids written the
+FEBRL way (rec-12-org, rec-12-dup-0) give it: person 12. The file is UTF-8 (a BOM allowed), else read as
+Windows-1252 (what Excel writes), or --encoding. The engine is trained on the file itself
 without the labels (u by random sampling, m by EM, as in a run), with its default threshold and grouping;
 the labels are used only to score the result.
 
@@ -204,6 +206,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "owner": ("owner", "owner_org", "institution", "organization", "org", "source", "institucion", "fuente"),
 }
 OFF = {"", "none", "-"}  # an option value that leaves the field out
+# The FEBRL convention (Christen's generator): the person is in the record id; not a column name (a NUL)
+FEBRL_ID = re.compile(r"rec-(\d+)-(?:org|dup-\d+)")
+FROM_IDS = "\x00ids"
 
 FEMININE, MASCULINE = "Feminine", "Masculine"
 # Amparo's (HTCDS 2.0 prs_Gender) codes, kept as they are
@@ -255,9 +260,18 @@ def header_key(name: str) -> str:
     return re.sub(r"[\s\-.]+", "_", strip_accents(name.strip().lstrip("\ufeff").casefold())).strip("_")
 
 
-def resolve_columns(header: Sequence[str], chosen: Mapping[str, str | None] | None = None) -> dict[str, str | None]:
+def febrl_person(record_id: str) -> str | None:
+    """The person of a FEBRL record id: "rec-12-org" and "rec-12-dup-0" are person 12."""
+    found = FEBRL_ID.fullmatch(record_id.strip())
+    return found.group(1) if found else None
+
+
+def resolve_columns(
+    header: Sequence[str], chosen: Mapping[str, str | None] | None = None, rows: Sequence[Mapping[str, str]] = ()
+) -> dict[str, str | None]:
     """field -> the file's column for it (None: not used). ``chosen`` names a column for a field (None: find
-    it by the accepted names; "none": leave the field out)."""
+    it by the accepted names; "none": leave the field out). Without an entity column, ids written the FEBRL
+    way (``rows`` shows them) give the entity: ``FROM_IDS``."""
     chosen = chosen or {}
     by_key: dict[str, str] = {}
     for name in header:
@@ -273,10 +287,14 @@ def resolve_columns(header: Sequence[str], chosen: Mapping[str, str | None] | No
             mapping[fld] = by_key[header_key(wanted)]
         else:
             mapping[fld] = next((by_key[k] for k in accepted if k in by_key), None)
+    ids = [row[mapping["id"]] for row in rows] if mapping["id"] is not None and mapping["entity"] is None else []
+    if ids and all(febrl_person(i) is not None for i in ids):
+        mapping["entity"] = FROM_IDS
     if mapping["entity"] is None:
         raise Refused(
             "no entity column (the truth label: records with the same entity are the same person); "
-            f"looked for {', '.join(COLUMNS['entity'])}; name it with --entity. The file's columns: {', '.join(header)}"
+            f"looked for {', '.join(COLUMNS['entity'])} (or ids written rec-N-org, rec-N-dup-k); name it with "
+            f"--entity. The file's columns: {', '.join(header)}"
         )
     if mapping["given_names"] is None and mapping["surnames"] is not None and mapping["full_name"] is not None:
         # "nombre" beside "apellidos", "name" beside "surname": the name column holds the given names
@@ -541,15 +559,39 @@ class Loaded:
     mapping: dict[str, str | None]  # field -> column
     delimiter: str
     notes: dict[str, str] = field(default_factory=dict)  # field -> what was read from its column
+    encoding: str = "UTF-8"
 
 
 UNLABELLED = frozenset({"na", "n/a", "nan", "none", "null", "-1", "-", "?"})
 
 
+def decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
+    """(text, the encoding read). Without ``encoding``: UTF-8 (a BOM allowed), else Windows-1252, what Excel
+    writes in Spanish and English: a file that is not UTF-8 is nearly always that (Latin-1 where it is not)."""
+    if encoding is not None:
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError as error:
+            raise Refused(
+                f"{path} is not {encoding} text ({error.reason} at byte {error.start}); try another --encoding"
+            ) from error
+        except LookupError as error:
+            raise Refused(f"unknown encoding {encoding!r}") from error
+    try:
+        return raw.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "Windows-1252 (not UTF-8; --encoding names another)"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "Latin-1 (not UTF-8; --encoding names another)"
+
+
 def read_rows(
-    path: Path, encoding: str = "utf-8-sig", delimiter: str | None = None
-) -> tuple[list[str], list[dict], str]:
-    """The header, the rows (column -> stripped text) and the delimiter; Refused when it is not CSV."""
+    path: Path, encoding: str | None = None, delimiter: str | None = None
+) -> tuple[list[str], list[dict], str, str]:
+    """The header, the rows (column -> stripped text), the delimiter and the encoding read; Refused when it
+    is not CSV."""
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -558,14 +600,7 @@ def read_rows(
         raise Refused(f"{path} is empty")
     if b"\x00" in raw[:65536]:
         raise Refused(f"{path} is not a CSV text file (it holds binary data)")
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as error:
-        raise Refused(
-            f"{path} is not {encoding} text ({error.reason} at byte {error.start}); try --encoding"
-        ) from error
-    except LookupError as error:
-        raise Refused(f"unknown encoding {encoding!r}") from error
+    text, encoding = decode(raw, path, encoding)
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise Refused(f"{path} is empty")
@@ -602,13 +637,13 @@ def read_rows(
             f"holds an unquoted {delimiter!r}, so its columns would be shifted; quote such values"
         )
     rows = [{h: (line[i].strip() if i < len(line) else "") for i, h in enumerate(header)} for line in body]
-    return header, rows, delimiter
+    return header, rows, delimiter, encoding
 
 
 def load(
     path: Path,
     *,
-    encoding: str = "utf-8-sig",
+    encoding: str | None = None,
     delimiter: str | None = None,
     columns: Mapping[str, str | None] | None = None,
     age_spread: float = 2,
@@ -616,10 +651,10 @@ def load(
     dob_format: str | None = None,
 ) -> Loaded:
     """Read a labelled CSV file into linkage records and their truth labels."""
-    header, rows, delimiter = read_rows(path, encoding, delimiter)
-    mapping = resolve_columns(header, columns)
+    header, rows, delimiter, encoding = read_rows(path, encoding, delimiter)
+    mapping = resolve_columns(header, columns, rows)
     as_of = as_of or datetime.date.today()
-    col = {fld: c for fld, c in mapping.items() if c is not None}
+    col = {fld: c for fld, c in mapping.items() if c is not None and c != FROM_IDS}
 
     def get(row: dict[str, str], fld: str) -> str:
         return row[col[fld]] if fld in col else ""
@@ -647,7 +682,7 @@ def load(
         if uid in seen:
             raise Refused(f"rows {seen[uid]} and {n} have the same id {uid!r}: ids must be unique")
         seen[uid] = n
-        label = get(row, "entity")
+        label = (febrl_person(uid) or "") if mapping["entity"] == FROM_IDS else get(row, "entity")
         # the usual "no label" markers of labelled sets: a person of their own, not one giant entity
         label = "" if label.strip().casefold() in UNLABELLED else label
         count["no entity"] += not label
@@ -723,7 +758,7 @@ def load(
         notes["date_of_birth"] += f" (numbers read as {dates.order})"
     if sexes["m"] == FEMININE:
         notes["sex"] += " (H hombre, M mujer)"
-    return Loaded(records=records, labels=labels, mapping=mapping, delimiter=delimiter, notes=notes)
+    return Loaded(records=records, labels=labels, mapping=mapping, delimiter=delimiter, notes=notes, encoding=encoding)
 
 
 def _notes(records: list[dict[str, object]], count: Counter[str], bad: dict[str, str], owners: int) -> dict[str, str]:
@@ -784,6 +819,8 @@ def describe(loaded: Loaded) -> list[str]:
             if fld == "age" and ranges:
                 absent = "ranges from age_min/age_max"
             lines.append(f"{fld} <- (no column: {absent})")
+        elif column == FROM_IDS:
+            lines.append(f"{fld} <- the ids (rec-N-org, rec-N-dup-k: person N): {note}")
         elif fld == "age" and ranges:
             lines.append(f"{fld} <- {column} (not used: age_min/age_max take precedence)")
         else:
@@ -852,7 +889,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("csv", type=Path, help="the labelled CSV file (or the file to write with --write-synthetic)")
     parser.add_argument("--write-synthetic", type=int, metavar="N", help="write N labelled synthetic records")
     parser.add_argument("--seed", type=int, default=7, help="seed of --write-synthetic (default 7)")
-    parser.add_argument("--encoding", default="utf-8-sig", help="text encoding (default UTF-8, a BOM allowed)")
+    parser.add_argument("--encoding", help="text encoding (default UTF-8, a BOM allowed, else Windows-1252)")
     parser.add_argument("--delimiter", help="field separator (default: the commonest of , ; tab | in the header)")
     parser.add_argument("--threshold", type=float, help="match weight threshold (default the engine's)")
     parser.add_argument("--age-spread", type=float, default=2, help="an age a becomes a-spread..a+spread (default 2)")
@@ -891,7 +928,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     import django
 
     django.setup()
-    print(f"# {args.csv} (delimiter {loaded.delimiter!r}); load {os.getloadavg()[0]:.1f}; {os.cpu_count()} cores")
+    machine = f"load {os.getloadavg()[0]:.1f}; {os.cpu_count()} cores"
+    print(f"# {args.csv} ({loaded.encoding}, delimiter {loaded.delimiter!r}); {machine}")
     for line in describe(loaded):
         print(f"#   {line}")
     print(HEADER)

@@ -138,8 +138,8 @@ def test_binary_or_wrongly_encoded_files_and_missing_files_are_refused(
     latin.write_bytes("id,entity,first_name\n1,1,José\n2,1,José\n".encode("latin-1"))
     assert ev.main([str(binary)]) == 2
     assert "not a CSV text file" in capsys.readouterr().err
-    assert ev.main([str(latin)]) == 2
-    assert "--encoding" in capsys.readouterr().err
+    assert ev.main([str(latin), "--encoding", "utf-8"]) == 2
+    assert "is not utf-8 text" in capsys.readouterr().err
     assert ev.load(latin, encoding="latin-1").records[0]["given_names"] == "José"
     assert ev.main([str(tmp_path / "missing.csv")]) == 2
     assert "cannot read" in capsys.readouterr().err
@@ -377,7 +377,7 @@ def test_the_same_people_in_another_files_conventions_read_the_same(tmp_path: Pa
     plain = tmp_path / "plain.csv"
     ev.write_synthetic(400, 5, plain)
     expected = ev.load(plain).records
-    _header, rows, _ = ev.read_rows(plain)
+    _header, rows, _, _ = ev.read_rows(plain)
     alpha3 = {"GT": "GTM", "SV": "SLV", "HN": "HND", "NI": "NIC", "MX": "MEX", "BZ": "BLZ", "US": "USA", "CO": "COL"}
     lines = [
         "id,entity,nombres,primer_apellido,segundo_apellido,alias,fecha_nac,sexo,nacionalidad,documento,"
@@ -410,3 +410,30 @@ def test_the_same_people_in_another_files_conventions_read_the_same(tmp_path: Pa
     loaded = ev.load(converted)
     assert loaded.records == expected
     assert "numbers read as month/day/year" in loaded.notes["date_of_birth"]
+
+
+def test_a_file_that_is_not_utf8_is_read_as_windows_1252(tmp_path: Path) -> None:
+    """What Excel writes in Spanish: "Peña" and the euro sign of Windows-1252 (not in Latin-1)."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes("id;entity;nombre;apellidos;nota\n1;1;José;Peña;€\n2;1;Jose;Pena;\n".encode("cp1252"))
+    loaded = ev.load(path)
+    assert loaded.encoding.startswith("Windows-1252") and loaded.delimiter == ";"
+    assert (loaded.records[0]["given_names"], loaded.records[0]["surnames"]) == ("José", "Peña")
+    utf8 = _write(tmp_path / "utf8.csv", "id,entity,nombre,apellidos\n1,1,José,Peña\n2,1,Jose,Pena\n")
+    assert ev.load(utf8).encoding == "UTF-8" and ev.load(utf8).records == loaded.records
+
+
+def test_febrl_ids_give_the_entity_when_the_file_has_no_entity_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(
+        tmp_path / "febrl.csv",
+        "rec_id,given_name,surname,date_of_birth,soc_sec_id\n"
+        "rec-12-org,ana,lopez,19900304,123\nrec-12-dup-0,ana,lopes,19900304,123\nrec-7-org,jose,perez,,\n",
+    )
+    loaded = ev.load(path)
+    assert loaded.labels == {"rec-12-org": "12", "rec-12-dup-0": "12", "rec-7-org": "7"}
+    assert "entity <- the ids (rec-N-org, rec-N-dup-k: person N): 3 labelled" in ev.describe(loaded)
+    mixed = _write(tmp_path / "mixed.csv", "rec_id,given_name\nrec-12-org,ana\nanother,ana\n")
+    assert ev.main([str(mixed)]) == 2
+    assert "no entity column" in capsys.readouterr().err
