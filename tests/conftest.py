@@ -50,29 +50,33 @@ def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
     yield
 
 
+def ensure_seed_data() -> None:
+    """A transactional test's flush also removes the seed institutions and the legal catalog of the data
+    migrations: put them back."""
+    from amparo.organizations.models import Organization, Unit
+    from amparo.organizations.seed import load_institutions
+
+    if not Organization.objects.filter(code="casa-alianza").exists():
+        load_institutions(Organization, Unit)
+        from amparo.referrals.models import ServiceOffer
+        from amparo.referrals.seed import load_offers
+
+        load_offers(Organization, ServiceOffer)
+    from amparo.law.models import Law
+
+    if not Law.objects.exists():
+        from amparo.law.loader import read_catalog, real_models, sync_catalog
+
+        sync_catalog(read_catalog(), real_models())
+
+
 @pytest.fixture(autouse=True)
 def _append_only_audit(request: Any) -> None:
     if request.node.get_closest_marker("django_db") or _is_transactional(request.node):
         request.getfixturevalue("django_db_setup")
         with request.getfixturevalue("django_db_blocker").unblock():
             _audit_triggers("create")
-            from amparo.organizations.models import Organization, Unit
-            from amparo.organizations.seed import load_institutions
-
-            # A transactional test's flush also removes the seed institutions of the data migration.
-            if not Organization.objects.filter(code="casa-alianza").exists():
-                load_institutions(Organization, Unit)
-                from amparo.referrals.models import ServiceOffer
-                from amparo.referrals.seed import load_offers
-
-                load_offers(Organization, ServiceOffer)
-            # The legal catalog of the law app's data migration, likewise.
-            from amparo.law.models import Law
-
-            if not Law.objects.exists():
-                from amparo.law.loader import read_catalog, real_models, sync_catalog
-
-                sync_catalog(read_catalog(), real_models())
+            ensure_seed_data()
 
 
 @dataclass
@@ -91,6 +95,10 @@ class World:
 
 @pytest.fixture
 def world(db: Any) -> World:
+    return build_world()
+
+
+def build_world() -> World:
     home = Organization.objects.get(code="casa-alianza")
     other = Organization.objects.get(code="sbs")
     users: dict[tuple[str, str], User] = {}
