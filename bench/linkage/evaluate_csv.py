@@ -31,12 +31,12 @@ the file has is used, and an option names another column (``--sex none`` leaves 
                    Beside a surnames column without a given-names one, this column holds the given names.
     aliases        aliases, alias, nickname, nicknames, apodo, apodos (several separated by ';')
     date of birth  date_of_birth, dob, birth_date, birthdate, birthday, fecha_nacimiento, fecha_de_nacimiento,
-                   fecha_nac, f_nacimiento: YYYY-MM-DD (a time after it ignored), YYYYMMDD, YYYY/MM/DD, or day,
-                   month and year as numbers separated by / - or . (two-digit years: the latest such year not
-                   in the future) read day first unless the file's own dates show month first (a second
-                   number above 12, never a first); also "4 Mar 1990", "4 de marzo de 1990", "March 4, 1990"
-                   (English or Spanish months); --dob-format for another; a year alone counts as an age
-                   range; anything else is missing
+                   fecha_nac, f_nacimiento: YYYY-MM-DD, YYYYMMDD, YYYY/MM/DD, or day, month and year as numbers
+                   separated by / - or . (two-digit years: the latest such year not in the future) read day
+                   first unless the file's own dates show month first (a second number above 12, never a
+                   first); also "4 Mar 1990", "4 de marzo de 1990", "March 4, 1990" (English or Spanish
+                   months); a time after any of them is ignored; --dob-format for another; a year alone counts
+                   as an age range; anything else is missing
     sex            sex, gender, sexo, genero: F, female, feminine, femenino, mujer, woman -> Feminine; M, male,
                    masculine, masculino, hombre, man, H, V, varón -> Masculine, but M is mujer in a file that
                    has H and no F; 1 and 2 are ISO/IEC 5218 (male, female) when every code is 0, 1, 2 or 9;
@@ -223,6 +223,9 @@ ISO_5218 = {"1": MASCULINE, "2": FEMININE}
 DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d")  # tried first; then the numeric day, month, year of NUMERIC_DATE
 # 4/3/1990, 04-03-90, 1990/03/04: the order of day and month is settled per file (DateReader)
 NUMERIC_DATE = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})")
+TIME_AFTER = re.compile(
+    r"(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?\s?m\.?)?(?:Z|[+-]\d{2}:?\d{2})?$", re.I
+)
 # 4 Mar 1990, 04-mar-1990, 4 de marzo de 1990, March 4, 1990
 DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[\s/.\-]*(?:de\s+)?([^\W\d_]{3,})\.?[\s/.,\-]*(?:de\s+|del\s+)?(\d{4})")
 MONTH_DAY_YEAR = re.compile(r"([^\W\d_]{3,})\.?\s+(\d{1,2}),?\s+(\d{4})")
@@ -314,7 +317,7 @@ def resolve_columns(
 
 
 def _numeric_parts(value: str) -> tuple[str, str, str] | None:
-    found = NUMERIC_DATE.fullmatch(value.strip())
+    found = NUMERIC_DATE.fullmatch(TIME_AFTER.sub("", value.strip()))
     return (found.group(1), found.group(2), found.group(3)) if found else None
 
 
@@ -360,8 +363,8 @@ class DateReader:
                 return datetime.datetime.strptime(value, self.fmt).date()
             except ValueError:
                 return None
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].*", value):
-            value = value[:10]  # an ISO date and time
+        # a time after the date (ISO "T10:30:00", "04/03/1990 10:30", "4/3/1990 10:30 a.m."): not part of it
+        value = TIME_AFTER.sub("", value)
         for f in DATE_FORMATS:
             try:
                 return datetime.datetime.strptime(value, f).date()
