@@ -9,7 +9,7 @@ from __future__ import annotations
 import collections
 import itertools
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 HEADER = (
@@ -61,8 +61,15 @@ class Measures:
         )
 
 
-def measure(records: list[dict[str, object]], labels: Mapping[str, str], threshold: float | None = None) -> Measures:
-    """Deduplicate ``records`` with the engine (trained on them, without the labels) and score the result."""
+def measure(
+    records: list[dict[str, object]],
+    labels: Mapping[str, str],
+    threshold: float | None = None,
+    scored: Collection[str] | None = None,
+) -> Measures:
+    """Deduplicate ``records`` with the engine (trained on them, without the labels) and score the result.
+    ``scored``: the ids whose pairs and groups are counted (default all); the others are deduplicated with
+    the rest but a pair or a group member that is not scored counts neither way."""
     from amparo.linkage import engine
     from amparo.linkage.records import features
 
@@ -75,6 +82,12 @@ def measure(records: list[dict[str, object]], labels: Mapping[str, str], thresho
     prediction = engine.train_and_predict(records, count_pairs=True, count_exact=True, **options)  # type: ignore[arg-type]
     wall = time.perf_counter() - t
     found = {tuple(sorted((str(p["unique_id_l"]), str(p["unique_id_r"])))) for p in prediction.pairs}
+    clusters = prediction.clusters
+    if scored is not None:
+        keep = set(scored)
+        truth = {pair for pair in truth if pair[0] in keep and pair[1] in keep}
+        found = {pair for pair in found if pair[0] in keep and pair[1] in keep}
+        clusters = {uid: group for uid, group in clusters.items() if uid in keep}
     pairs = prf(len(found & truth), len(found), len(truth))  # type: ignore[operator]
     return Measures(
         records=len(records),
@@ -82,6 +95,6 @@ def measure(records: list[dict[str, object]], labels: Mapping[str, str], thresho
         blocked_pairs=prediction.blocked_pairs,
         blocking_recall=kept / len(truth) if truth else 0.0,
         pairs=pairs,
-        groups=groups_prf(prediction.clusters, truth),
+        groups=groups_prf(clusters, truth),
         wall=wall,
     )

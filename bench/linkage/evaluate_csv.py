@@ -4,7 +4,8 @@
     .venv/bin/python bench/linkage/evaluate_csv.py --write-synthetic 10000 --seed 31 synthetic.csv
 
 One row per record; records with the same value in the entity column are the same person (a blank entity,
-or NA, N/A, NaN, None, null, -1, - or ?, is a person of its own). Without an entity column, ids written the
+or NA, N/A, NaN, None, null, -1, - or ?, is a person of its own; with --unlabelled skip such records are
+deduplicated with the others but left out of the scores). Without an entity column, ids written the
 FEBRL way (rec-12-org, rec-12-dup-0) give it: person 12. The file is UTF-8 (a BOM allowed), else read as
 Windows-1252 (what Excel writes), or --encoding. The engine is trained on the file itself
 without the labels (u by random sampling, m by EM, as in a run), with its default threshold and grouping;
@@ -831,8 +832,13 @@ def describe(loaded: Loaded) -> list[str]:
     return lines
 
 
-def evaluate(loaded: Loaded, threshold: float | None = None) -> Measures:
-    return measure(loaded.records, loaded.labels, threshold)
+def evaluate(loaded: Loaded, threshold: float | None = None, skip_unlabelled: bool = False) -> Measures:
+    """``skip_unlabelled``: records without a label are deduplicated with the others but not scored (a file
+    labelled in part); by default each is a person of its own."""
+    scored = None
+    if skip_unlabelled:
+        scored = [uid for uid, label in loaded.labels.items() if not label.startswith("\x00")]
+    return measure(loaded.records, loaded.labels, threshold, scored)
 
 
 # The synthetic writer: the same format, so that the round trip is testable and the format is shown.
@@ -895,6 +901,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--encoding", help="text encoding (default UTF-8, a BOM allowed, else Windows-1252)")
     parser.add_argument("--delimiter", help="field separator (default: the commonest of , ; tab | in the header)")
     parser.add_argument("--threshold", type=float, help="match weight threshold (default the engine's)")
+    parser.add_argument(
+        "--unlabelled",
+        choices=("own", "skip"),
+        default="own",
+        help="records without a label: each a person of its own (default), or deduplicated but not scored",
+    )
     parser.add_argument("--age-spread", type=float, default=2, help="an age a becomes a-spread..a+spread (default 2)")
     parser.add_argument("--as-of", type=datetime.date.fromisoformat, help="date ages were assessed (default today)")
     parser.add_argument("--dob-format", help="strptime format of the dates of birth, e.g. %%m/%%d/%%Y")
@@ -936,7 +948,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for line in describe(loaded):
         print(f"#   {line}")
     print(HEADER)
-    print(evaluate(loaded, args.threshold).row(args.csv.name), flush=True)
+    print(evaluate(loaded, args.threshold, args.unlabelled == "skip").row(args.csv.name), flush=True)
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024:.2f} GB")
     return 0
 

@@ -442,3 +442,23 @@ def test_febrl_ids_give_the_entity_when_the_file_has_no_entity_column(
     mixed = _write(tmp_path / "mixed.csv", "rec_id,given_name\nrec-12-org,ana\nanother,ana\n")
     assert ev.main([str(mixed)]) == 2
     assert "no entity column" in capsys.readouterr().err
+
+
+def test_unlabelled_records_can_be_left_out_of_the_scores(tmp_path: Path) -> None:
+    """A file labelled in part: an unlabelled copy found with its person costs precision when it is a person
+    of its own, nothing when it is skipped; it is deduplicated either way."""
+    path = _write(
+        tmp_path / "part.csv",
+        "id,entity,given_names,surnames,date_of_birth,documents\n"
+        "1,p1,Ana María,López García,1990-03-04,A123456\n"
+        "2,p1,Ana Maria,Lopez Garcia,1990-03-04,A123456\n"
+        "3,,Ana María,López García,1990-03-04,A123456\n"
+        "4,p2,José,Pérez Coc,1985-01-02,B987654\n"
+        "5,p3,Rosa,Tum Caal,1979-11-12,C555555\n",
+    )
+    loaded = ev.load(path)
+    own, skipped = ev.evaluate(loaded), ev.evaluate(loaded, skip_unlabelled=True)
+    assert own.true_pairs == skipped.true_pairs == 1
+    assert own.groups == pytest.approx((1 / 3, 1.0, 0.5))  # 1-2, 1-3, 2-3 grouped; only 1-2 is true
+    assert skipped.groups == pytest.approx((1.0, 1.0, 1.0))
+    assert skipped.records == own.records == 5
