@@ -53,7 +53,8 @@ the file has is used, and an option names another column (``--sex none`` leaves 
     address        address, street_address, address_1, direccion, domicilio (free text, compared whole), with
                    street_number, house_number before it and address_2, address_line_2 after it if present
     age            age, estimated_age, declared_age, edad, edad_estimada: a number (-> age +- --age-spread,
-                   default 2) or a range "20-25" (as it is), assessed on the assessed_on column or --as-of
+                   default 2) or a range "20-25", "20 a 25 años", "entre 20 y 25" (as it is; units "años",
+                   "years" and a decimal comma allowed), assessed on the assessed_on column or --as-of
                    (default today)
     age_min/max    age_min, min_age, edad_minima / age_max, max_age, edad_maxima (take precedence over age)
     assessed_on    age_assessed_on, assessed_on, age_date
@@ -473,9 +474,15 @@ def parse_nationality(value: str) -> str:
     return COUNTRY_NAMES.get(normalize_text(value), "")
 
 
+AGE_UNITS = re.compile(r"\s*(?:anos|ano|years?|yrs?|y/o|a)\.?\s*$")
+
+
 def parse_age(value: str) -> tuple[float, float] | None:
-    """ "25" -> (25, 25); "20-25" or "20 to 25" -> (20, 25); anything else None."""
-    numbers = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:(?:-|to|a)\s*(\d+(?:\.\d+)?)\s*)?", value)
+    """ "25" -> (25, 25); "20-25", "20 to 25", "20 a 25 años", "entre 20 y 25" -> (20, 25); "25 años",
+    "25 years", "25,5" as 25 and 25.5; anything else None."""
+    text = AGE_UNITS.sub("", strip_accents(value.casefold())).replace(",", ".")
+    text = re.sub(r"^\s*(?:entre|between)\s+", "", text)
+    numbers = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:(?:-|to|a|y|and)\s*(\d+(?:\.\d+)?)\s*)?", text)
     if not numbers:
         return None
     low = float(numbers.group(1))

@@ -462,3 +462,22 @@ def test_unlabelled_records_can_be_left_out_of_the_scores(tmp_path: Path) -> Non
     assert own.groups == pytest.approx((1 / 3, 1.0, 0.5))  # 1-2, 1-3, 2-3 grouped; only 1-2 is true
     assert skipped.groups == pytest.approx((1.0, 1.0, 1.0))
     assert skipped.records == own.records == 5
+
+
+@pytest.mark.parametrize(
+    ("written", "ages"),
+    [
+        ("25", (25, 25)),
+        ("25 años", (25, 25)),
+        ("25 years", (25, 25)),
+        ("25,5", (25.5, 25.5)),
+        ("20-25", (20, 25)),
+        ("20 a 25 años", (20, 25)),
+        ("entre 20 y 25", (20, 25)),
+        ("between 25 and 20", (20, 25)),
+        ("adulta", None),
+        ("", None),
+    ],
+)
+def test_ages_are_read_with_their_units_and_ranges_in_either_language(written: str, ages: tuple | None) -> None:
+    assert ev.parse_age(written) == ages
