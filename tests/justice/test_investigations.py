@@ -69,6 +69,25 @@ def test_team_member_from_another_institution_sees_it(world, investigation):
         investigation_get_for_view(actor=world.actor(Role.INVESTIGATOR), investigation_id=investigation.pk)
 
 
+def test_a_member_from_another_institution_sees_the_complaint_number_without_a_link(world, investigation, client_for):
+    """The complaint stays the receiving institution's: the page names it but does not link to a page that
+    would answer 404 (found by crawling the demo as every account)."""
+    services.investigation_set_team(
+        world.actor(Role.PROSECUTOR),
+        investigation_id=investigation.pk,
+        members=[(world.user(Role.INVESTIGATOR, "other").pk, "investigator")],
+    )
+    complaint = investigation.complaints.get()
+    outside = client_for(Role.INVESTIGATOR, "other").get(f"/justice/{investigation.pk}/")
+    assert outside.status_code == 200
+    page = outside.content.decode()
+    assert complaint.number in page and "received by another institution" in page
+    assert f"/justice/complaints/{complaint.pk}/" not in page
+    assert client_for(Role.INVESTIGATOR, "other").get(f"/justice/complaints/{complaint.pk}/").status_code == 404
+    inside = client_for(Role.PROSECUTOR).get(f"/justice/{investigation.pk}/").content.decode()
+    assert f"/justice/complaints/{complaint.pk}/" in inside and "received by another institution" not in inside
+
+
 def test_only_the_lead_names_the_team(world, investigation):
     with pytest.raises(PermissionDenied):
         services.investigation_set_team(world.actor(Role.INVESTIGATOR), investigation_id=investigation.pk, members=[])

@@ -358,7 +358,7 @@ class InvestigationView:
     can_edit: bool
     can_manage_team: bool
     team: list[Any]
-    complaints: list[Complaint]
+    complaints: list[tuple[Complaint, bool]]  # (complaint, actor may open it: the receiving institution's)
     places: list[Any]
     suspects: list[SuspectRow]  # one per record (the API's list)
     victims: list[tuple[InvestigationVictim, bool]]  # (link, actor may open the case)
@@ -408,7 +408,7 @@ def investigation_get_for_view(*, actor: Actor, investigation_id: uuid.UUID | st
         can_edit=can_edit_investigation(actor, investigation),
         can_manage_team=can_manage_team(actor, investigation),
         team=list(investigation.team.select_related("user").order_by("added_at")),
-        complaints=list(investigation.complaints.order_by("received_on")),
+        complaints=[(c, can_view_complaint(actor, c)) for c in investigation.complaints.order_by("received_on")],
         places=list(investigation.places.all()),
         suspects=suspect_rows,
         victims=[(v, can_view_case(actor, v.case)) for v in victims],
