@@ -1,4 +1,5 @@
-"""Demo trainings, prevention activities and a national plan (synthetic; reproducible; idempotent)."""
+"""Demo trainings, prevention activities and a national plan (synthetic; reproducible; idempotent). Titles are
+in Spanish, as the Guatemalan institutions would type them (they are data, not interface text)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from .models import (
 TRAININGS = [
     # title, organizer, funders, target group, topics, planned, trained, department
     (
-        "Refresher on the anti-trafficking law for judges (first group)",
+        "Actualización sobre la ley contra la trata para jueces (primer grupo)",
         "svet",
         "IOM",
         "judges",
@@ -36,7 +37,7 @@ TRAININGS = [
         "01",
     ),
     (
-        "Identification of victims at border posts",
+        "Identificación de víctimas en puestos fronterizos",
         "dgm",
         "IOM",
         "immigration",
@@ -46,7 +47,7 @@ TRAININGS = [
         "09",
     ),
     (
-        "Investigation of trafficking for labour exploitation",
+        "Investigación de la trata con fines de explotación laboral",
         "mp",
         "UNODC",
         "prosecutors",
@@ -55,9 +56,18 @@ TRAININGS = [
         35,
         "01",
     ),
-    ("Police units: screening during operations", "pnc", "", "police", ["identification", "minors"], 80, 66, "05"),
     (
-        "Consular protection of trafficked nationals",
+        "Unidades policiales: detección de víctimas en operativos",
+        "pnc",
+        "",
+        "police",
+        ["identification", "minors"],
+        80,
+        66,
+        "05",
+    ),
+    (
+        "Protección consular de connacionales víctimas de trata",
         "minex",
         "",
         "consuls",
@@ -67,7 +77,7 @@ TRAININGS = [
         "01",
     ),
     (
-        "Trafficking awareness for peacekeeping contingents",
+        "Sensibilización sobre la trata para contingentes de paz",
         "svet",
         "",
         "peacekeeping",
@@ -104,34 +114,34 @@ ACTIVITIES = [
 PLAN = [
     (
         "1.1",
-        "Awareness of trafficking in communities of origin",
+        "Sensibilización sobre la trata en comunidades de origen",
         "prevention",
         ["svet", "minex"],
-        [("Estimated reach of prevention activities", "prevention_reach", "", 500000)],
+        [("Alcance estimado de las actividades de prevención", "prevention_reach", "", 500000)],
     ),
     (
         "2.1",
-        "Identify and assist victims",
+        "Identificar y asistir a las víctimas",
         "protection",
         ["sbs", "pgn", "casa-alianza"],
         [
-            ("Victims identified", "victims_identified", "", 400),
-            ("Referrals answered on time (%)", "referrals_on_time", "", 90),
+            ("Víctimas identificadas", "victims_identified", "", 400),
+            ("Remisiones respondidas a tiempo (%)", "referrals_on_time", "", 90),
         ],
     ),
     (
         "3.1",
-        "Train justice officials",
+        "Capacitar a funcionarios de justicia",
         "prosecution",
         ["mp", "svet"],
-        [("Judges trained", "judges_trained", "", 300), ("Officials trained", "people_trained", "", 800)],
+        [("Jueces capacitados", "judges_trained", "", 300), ("Funcionarios capacitados", "people_trained", "", 800)],
     ),
     (
         "4.1",
-        "Inter-institutional repatriation protocol in force",
+        "Protocolo interinstitucional de repatriación vigente",
         "coordination",
         ["minex", "sbs"],
-        [("Protocols signed", "", "Commission minutes", 2)],
+        [("Protocolos firmados", "", "Actas de la Comisión", 2)],
     ),
 ]
 
