@@ -90,7 +90,7 @@ def test_loader_reports_updates_creations_and_deletions(tmp_path: Path) -> None:
     # Correct 173 (2009) after verification: penalty and flag.
     path = _edited(
         tmp_path,
-        'source = "docs reference guatemala-law.md (verify)"\n  verified = false\n\n    [[articles.versions.bands]]\n'
+        'source = "guatemala-law.md"  # to verify\n  verified = false\n\n    [[articles.versions.bands]]\n'
         '    code = "base"\n    prison = ["8y", "12y"]',
         'source = "Diario de Centro America"\n  verified = true\n\n    [[articles.versions.bands]]\n'
         '    code = "base"\n    prison = ["8y", "12y"]\n\n    [[articles.versions.bands]]\n'

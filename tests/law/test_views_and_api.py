@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 def test_catalog_screen_lists_versions_ranges_increases_sources_and_flags(client_for) -> None:
     response = client_for("statistician")  # no case work: still browses the catalog
     page = response.get("/law/").content.decode()
-    assert "202 Ter" in page and "Decree 9-2009" in page
+    assert "202 Ter" in page and "Decreto 9-2009" in page
     assert "08GUATEMALA327" in page  # sources
     assert "8 years – 18 years" in page or "8 años – 18 años" in page  # ranges in years
     assert "300000" in page  # the fine
