@@ -91,13 +91,23 @@ def test_reviewers_never_see_pairs_of_other_institutions(world) -> None:
 
 
 def test_the_other_institutions_record_is_shown_without_identity(world) -> None:
-    a = make_person(world.actor("caseworker"), "Valeria", "Jiménez López", phone="5555 1234", address="4a calle 2-10")
+    a = make_person(
+        world.actor("caseworker"),
+        "Valeria",
+        "Jiménez López",
+        phone="5555 1234",
+        address="4a calle 2-10",
+        residence_department="07",
+        residence_municipality="0701",
+    )
     b = make_person(
         world.actor("caseworker", "other"),
         "Secretina",
         "Oculta Reservada",
         phone="4444 9876",
         address="Colonia Escondida",
+        residence_department="12",
+        residence_municipality="1215",
     )
     pair = _pair(world, a, b)
     page = login(Client(), world.user("supervisor")).get(f"/linkage/review/{pair.pk}/").content.decode()
@@ -105,6 +115,8 @@ def test_the_other_institutions_record_is_shown_without_identity(world) -> None:
     # the own record's phone and address are shown (the model compares them); the other's are not
     assert "5555 1234" in page and "4a calle 2-10" in page
     assert "4444 9876" not in page and "Escondida" not in page
+    # and the place of residence, which the model compares too: the own record's only
+    assert "Sololá, Sololá" in page and "Malacatán" not in page
 
 
 def _partner_link(world, person):

@@ -14,6 +14,7 @@ from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
 from amparo.audit.services import audit_record
 from amparo.core.exceptions import NotFound, PermissionDenied
+from amparo.core.geo import department_name, municipality_name
 from amparo.people.permissions import can_view_person
 
 from .labels import evidence_rows
@@ -130,6 +131,14 @@ def _side(actor: Actor, person: Any) -> Side:
             # compared by the model too: the reviewer sees what "phone: same" or "address: similar" refers to
             "phone": str(person.phone or ""),
             "address": str(person.address or ""),
+            "place": ", ".join(
+                name
+                for name in (
+                    municipality_name(person.residence_municipality),
+                    department_name(person.residence_department),
+                )
+                if name
+            ),
         }
     return side
 
