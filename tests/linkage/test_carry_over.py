@@ -139,7 +139,8 @@ def test_a_merge_undone_before_the_run_is_not_copied_forward(world, run_with) ->
     assert _pair(run_with((a, b)), a, b).status == PairStatus.UNMERGED
 
 
-def test_one_sides_confirmation_and_rejections_carry_over_with_their_records(world, run_with) -> None:
+def _confirmed_and_rejected(world, run_with):
+    """A run where the home reviewer confirmed a cross-institution pair (a, b) and rejected an own one (c, d)."""
     a = make_person(world.actor("caseworker"), "María José", "Coc Caal")
     b = make_person(world.actor("caseworker", "other"), "Majo", "Coc", documents=[])
     c = make_person(world.actor("caseworker"), "Rosa", "Batz")
@@ -147,6 +148,11 @@ def test_one_sides_confirmation_and_rejections_carry_over_with_their_records(wor
     first = run_with((a, b), (c, d))
     services.pair_decide(actor=world.actor("supervisor"), pair_id=_pair(first, a, b).pk, decision="confirm")
     services.pair_decide(actor=world.actor("supervisor"), pair_id=_pair(first, c, d).pk, decision="reject")
+    return a, b, c, d, first
+
+
+def test_one_sides_confirmation_and_rejections_carry_over_with_their_records(world, run_with) -> None:
+    a, b, c, d, first = _confirmed_and_rejected(world, run_with)
 
     second = run_with((a, b), (c, d))
     confirmed, rejected = _pair(second, a, b), _pair(second, c, d)
@@ -165,13 +171,7 @@ def test_one_sides_confirmation_and_rejections_carry_over_with_their_records(wor
 
 
 def test_decisions_on_records_edited_since_go_back_to_review(world, run_with) -> None:
-    a = make_person(world.actor("caseworker"), "María José", "Coc Caal")
-    b = make_person(world.actor("caseworker", "other"), "Majo", "Coc", documents=[])
-    c = make_person(world.actor("caseworker"), "Rosa", "Batz")
-    d = make_person(world.actor("caseworker"), "Rosa", "Batz Coj")
-    first = run_with((a, b), (c, d))
-    services.pair_decide(actor=world.actor("supervisor"), pair_id=_pair(first, a, b).pk, decision="confirm")
-    services.pair_decide(actor=world.actor("supervisor"), pair_id=_pair(first, c, d).pk, decision="reject")
+    a, b, c, d, first = _confirmed_and_rejected(world, run_with)
     _edit(b)
     _edit(d)
 

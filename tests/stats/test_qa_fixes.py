@@ -386,9 +386,9 @@ def test_unodc_gives_distinct_victims_not_a_sum_of_forms(world, client) -> None:
 # ------------------------------------------------------------------------------------- 8. wording
 
 
-def test_one_training_is_singular(world) -> None:
-    many(world, 12, opened=D(2011, 5, 1))
-    training = capacity_services.training_create(
+def _judges_training(world, planned: int):
+    """One training of judges in September 2011, by the home supervisor."""
+    return capacity_services.training_create(
         actor=world.actor("supervisor"),
         data=capacity_services.TrainingInput(
             title="Jueces",
@@ -396,9 +396,14 @@ def test_one_training_is_singular(world) -> None:
             end_date=D(2011, 9, 2),
             topics=["legal_framework"],
             target_groups=["judges"],
-            planned_participants=1500,
+            planned_participants=planned,
         ),
     )
+
+
+def test_one_training_is_singular(world) -> None:
+    many(world, 12, opened=D(2011, 5, 1))
+    training = _judges_training(world, planned=1500)
     assert training.pk
     with translation.override("en"):
         report = build_report(PERIOD, threshold=T)
@@ -412,17 +417,7 @@ def test_dashboard_trainings_note_is_singular(world, client) -> None:
     from tests.conftest import login
 
     many(world, 12, opened=D(2011, 5, 1))
-    training = capacity_services.training_create(
-        actor=world.actor("supervisor"),
-        data=capacity_services.TrainingInput(
-            title="Jueces",
-            start_date=D(2011, 9, 1),
-            end_date=D(2011, 9, 2),
-            topics=["legal_framework"],
-            target_groups=["judges"],
-            planned_participants=30,
-        ),
-    )
+    training = _judges_training(world, planned=30)
     for _ in range(12):
         capacity_services.participant_add(
             actor=world.actor("supervisor"),
