@@ -16,7 +16,7 @@ the file has is used, and an option names another column (``--sex none`` leaves 
 
     id             id, record_id, rec_id, unique_id, registro, id_registro (absent: row numbers 1, 2, ...)
     entity         entity, entity_id, cluster, cluster_id, true_id, person_id, match_id, gold_id, true_entity,
-                   id_persona, persona_id
+                   id_persona, persona_id, group, group_id
     given names    given_names, first_name, given_name, firstname, forename, first_names, nombres, primer_nombre,
                    nombre_1, given, first; then middle_names, middle_name, second_name, second_given_name,
                    segundo_nombre, nombre_2, otros_nombres joined after them
@@ -52,6 +52,7 @@ the file has is used, and an option names another column (``--sex none`` leaves 
     phone          phone, phone_number, telephone, mobile, telefono, celular, movil (the last 8 digits)
     address        address, street_address, address_1, direccion, domicilio (free text, compared whole), with
                    street_number, house_number before it and address_2, address_line_2 after it if present
+    email          email, e_mail, email_address, mail, correo, correo_electronico (compared in lower case)
     age            age, estimated_age, declared_age, edad, edad_estimada: a number (-> age +- --age-spread,
                    default 2) or a range "20-25", "20 a 25 años", "entre 20 y 25" (as it is; units "años",
                    "years" and a decimal comma allowed), assessed on the assessed_on column or --as-of
@@ -109,6 +110,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "true_entity",
         "id_persona",
         "persona_id",
+        "group",  # Splink's labelled examples (fake_1000)
+        "group_id",
     ),
     "given_names": (
         "given_names",
@@ -198,6 +201,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "municipality": ("municipality", "suburb", "city", "town", "municipio", "ciudad", "localidad"),
     "phone": ("phone", "phone_number", "telephone", "mobile", "telefono", "celular", "movil"),
     "address": ("address", "street_address", "address_1", "direccion", "domicilio"),
+    "email": ("email", "e_mail", "email_address", "mail", "correo", "correo_electronico"),
     # joined to the address when the file splits it (FEBRL: street_number, address_1, address_2)
     "street_number": ("street_number", "house_number", "street_no"),
     "address_2": ("address_2", "address_line_2"),
@@ -760,6 +764,7 @@ def load(
                 "owner_org": owners.get(get(row, "owner").strip(), 0),
                 "phone": get(row, "phone"),
                 "address": " ".join(v for v in (get(row, f) for f in ("street_number", "address", "address_2")) if v),
+                "email": get(row, "email"),
             }
         )
     if len(records) < 2:
@@ -800,6 +805,7 @@ def _notes(records: list[dict[str, object]], count: Counter[str], bad: dict[str,
         "municipality": f"{filled('municipality'):,} filled",
         "phone": f"{filled('phone'):,} filled",
         "address": f"{filled('address'):,} filled",
+        "email": f"{filled('email'):,} filled",
         "middle_names": "joined after the given names",
         "second_surname": "joined after the surnames",
         "street_number": "joined before the address",

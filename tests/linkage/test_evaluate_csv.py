@@ -26,8 +26,8 @@ def test_synthetic_records_survive_the_csv_round_trip_and_are_found_again(tmp_pa
     ev.write_synthetic(1500, 21, path)
     loaded = ev.load(path)
     items = list(generate(1500, seed=21))
-    # the synthetic set has no phone or address: the loader gives every record both, empty
-    assert loaded.records == [{**i.record, "phone": "", "address": ""} for i in items]
+    # the synthetic set has no phone, address or e-mail: the loader gives every record all three, empty
+    assert loaded.records == [{**i.record, "phone": "", "address": "", "email": ""} for i in items]
     assert loaded.labels == {i.record["unique_id"]: str(i.entity) for i in items}
     measures = ev.evaluate(loaded)
     assert measures.records == 1500 and measures.true_pairs == 801

@@ -14,6 +14,7 @@ COMPARISON_LABELS = {
     "document": _("Identity document"),
     "phone": _("Phone"),
     "address": _("Address"),
+    "email": _("E-mail"),
     "place": _("Place of residence"),
     "institution": _("Registering institution"),
 }
@@ -27,6 +28,7 @@ LEVEL_LABELS = {
     "phonetic": _("sounds the same"),
     "typo": _("differs by a typo"),
     "other_given_name": _("another of the given names agrees"),
+    "among_surnames": _("entered among the other record's surnames"),
     "both_exact": _("both identical"),
     "first_exact_second_similar": _("first surname identical, second similar"),
     "first_exact_second_missing": _("first surname identical, second missing on one side"),
@@ -34,6 +36,7 @@ LEVEL_LABELS = {
     "first_similar_second_same": _("first surname similar, second the same"),
     "first_similar": _("first surname similar"),
     "other_surname": _("a surname agrees in another position"),
+    "among_given_names": _("entered among the other record's given names"),
     "same_date": _("same date of birth"),
     "altered_year": _("same day and month, another year (possible false document)"),
     "date_typo": _("dates of birth differ by a typo"),

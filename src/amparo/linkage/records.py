@@ -34,6 +34,7 @@ class LinkRecord(TypedDict):
     owner_org: int
     phone: NotRequired[str]  # as entered; compared by its last 8 digits (records without it compare as missing)
     address: NotRequired[str]  # street address as entered (free text)
+    email: NotRequired[str]  # e-mail address as entered; compared case-insensitively
 
 
 UNKNOWN_GENDER = "NonSpecifiedUnknown"
@@ -101,6 +102,19 @@ def phone_key(text: str | None) -> str | None:
     return digits[-PHONE_DIGITS:] if len(digits) >= PHONE_DIGITS - 1 else None
 
 
+def email_key(text: str | None) -> str | None:
+    """An e-mail address without spaces, in lower case; None when it has no "@" (not an address)."""
+    value = "".join((text or "").split()).lower()
+    return value if "@" in value.strip("@") else None
+
+
+def _email_user(text: str | None) -> str | None:
+    """The part of an e-mail address before the "@" when it is long enough to tell persons apart."""
+    key = email_key(text)
+    user = key.split("@", 1)[0] if key else ""
+    return user if len(user) >= 4 else None
+
+
 def features(record: LinkRecord) -> dict[str, Any]:
     """The columns Splink compares (and the Python scorer mirrors). All values normalized."""
     given = name_parts(record["given_names"])
@@ -148,6 +162,8 @@ def features(record: LinkRecord) -> dict[str, Any]:
         "municipality": record["municipality"] or None,
         "phone": phone_key(record.get("phone")),
         "address": " ".join(normalize_text(record.get("address") or "").split()) or None,
+        "email": email_key(record.get("email")),
+        "email_user": _email_user(record.get("email")),  # blocking only
         "owner_org": record["owner_org"] or None,  # 0: the institution is not known
     }
 
@@ -224,4 +240,5 @@ def person_records(persons: Iterable[Any]) -> Iterator[LinkRecord]:
             owner_org=person.owner_org_id,
             phone=str(person.phone or ""),
             address=str(person.address or ""),
+            email=str(person.email or ""),
         )

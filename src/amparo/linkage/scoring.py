@@ -73,20 +73,26 @@ def _given(a: Features, b: Features) -> int:
     if x is None or y is None:
         return -1
     if x == y and a["given_ph_all"] == b["given_ph_all"]:
-        return 7
+        return 8
     if x == y and a["givenx_ph"] is not None and b["givenx_ph"] is not None and a["givenx_ph"] != b["givenx_ph"]:
-        return 6
+        return 7
     if x == y:
-        return 5
+        return 6
     if _any(a["given_variants"], b["given_variants"]):
-        return 4
+        return 5
     if a["given1_ph"] == b["given1_ph"]:
-        return 3
+        return 4
     if jaro_winkler(x, y) >= 0.9 or within_one_edit(x, y):
-        return 2
+        return 3
     if _any(a["given_ph_all"], b["given_ph_all"]):
-        return 1
+        return 2
+    if _in(a["given1_ph"], b["sur_ph_all"]) or _in(b["given1_ph"], a["sur_ph_all"]):
+        return 1  # entered as a surname
     return 0
+
+
+def _in(value: str | None, values: list[str] | None) -> bool:
+    return value is not None and bool(values) and value in values  # type: ignore[operator]
 
 
 def _surnames(a: Features, b: Features) -> int:
@@ -95,20 +101,22 @@ def _surnames(a: Features, b: Features) -> int:
         return -1
     s2, t2 = a["sur2"], b["sur2"]
     if x == y and s2 is not None and s2 == t2:
-        return 7
+        return 8
     if x == y and s2 is not None and t2 is not None and (a["sur2_ph"] == b["sur2_ph"] or within_one_edit(s2, t2)):
-        return 6
+        return 7
     if x == y and (s2 is None or t2 is None):
-        return 5
+        return 6
     if x == y:
-        return 4
+        return 5
     similar = a["sur1_ph"] == b["sur1_ph"] or jaro_winkler(x, y) >= 0.92 or within_one_edit(x, y)
     if similar and a["sur2_ph"] is not None and a["sur2_ph"] == b["sur2_ph"]:
-        return 3
+        return 4
     if similar:
-        return 2
+        return 3
     if _any(a["sur_ph_all"], b["sur_ph_all"]):
-        return 1
+        return 2
+    if _in(a["sur1_ph"], b["given_ph_all"]) or _in(b["sur1_ph"], a["given_ph_all"]):
+        return 1  # entered as a given name
     return 0
 
 
@@ -169,12 +177,23 @@ def _address(a: Features, b: Features) -> int:
     return 1 if jaro_winkler(x, y) >= 0.9 else 0
 
 
+def _email(a: Features, b: Features) -> int:
+    x, y = a["email"], b["email"]
+    if x is None or y is None:
+        return -1
+    if x == y:
+        return 2
+    return 1 if jaro_winkler(x, y) >= 0.88 or x.split("@", 1)[0] == y.split("@", 1)[0] else 0
+
+
 def _place(a: Features, b: Features) -> int:
-    if a["department"] is None or b["department"] is None:
+    if (a["department"] is None and a["municipality"] is None) or (
+        b["department"] is None and b["municipality"] is None
+    ):
         return -1
     if a["municipality"] is not None and a["municipality"] == b["municipality"]:
         return 2
-    return 1 if a["department"] == b["department"] else 0
+    return 1 if a["department"] is not None and a["department"] == b["department"] else 0
 
 
 LEVELS: dict[str, Callable[[Features, Features], int]] = {
@@ -186,6 +205,7 @@ LEVELS: dict[str, Callable[[Features, Features], int]] = {
     "document": _documents,
     "phone": _phone,
     "address": _address,
+    "email": _email,
     "place": _place,
     "institution": _equal("owner_org"),
 }

@@ -131,6 +131,7 @@ def _side(actor: Actor, person: Any) -> Side:
             # compared by the model too: the reviewer sees what "phone: same" or "address: similar" refers to
             "phone": str(person.phone or ""),
             "address": str(person.address or ""),
+            "email": str(person.email or ""),
             "place": ", ".join(
                 name
                 for name in (

@@ -150,6 +150,7 @@ def _record_from_form(data: Any, org_id: int) -> LinkRecord:
         owner_org=org_id,
         phone=data.get("phone", "")[:40],
         address=data.get("address", "")[:300],
+        email=data.get("email", "")[:254],
     )
 
 
