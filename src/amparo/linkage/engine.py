@@ -717,18 +717,35 @@ FALLBACK_BLOCKS: list[tuple[list[str], frozenset[str]]] = [
 MIN_FALLBACK_PAIRS = 20
 
 
-def _untrained_with_data(linker: Any) -> frozenset[str]:
-    """Comparisons whose m no EM session estimated, although random sampling saw them compared."""
-    from splink.internals.constants import LEVEL_NOT_OBSERVED_TEXT
+# A column each comparison needs (a comparison is compared only where it is filled on both sides).
+PRESENCE = {
+    "given_name": "given1",
+    "surnames": "sur1",
+    "birth": "by_lo",
+    "sex": "gender",
+    "nationality": "nationality",
+    "document": "doc1",
+    "phone": "phone",
+    "address": "address",
+    "email": "email",
+    "place": "municipality",
+    "institution": "owner_org",
+}
 
+
+def _untrained_with_data(linker: Any) -> frozenset[str]:
+    """Comparisons whose m no EM session estimated, although at least two records have the field. (Read from
+    the table, not from the sampling of u: the EM sample of a large register gets its u from the model.)"""
+    table = next(iter(linker._input_tables_dict.values())).physical_name
     found = set()
     for comparison in linker._settings_obj.comparisons:
-        levels = comparison._comparison_levels_excluding_null
-        seen = any(
-            entry["probability"] != LEVEL_NOT_OBSERVED_TEXT for lv in levels for entry in lv._trained_u_probabilities
-        )
-        if seen and not any(lv._trained_m_probabilities for lv in levels):
-            found.add(comparison.output_column_name)
+        name = comparison.output_column_name
+        if any(lv._trained_m_probabilities for lv in comparison._comparison_levels_excluding_null):
+            continue
+        column = PRESENCE.get(name)
+        sql = f'SELECT count("{column}") FROM {table}'  # noqa: S608
+        if column and int(linker._db_api._con.execute(sql).fetchall()[0][0]) >= 2:
+            found.add(name)
     return frozenset(found)
 
 
