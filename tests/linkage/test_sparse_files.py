@@ -174,3 +174,72 @@ def test_a_labelled_csv_in_splinks_example_layout_is_read(tmp_path: Path) -> Non
     assert [r["email"] for r in loaded.records][:2] == ["robert255@smith.net", "roberta25@smith.net"]
     assert loaded.labels == {"0": "0", "1": "0", "2": "0", "3": "1"}
     assert "email <- email: 4 filled" in "\n".join(ev.describe(loaded))
+
+
+def test_swapped_names_are_evidence_for_on_both_comparisons(trained: Any) -> None:
+    """A copy with given name and surname swapped shows on both comparisons at once. The given-name blocks
+    cannot show it among their matches (``engine.BLIND_LEVELS``): estimated there, "among the other record's
+    given names" came out -20 bits while "among the other record's surnames" came out +2.5."""
+    _records, _labels, prediction = trained
+    assert _weights(prediction.model, "surnames")["among_given_names"] > 3
+    assert _weights(prediction.model, "given_name")["among_surnames"] > 3
+
+
+def test_a_date_less_than_a_year_off_is_not_counted_as_two_persons(trained: Any) -> None:
+    _records, _labels, prediction = trained
+    birth = _weights(prediction.model, "birth")
+    assert birth["within_a_year"] > birth["dates_differ"] + 4
+    assert birth["dates_differ"] < 0
+
+
+def _with_strangers_sharing_two_surnames(persons: int, strangers: int) -> tuple[list[LinkRecord], dict[str, str]]:
+    """A file of one-surname names plus ``strangers`` different persons who all carry the same two surnames
+    (one family name in a town, say): the two-surname training block is then all strangers."""
+    records, labels = english_style(persons, seed=11)
+    rng = random.Random(5)
+    for i in range(strangers):
+        born = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(25_000))
+        uid = f"stranger-{i}"
+        records.append({**records[0], "unique_id": uid, "given_names": rng.choice(GIVEN), "email": ""})
+        records[-1].update(surnames="Pérez Molina", date_of_birth=born.isoformat(), municipality=rng.choice(TOWNS))
+        labels[uid] = uid
+    return records, labels
+
+
+def test_a_training_block_of_strangers_is_not_used_for_em() -> None:
+    records, _labels = _with_strangers_sharing_two_surnames(1500, 40)  # 780 pairs, no two of the same person
+    linker = engine._linker(records, None, engine.DEFAULT_MEMORY_LIMIT)
+    try:
+        assert engine._block_pairs(linker, ["sur1_ph", "sur2_ph"]) >= engine.MIN_BLOCK_PAIRS
+        assert engine._certain_pairs(linker, ["sur1_ph", "sur2_ph"]) == 0
+        engine._train(linker, len(records), 42, lambda _p, _s: None, {}, with_m=True)
+        sessions = {
+            trained["description"]
+            for comparison in linker._settings_obj.comparisons
+            for level in comparison._comparison_levels_excluding_null
+            for trained in level._trained_m_probabilities
+        }
+        # a block on the given name cannot show swapped names among its matches: its estimate is not kept
+        swapped = {
+            (comparison.output_column_name, trained["description"])
+            for comparison in linker._settings_obj.comparisons
+            for level in comparison._comparison_levels_excluding_null
+            if level.label_for_charts in ("among_given_names", "among_surnames")
+            for trained in level._trained_m_probabilities
+        }
+    finally:
+        linker._db_api._con.close()
+    assert not any("sur2_ph" in s for s in sessions), sessions
+    assert any("email" in s for s in sessions), sessions  # the date of birth is estimated on shared addresses
+    assert swapped and not any("given1_ph" in s for name, s in swapped if name == "surnames"), swapped
+    assert not any("sur1_ph" in s for name, s in swapped if name == "given_name"), swapped
+
+
+def test_with_such_a_block_the_date_of_birth_is_still_estimated_from_copies() -> None:
+    records, labels = _with_strangers_sharing_two_surnames(1500, 40)
+    prediction = engine.train_and_predict(records)
+    birth = _weights(prediction.model, "birth")
+    assert birth["same_date"] > birth["date_typo"] > 0 > birth["dates_differ"]
+    assert birth["within_a_year"] > 0
+    _p, _r, f1 = measures.groups_prf(prediction.clusters, measures.true_pairs(labels))
+    assert f1 >= 0.93, f1

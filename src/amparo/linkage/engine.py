@@ -135,6 +135,13 @@ COMPARISONS: list[dict[str, Any]] = [
                 'AND substr("dob_l", 6, 2) = substr("dob_r", 9, 2) AND substr("dob_l", 9, 2) = substr("dob_r", 6, 2))',
                 "date_typo",
             ),
+            # Less than a year apart: a month mistyped or the day of registration entered for the birth (Splink's
+            # own date comparison has this level). Namesakes' dates are mostly years apart, so without it
+            # "different dates" had to cover both, and a copy with another month weighed as two persons.
+            _level(
+                'abs(date_diff(\'day\', TRY_CAST("dob_l" AS DATE), TRY_CAST("dob_r" AS DATE))) <= 365',
+                "within_a_year",
+            ),
             _level('"dob_l" IS NOT NULL AND "dob_r" IS NOT NULL', "dates_differ"),
             # At least one side is an estimated age range.
             _level(
@@ -361,6 +368,27 @@ SOLE_BLOCK: dict[str, tuple[str, ...]] = {
 }
 MIN_BLOCK_PAIRS = 400
 COPIES_BLOCK = ("doc1",)  # the training block whose pairs are nearly all copies
+# A training block holding fewer certain matches (``_certain_pairs``) than this is left out of EM: its "matches"
+# would be found among strangers. Measured in the surnames block: a file of one-surname English-style names
+# (50,000 records, tests/linkage/test_sparse_files.py's generator) 4 certain in 691 pairs, whose EM gave a date
+# one month off -17.5 bits (the labels: +2.0; groups F1 0.85); the synthetic register's EM sample 5,247 in 46,312
+# (100,000 records) and 5,337 in 377,734 (1,000,000: a share of 1.4 %, and its estimates are needed there, so
+# the floor is a count, not a share); FEBRL 2 to 34 in 2 to 47 pairs.
+MIN_BLOCK_CERTAIN = 20
+
+# Levels a block on these columns cannot show among its matches: with the same given name on both sides, a
+# copy whose given name and surname were swapped is not in the block (and the same with the surname), so EM
+# there drove "entered among the other record's given names" to -20 bits where the labels give +7. Such a
+# level's estimate from that block is dropped, and it is estimated on a fallback block that can show it.
+BLIND_LEVELS: dict[str, frozenset[tuple[str, str]]] = {
+    "given1_ph": frozenset({("surnames", "among_given_names")}),
+    "sur1_ph": frozenset({("given_name", "among_surnames")}),
+}
+
+
+def blind_levels(columns: list[str]) -> frozenset[tuple[str, str]]:
+    """The (comparison, level label) pairs a training block on ``columns`` cannot estimate."""
+    return frozenset().union(*(BLIND_LEVELS.get(c, frozenset()) for c in columns))
 
 
 def settings_dict(threshold: float = DEFAULT_THRESHOLD, records: int = 0) -> dict[str, Any]:
@@ -685,19 +713,28 @@ def _estimate_m(linker: Any, n: int, report: Progress, timings: dict[str, float]
     from splink import block_on
 
     pairs = {tuple(cols): _block_pairs(linker, cols) for cols, _biased in TRAINING_BLOCKS}
-    carried = frozenset(c for c, block in SOLE_BLOCK.items() if pairs[block] >= MIN_BLOCK_PAIRS)
-    logger.info("EM training blocks (pairs): %s; estimated alone: %s", pairs, sorted(carried))
+    certain = {block: _certain_pairs(linker, list(block)) for block in set(SOLE_BLOCK.values())}
+    strangers = {block for block, n in certain.items() if n < MIN_BLOCK_CERTAIN}
+    carried = frozenset(
+        c for c, block in SOLE_BLOCK.items() if pairs[block] >= MIN_BLOCK_PAIRS and block not in strangers
+    )
+    logger.info(
+        "EM training blocks (pairs): %s; certain matches in them: %s; estimated alone: %s",
+        pairs,
+        certain,
+        sorted(carried),
+    )
     for i, (cols, biased) in enumerate(TRAINING_BLOCKS):
         report(30 + i * 10, "estimate_m")
         t = time.perf_counter()
         # Splink refuses an empty block (nobody with a document, a second surname), and EM on a handful of pairs
         # is noise that then counts as trained: one pair of a file with one surname per person "estimated" the
         # date of birth, and the fallback below never ran
-        if pairs[tuple(cols)] < MIN_FALLBACK_PAIRS:
+        if pairs[tuple(cols)] < MIN_FALLBACK_PAIRS or tuple(cols) in strangers:
             continue
         copies = tuple(cols) == COPIES_BLOCK
         alone = frozenset(c for c in carried if copies and SOLE_BLOCK[c] == COPIES_BLOCK)
-        _em_on_block(linker, block_on(*cols), biased & carried, alone, pairs[tuple(cols)])
+        _em_on_block(linker, block_on(*cols), biased & carried, alone, pairs[tuple(cols)], blind_levels(cols))
         timings[f"em_{n}_records_{'+'.join(cols)}"] = time.perf_counter() - t
     _estimate_the_rest(linker, n, timings)
 
@@ -708,9 +745,9 @@ def _estimate_m(linker: Any, n: int, report: Progress, timings: dict[str, float]
 # birth: its m stayed Splink's default (0.95 for "same date", the rest shared), and a date mistyped by one
 # digit weighed as much as two different persons (Splink's fake_1000: groups F1 0.47).
 FALLBACK_BLOCKS: list[tuple[list[str], frozenset[str]]] = [
+    (["email"], frozenset({"email"})),
     (["given1_ph", "sur1_ph"], frozenset({"given_name", "surnames"})),
     (["dob"], frozenset({"birth"})),
-    (["email"], frozenset({"email"})),
 ]
 MIN_FALLBACK_PAIRS = 20
 
@@ -747,6 +784,28 @@ def _untrained_with_data(linker: Any) -> frozenset[str]:
     return frozenset(found)
 
 
+def _untrained_blind_levels(linker: Any) -> frozenset[tuple[str, str]]:
+    """Blind levels (``BLIND_LEVELS``) that no EM session has estimated, in comparisons that some session has."""
+    found = set()
+    for comparison in linker._settings_obj.comparisons:
+        levels = comparison._comparison_levels_excluding_null
+        if not any(lv._trained_m_probabilities for lv in levels):
+            continue  # the whole comparison is missing: _untrained_with_data
+        for level in levels:
+            key = (comparison.output_column_name, level.label_for_charts)
+            if not level._trained_m_probabilities and key in blind_levels(list(BLIND_LEVELS)):
+                found.add(key)
+    return frozenset(found)
+
+
+def _all_levels(linker: Any) -> frozenset[tuple[str, str]]:
+    return frozenset(
+        (c.output_column_name, lv.label_for_charts)
+        for c in linker._settings_obj.comparisons
+        for lv in c._comparison_levels_excluding_null
+    )
+
+
 def _estimate_the_rest(linker: Any, n: int, timings: dict[str, float]) -> None:
     """EM on a fallback block for each comparison the training blocks left unestimated; only the m of those
     comparisons is kept (the others were estimated on blocks chosen for them)."""
@@ -755,17 +814,34 @@ def _estimate_the_rest(linker: Any, n: int, timings: dict[str, float]) -> None:
     names = frozenset(c.output_column_name for c in linker._settings_obj.comparisons)
     for cols, reads in FALLBACK_BLOCKS:
         missing = _untrained_with_data(linker)
-        if not missing:
+        levels = frozenset(lv for lv in _untrained_blind_levels(linker) if lv[0] not in reads) - blind_levels(cols)
+        if not missing and not _untrained_blind_levels(linker):
             return
-        if not missing - reads:
+        if not missing - reads and not levels:
             continue
         pairs = _block_pairs(linker, cols)
         if pairs < MIN_FALLBACK_PAIRS:
             continue
         t = time.perf_counter()
-        logger.info("EM fallback block %s (%s pairs) for %s", cols, pairs, sorted(missing - reads))
-        _em_on_block(linker, block_on(*cols), names - (missing - reads))
+        logger.info(
+            "EM fallback block %s (%s pairs) for %s", cols, pairs, sorted(missing - reads) + sorted(map(str, levels))
+        )
+        # the session's m is kept only for what was missing: those comparisons whole, and those levels alone
+        whole = missing - reads
+        others = frozenset(lv for lv in _all_levels(linker) if lv[0] not in whole) - levels
+        partly = frozenset(lv[0] for lv in levels)
+        _em_on_block(linker, block_on(*cols), names - whole - partly, blind=others | blind_levels(cols))
         timings[f"em_{n}_records_fallback_{'+'.join(cols)}"] = time.perf_counter() - t
+
+
+def _certain_pairs(linker: Any, columns: list[str]) -> int:
+    """Pairs of a training block that the prior's deterministic rules call matches (the same document, the
+    same names and date of birth, the same e-mail): a floor under the copies the block holds."""
+    table = next(iter(linker._input_tables_dict.values())).physical_name
+    on = " AND ".join(f'l."{c}" = r."{c}"' for c in columns)
+    rules = " OR ".join(f"({rule})" for rule in PRIOR_RULES)
+    sql = f'SELECT count(*) FROM {table} l JOIN {table} r ON {on} AND l."unique_id" < r."unique_id" WHERE {rules}'  # noqa: S608
+    return int(linker._db_api._con.execute(sql).fetchall()[0][0])
 
 
 def _block_pairs(linker: Any, columns: list[str]) -> int:
@@ -779,7 +855,12 @@ def _block_pairs(linker: Any, columns: list[str]) -> int:
 
 
 def _em_on_block(
-    linker: Any, rule: Any, biased: frozenset[str] = frozenset(), unseen: frozenset[str] = frozenset(), pairs: int = 0
+    linker: Any,
+    rule: Any,
+    biased: frozenset[str] = frozenset(),
+    unseen: frozenset[str] = frozenset(),
+    pairs: int = 0,
+    blind: frozenset[tuple[str, str]] = frozenset(),
 ) -> None:
     """EM on one training block. On well-separated data (a phone or an address agreeing on most copies) EM
     drives the m of a level never seen among matches towards 0 by a constant factor per iteration, past what
@@ -800,6 +881,7 @@ def _em_on_block(
             try:
                 linker.training.estimate_parameters_using_expectation_maximisation(rule)
                 _forget_session(linker, sessions, biased)
+                _forget_levels(linker, sessions, blind)
                 _unseen_as_rare(linker, sessions, unseen, pairs)
                 return
             except ValueError as exc:
@@ -838,6 +920,18 @@ def _forget_session(linker: Any, sessions: dict[tuple[str, int], int], compariso
         return
     for level, start in _last_session(linker, sessions, comparisons):
         del level._trained_m_probabilities[start:]
+    linker._populate_m_u_from_trained_values()
+
+
+def _forget_levels(linker: Any, sessions: dict[tuple[str, int], int], levels: frozenset[tuple[str, str]]) -> None:
+    """Drop the m the last EM session estimated for these (comparison, level label) pairs only."""
+    if not levels:
+        return
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison._comparison_levels_excluding_null:
+            key = (comparison.output_column_name, level.comparison_vector_value)
+            if (comparison.output_column_name, level.label_for_charts) in levels:
+                del level._trained_m_probabilities[sessions[key] :]
     linker._populate_m_u_from_trained_values()
 
 

@@ -40,6 +40,7 @@ LEVEL_LABELS = {
     "same_date": _("same date of birth"),
     "altered_year": _("same day and month, another year (possible false document)"),
     "date_typo": _("dates of birth differ by a typo"),
+    "within_a_year": _("dates of birth less than a year apart"),
     "dates_differ": _("different dates of birth"),
     "close": _("ages close"),
     "compatible": _("ages compatible"),

@@ -7,6 +7,7 @@ match weights on the same pairs) and the weights come from the saved model's m a
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Callable
 from typing import Any
@@ -62,6 +63,14 @@ def within_one_edit(a: str, b: str) -> bool:
 
 def _any(a: list[str] | None, b: list[str] | None) -> bool:
     return bool(a and b and set(a) & set(b))
+
+
+def _days_apart(x: str, y: str) -> float:
+    """Days between two ISO dates (infinite if either is not a date: the SQL level's TRY_CAST gives NULL)."""
+    try:
+        return abs((datetime.date.fromisoformat(x) - datetime.date.fromisoformat(y)).days)
+    except ValueError:
+        return math.inf
 
 
 def _gap(a: Features, b: Features) -> int:
@@ -125,12 +134,14 @@ def _birth(a: Features, b: Features) -> int:
         return -1
     x, y = a["dob"], b["dob"]
     if x is not None and x == y:
-        return 8
+        return 9
     if x is not None and y is not None:
         if x[5:10] == y[5:10]:
-            return 7  # altered year
+            return 8  # altered year
         if within_one_edit(x, y) or (x[:4] == y[:4] and x[5:7] == y[8:10] and x[8:10] == y[5:7]):
-            return 6  # a typo, or day and month swapped
+            return 7  # a typo, or day and month swapped
+        if _days_apart(x, y) <= 365:
+            return 6  # less than a year apart
         return 5  # two different dates
     overlap = a["by_lo"] <= b["by_hi"] and b["by_lo"] <= a["by_hi"]
     if overlap and (a["by_hi"] - a["by_lo"]) + (b["by_hi"] - b["by_lo"]) <= 4:
