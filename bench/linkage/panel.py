@@ -24,16 +24,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument(
+        "--date-errors", type=float, default=0.0, help="share of typed copies whose day or month of birth is mistyped"
+    )
     args = parser.parse_args()
     setup_django(f"linkage-panel-{args.persons}", fresh=False)
     from amparo.accounts.actor import Actor
     from amparo.accounts.models import Membership, User
     from amparo.linkage import duplicates
-    from amparo.linkage.synthetic import generate, save_as_persons
+    from amparo.linkage.synthetic import ClericalErrors, generate, save_as_persons
     from amparo.organizations.models import Organization
     from amparo.people.models import Person
 
-    items = list(generate(args.persons + args.queries * 4, seed=41))
+    errors = ClericalErrors(dates=args.date_errors)  # only copies: the stored first records stay the same
+    items = list(generate(args.persons + args.queries * 4, seed=41, errors=errors))
     # queries: later registrations (copies) of persons whose first record is stored
     queries, stored, seen = [], [], set()
     for item in items:

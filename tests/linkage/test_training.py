@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-import json
-
 from amparo.linkage import engine
-from amparo.linkage.duplicates import DEFAULT_MODEL
-from amparo.linkage.synthetic import generate
+from amparo.linkage.synthetic import ClericalErrors, generate
 
 
 def _sessions_by_comparison(linker) -> dict[str, set[str]]:
@@ -188,51 +185,20 @@ def test_a_level_random_sampling_never_shows_gets_a_u_under_one_in_the_sampled_p
     linker._db_api._con.close()
 
 
-def _with_corruption_the_generator_never_makes(count: int) -> tuple[list[dict], dict[str, str]]:
-    """Synthetic records plus two kinds of error the generator does not make (another tester's data could):
-    a copy's date of birth with one digit or the month changed, and a copy registered by the same
-    institution as the person's first record."""
-    import datetime
-    import random
-
-    items = list(generate(count, seed=7))
-    first: dict[int, dict] = {}
-    rng = random.Random(3)
-    records = []
-    for item in items:
-        record = dict(item.record)
-        records.append(record)
-        if item.entity not in first:
-            first[item.entity] = record
-            continue
-        born = record["date_of_birth"]
-        if born and rng.random() < 0.3:
-            day = datetime.date.fromisoformat(born)
-            record["date_of_birth"] = (
-                day.replace(month=rng.randint(1, 12), day=min(day.day, 28))
-                if rng.random() < 0.5
-                else day.replace(day=(day.day % 28) + 1)  # another day: one or two digits off
-            ).isoformat()
-        if rng.random() < 0.2:
-            record["owner_org"] = first[item.entity]["owner_org"]
-    return records, {r["unique_id"]: str(i.entity) for r, i in zip(records, items, strict=True)}
-
-
 def test_em_learns_errors_the_synthetic_generator_never_makes() -> None:
-    """The shipped model's m come from the generator (no date typos, never two records of one person in one
-    institution); a run estimates its own from the data, so such errors are not vetoes there."""
+    """A run estimates its own m from the data: errors the evaluation set never makes (a mistyped day or month,
+    two records of one person in one institution) are learnt, not vetoed."""
     from amparo.linkage.scoring import Scorer
     from tests.linkage.bench_scripts import load
 
     measures = load("dedup_measures")
-    records, labels = _with_corruption_the_generator_never_makes(5000)
+    items = list(generate(5000, seed=7, errors=ClericalErrors(dates=0.3, same_institution=0.2)))
+    records = [item.record for item in items]
+    labels = {item.record["unique_id"]: str(item.entity) for item in items}
     prediction = engine.train_and_predict(records)  # type: ignore[arg-type]
     scorer = Scorer(prediction.model)
     birth = dict(zip(scorer.labels["birth"], scorer.weights["birth"], strict=True))
     institution = dict(zip(scorer.labels["institution"], scorer.weights["institution"], strict=True))
-    shipped = Scorer(json.loads(DEFAULT_MODEL.read_text()))
-    shipped_birth = dict(zip(shipped.labels["birth"], shipped.weights["birth"], strict=True))
-    assert shipped_birth["date_typo"] < -10  # the generator's: never a typo among copies
     assert birth["date_typo"] > 3 and birth["within_a_year"] > -3  # measured 5.6 and -1.3 (labels 5.7, -0.9)
     assert institution["same"] > -3  # measured 0.3 (labels 0.2); about -9 without such copies
     _p, _r, f1 = measures.groups_prf(prediction.clusters, measures.true_pairs(labels))
