@@ -368,13 +368,15 @@ SOLE_BLOCK: dict[str, tuple[str, ...]] = {
 }
 MIN_BLOCK_PAIRS = 400
 COPIES_BLOCK = ("doc1",)  # the training block whose pairs are nearly all copies
-# A training block holding fewer certain matches (``_certain_pairs``) than this is left out of EM: its "matches"
-# would be found among strangers. Measured in the surnames block: a file of one-surname English-style names
-# (50,000 records, tests/linkage/test_sparse_files.py's generator) 4 certain in 691 pairs, whose EM gave a date
-# one month off -17.5 bits (the labels: +2.0; groups F1 0.85); the synthetic register's EM sample 5,247 in 46,312
-# (100,000 records) and 5,337 in 377,734 (1,000,000: a share of 1.4 %, and its estimates are needed there, so
-# the floor is a count, not a share); FEBRL 2 to 34 in 2 to 47 pairs.
+# A training block whose certain matches (``_certain_pairs``) are both few and a small share of its pairs is
+# left out of EM: its "matches" would be found among strangers. Measured in the surnames block: a file of
+# one-surname English-style names (50,000 records, tests/linkage/test_sparse_files.py's generator) 4 certain in
+# 691 pairs, whose EM gave a date one month off -17.5 bits (the labels: +2.0; groups F1 0.85); the synthetic
+# register's EM sample 5,247 in 46,312 (100,000 records) and 5,337 in 377,734 (1,000,000: a share of 1.4 %,
+# and its estimates are needed there); 10 in 20 in a register of 60 synthetic records (few, but half the
+# block: left out, groups F1 fell from 1.0 to 0.85); FEBRL 2 to 34 in 2 to 47 pairs.
 MIN_BLOCK_CERTAIN = 20
+MIN_BLOCK_CERTAIN_SHARE = 0.1
 
 # Levels a block on these columns cannot show among its matches: with the same given name on both sides, a
 # copy whose given name and surname were swapped is not in the block (and the same with the surname), so EM
@@ -714,7 +716,9 @@ def _estimate_m(linker: Any, n: int, report: Progress, timings: dict[str, float]
 
     pairs = {tuple(cols): _block_pairs(linker, cols) for cols, _biased in TRAINING_BLOCKS}
     certain = {block: _certain_pairs(linker, list(block)) for block in set(SOLE_BLOCK.values())}
-    strangers = {block for block, n in certain.items() if n < MIN_BLOCK_CERTAIN}
+    strangers = {
+        block for block, n in certain.items() if n < MIN_BLOCK_CERTAIN and n < MIN_BLOCK_CERTAIN_SHARE * pairs[block]
+    }
     carried = frozenset(
         c for c, block in SOLE_BLOCK.items() if pairs[block] >= MIN_BLOCK_PAIRS and block not in strangers
     )
