@@ -48,9 +48,11 @@ the file has is used, and an option names another column (``--sex none`` leaves 
                    documento, documentos, numero_documento, no_documento, dpi, cui, pasaporte, cedula, dni,
                    curp (several separated by ';')
     department     department, state, province, region, departamento, provincia
-    municipality   municipality, suburb, city, town, municipio, ciudad, localidad
+    municipality   municipality, suburb, city, town, municipio, ciudad, localidad; else birth_place,
+                   place_of_birth, lugar_de_nacimiento, lugar_nacimiento
     phone          phone, phone_number, telephone, mobile, telefono, celular, movil (the last 8 digits)
-    address        address, street_address, address_1, direccion, domicilio (free text, compared whole), with
+    address        address, street_address, address_1, direccion, domicilio (free text, compared whole; else
+                   postcode, postal_code, zip, zip_code, codigo_postal, postcode_fake), with
                    street_number, house_number before it and address_2, address_line_2 after it if present
     email          email, e_mail, email_address, mail, correo, correo_electronico (compared in lower case)
     age            age, estimated_age, declared_age, edad, edad_estimada: a number (-> age +- --age-spread,
@@ -198,9 +200,35 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "curp",
     ),
     "department": ("department", "state", "province", "region", "departamento", "provincia"),
-    "municipality": ("municipality", "suburb", "city", "town", "municipio", "ciudad", "localidad"),
+    # a place of birth stands for the place when the file has no other (Splink's historical_50k: birth_place)
+    "municipality": (
+        "municipality",
+        "suburb",
+        "city",
+        "town",
+        "municipio",
+        "ciudad",
+        "localidad",
+        "birth_place",
+        "place_of_birth",
+        "lugar_de_nacimiento",
+        "lugar_nacimiento",
+    ),
     "phone": ("phone", "phone_number", "telephone", "mobile", "telefono", "celular", "movil"),
-    "address": ("address", "street_address", "address_1", "direccion", "domicilio"),
+    # a postcode alone stands for the address (historical_50k: postcode_fake)
+    "address": (
+        "address",
+        "street_address",
+        "address_1",
+        "direccion",
+        "domicilio",
+        "postcode",
+        "postal_code",
+        "zip",
+        "zip_code",
+        "codigo_postal",
+        "postcode_fake",
+    ),
     "email": ("email", "e_mail", "email_address", "mail", "correo", "correo_electronico"),
     # joined to the address when the file splits it (FEBRL: street_number, address_1, address_2)
     "street_number": ("street_number", "house_number", "street_no"),

@@ -243,3 +243,24 @@ def test_with_such_a_block_the_date_of_birth_is_still_estimated_from_copies() ->
     assert birth["within_a_year"] > 0
     _p, _r, f1 = measures.groups_prf(prediction.clusters, measures.true_pairs(labels))
     assert f1 >= 0.93, f1
+
+
+def test_a_csv_in_splinks_historical_layout_is_read(tmp_path: Path) -> None:
+    """Splink's other labelled example (historical figures): cluster, full_name, first_name, surname, dob,
+    birth_place, postcode_fake, gender, occupation. The place of birth and the postcode are compared."""
+    ev = load("evaluate_csv")
+    path = tmp_path / "historical_style.csv"
+    path.write_text(
+        "unique_id,cluster,full_name,first_and_surname,first_name,surname,dob,birth_place,postcode_fake,gender,"
+        "occupation\n"
+        "a-1,a,ana tum 1st of x,ana tum,ana,tum,1830-08-01,devon,tq13 8df,female,poet\n"
+        "a-2,a,ana of tum,ana tum,ana,tum,1830-08-01,,tq13 8df,,\n"
+        "b-1,b,luis coc,luis coc,luis,coc,1866-06-21,bath,ba1 8pe,male,painter\n",
+        encoding="utf-8",
+    )
+    loaded = ev.load(path)
+    assert loaded.mapping["entity"] == "cluster"
+    assert (loaded.mapping["given_names"], loaded.mapping["surnames"]) == ("first_name", "surname")
+    assert (loaded.mapping["municipality"], loaded.mapping["address"]) == ("birth_place", "postcode_fake")
+    assert [r["municipality"] for r in loaded.records] == ["devon", "", "bath"]
+    assert [r["date_of_birth"] for r in loaded.records] == ["1830-08-01", "1830-08-01", "1866-06-21"]
