@@ -176,3 +176,27 @@ def test_two_imports_of_one_file_racing_store_it_once(persons, secret, tmp_path,
     assert len(checks) == 2
     assert PartnerImport.objects.count() == 1 and PartnerLink.objects.count() == links
     assert AuditEvent.objects.filter(action="linkage.partner.import").count() == 1
+
+
+@pytest.mark.parametrize("threshold", ["0.3", "1.5", "nan"])
+def test_a_threshold_out_of_range_is_refused_and_nothing_is_imported(persons, secret, tmp_path, settings, threshold):
+    settings.LINKAGE_COUNTRY = "SV"
+    data = tmp_path / "sv-to-gt.clk"
+    _export("GT", secret, data)
+    settings.LINKAGE_COUNTRY = "GT"
+    with pytest.raises(CommandError) as exc:
+        call_command("linkage_import", str(data), "--secret-file", str(secret), "--threshold", threshold)
+    assert str(exc.value) == "The Dice threshold must be between 0.5 and 1. Nothing was imported."
+    assert not PartnerImport.objects.exists() and not PartnerLink.objects.exists()
+
+
+def test_the_threshold_chosen_is_used_said_and_audited(persons, secret, tmp_path, settings, capsys) -> None:
+    settings.LINKAGE_COUNTRY = "SV"
+    data = tmp_path / "sv-to-gt.clk"
+    _export("GT", secret, data)
+    settings.LINKAGE_COUNTRY = "GT"
+    call_command("linkage_import", str(data), "--secret-file", str(secret), "--threshold", "0.6")
+    assert "(Dice similarity 0.6 or more)" in capsys.readouterr().out
+    assert all(link.dice >= 0.6 for link in PartnerLink.objects.all()) and PartnerLink.objects.exists()
+    event = AuditEvent.objects.get(action="linkage.partner.import")
+    assert event.details["threshold"] == 0.6

@@ -120,9 +120,14 @@ def partner_import(
     *, actor: Actor, secret: bytes, data: bytes, threshold: float = pprl.MATCH_THRESHOLD
 ) -> PartnerImport:
     """Verify the whole file first (secret, schema, version, integrity); then match and store candidate links.
-    A bad file raises PartnerFileError and nothing is stored."""
+    A bad file raises PartnerFileError and nothing is stored. ``threshold``: the Dice similarity from which a
+    pair is a candidate link (``pprl.MIN_THRESHOLD`` to 1)."""
     from django.utils.translation import gettext as _
 
+    if not pprl.MIN_THRESHOLD <= threshold <= 1:
+        raise pprl.PartnerFileError(
+            _("The Dice threshold must be between %(low)s and 1.") % {"low": formats.number_format(pprl.MIN_THRESHOLD)}
+        )
     encoder = pprl.Encoder(secret)
     partner_file = pprl.read_file(data, encoder)
     if partner_file.header.get("partner") != our_country():
@@ -154,7 +159,12 @@ def partner_import(
                 action="linkage.partner.import",
                 target_type="partner_import",
                 target_id=imported.pk,
-                details={"partner": imported.partner, "records": imported.record_count, "links": len(links)},
+                details={
+                    "partner": imported.partner,
+                    "records": imported.record_count,
+                    "links": len(links),
+                    "threshold": threshold,
+                },
             )
     except IntegrityError:
         # another import of the same file committed after the check above: the unique digest refused this one

@@ -46,7 +46,13 @@ FILTER_BITS = 2048  # before folding
 FOLDED_BITS = FILTER_BITS // 2
 FOLDED_BYTES = FOLDED_BITS // 8
 MIN_SECRET_BYTES = 32
-MATCH_THRESHOLD = 0.78  # Dice similarity above which a pair becomes a candidate link
+# Dice similarity from which a pair becomes a candidate link. The best value depends on the fields the two
+# registers fill and on how many namesakes they hold (docs/benchmarks.md §8, partner linkage): 0.78 is the
+# best at 100,000 records per side of the synthetic set; a small register or a file with fewer fields does
+# better lower (FEBRL 4: F1 0.831 at 0.78, 0.872 at 0.7, 0.909 at 0.5), which ``linkage_import --threshold``
+# allows. Under MIN_THRESHOLD most candidate links of a large register would be namesakes.
+MATCH_THRESHOLD = 0.78
+MIN_THRESHOLD = 0.5
 # Hash functions per token, per field: strong identifiers set more bits.
 FIELD_K = {
     "given": 8,

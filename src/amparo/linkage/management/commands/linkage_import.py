@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from amparo.accounts.actor import Actor
@@ -17,18 +18,29 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--secret-file", required=True, type=Path, help="The secret shared with the partner")
+        parser.add_argument(
+            "--threshold",
+            type=float,
+            default=None,
+            help="Dice similarity from which a pair is a candidate link (default 0.78; lower for a small register "
+            "or a file with few fields, see docs/linkage.md)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from amparo.linkage.exchange import partner_import
-        from amparo.linkage.pprl import PartnerFileError
+        from amparo.linkage.pprl import MATCH_THRESHOLD, PartnerFileError
 
+        threshold = MATCH_THRESHOLD if options["threshold"] is None else options["threshold"]
         secret = read_input(options["secret_file"]).strip()
         data = read_input(options["file"])
         try:
-            imported = partner_import(actor=Actor.for_system("cli:linkage-import"), secret=secret, data=data)
+            imported = partner_import(
+                actor=Actor.for_system("cli:linkage-import"), secret=secret, data=data, threshold=threshold
+            )
         except PartnerFileError as exc:
             raise CommandError(_("%(reason)s Nothing was imported.") % {"reason": exc}) from exc
-        self.stdout.write(
-            _("%(records)s partner records, %(links)s candidate links to review.")
-            % {"records": imported.record_count, "links": imported.links.count()}
+        said = _(
+            "%(records)s partner records, %(links)s candidate links to review (Dice similarity %(threshold)s or more)."
         )
+        count = {"records": imported.record_count, "links": imported.links.count()}
+        self.stdout.write(said % {**count, "threshold": formats.number_format(threshold)})
