@@ -65,6 +65,7 @@ VARIANTS: dict[str, Callable[[Record], None] | None] = {
     "upper_case_without_accents": _upper_without_accents,
     "no_sex_or_nationality": _no_sex_or_nationality,
     "clerical_errors": None,  # synthetic.ClericalErrors: 30 % of dates mistyped, 20 % in the same institution
+    "married_names": None,  # synthetic.ClericalErrors: 30 % of women's copies with "de" and the husband's surname
 }
 
 
@@ -84,7 +85,10 @@ def main() -> None:
 
     print("variant | records | groups P / R / F1 | λ (labels) | seconds")
     for name in args.variants:
-        errors = ClericalErrors(dates=0.3, same_institution=0.2) if name == "clerical_errors" else None
+        errors = {
+            "clerical_errors": ClericalErrors(dates=0.3, same_institution=0.2),
+            "married_names": ClericalErrors(married=0.3),
+        }.get(name)
         items = list(generate(args.records, seed=7, errors=errors))
         records = [dict(item.record) for item in items]
         change = VARIANTS[name]

@@ -264,3 +264,46 @@ def test_a_csv_in_splinks_historical_layout_is_read(tmp_path: Path) -> None:
     assert (loaded.mapping["municipality"], loaded.mapping["address"]) == ("birth_place", "postcode_fake")
     assert [r["municipality"] for r in loaded.records] == ["devon", "", "bath"]
     assert [r["date_of_birth"] for r in loaded.records] == ["1830-08-01", "1830-08-01", "1866-06-21"]
+
+
+@pytest.mark.parametrize(
+    ("surnames", "married"),
+    [
+        ("López de García", "garcia"),
+        ("López Pérez de García", "garcia"),
+        ("López vda. de García", "garcia"),
+        ("López de León", "leon"),  # may be a second surname: EM weighs the level on the register's data
+        ("de León", None),  # a compound surname
+        ("Pérez de la Cruz", None),
+        ("López", None),
+        ("López de", None),
+    ],
+)
+def test_a_married_name_is_the_word_after_a_final_de(surnames: str, married: str | None) -> None:
+    from amparo.linkage.records import married_name
+
+    assert married_name(surnames) == married
+
+
+def test_married_copies_weigh_for_a_match_when_the_register_has_them() -> None:
+    """30 % of women's copies carry "de" and a husband's surname (``ClericalErrors.married``): EM gives
+    "first surname identical, a married name on one side" a weight for a match, well above two different
+    second surnames, and the Python scorer agrees with Splink on it."""
+    from amparo.linkage.synthetic import ClericalErrors, generate
+
+    items = list(generate(3000, seed=5, errors=ClericalErrors(married=0.3)))
+    prediction = engine.train_and_predict([item.record for item in items])
+    surnames = _weights(prediction.model, "surnames")
+    assert surnames["first_exact_married"] > 3 and surnames["first_exact_married"] > surnames["first_exact"] + 3
+    by_id = {item.record["unique_id"]: features(item.record) for item in items}
+    scorer = Scorer(prediction.model)
+    married = [
+        pair
+        for pair in prediction.pairs
+        if scorer.score(by_id[pair["unique_id_l"]], by_id[pair["unique_id_r"]])[1]["surnames"]["level"]
+        == "first_exact_married"
+    ]
+    assert married
+    for pair in married:
+        weight, _evidence = scorer.score(by_id[pair["unique_id_l"]], by_id[pair["unique_id_r"]])
+        assert weight == pytest.approx(pair["match_weight"], abs=1e-6)

@@ -101,6 +101,10 @@ COMPARISONS: list[dict[str, Any]] = [
                 "first_exact_second_similar",
             ),
             _level('"sur1_l" = "sur1_r" AND ("sur2_l" IS NULL OR "sur2_r" IS NULL)', "first_exact_second_missing"),
+            # a married name ("López de García") on either side: its second surname word may be the husband's
+            _level(
+                '"sur1_l" = "sur1_r" AND ("married_l" IS NOT NULL OR "married_r" IS NOT NULL)', "first_exact_married"
+            ),
             _level('"sur1_l" = "sur1_r"', "first_exact"),
             _level(
                 '("sur1_ph_l" = "sur1_ph_r" OR jaro_winkler_similarity("sur1_l", "sur1_r") >= 0.92 '

@@ -32,6 +32,7 @@ LEVEL_LABELS = {
     "both_exact": _("both identical"),
     "first_exact_second_similar": _("first surname identical, second similar"),
     "first_exact_second_missing": _("first surname identical, second missing on one side"),
+    "first_exact_married": _("first surname identical, a married name (“de …”) on one side"),
     "first_exact": _("first surname identical, second different"),
     "first_similar_second_same": _("first surname similar, second the same"),
     "first_similar": _("first surname similar"),

@@ -115,6 +115,22 @@ def _email_user(text: str | None) -> str | None:
     return user if len(user) >= 4 else None
 
 
+_MARRIED_MARKERS = ("de", "vda", "viuda")
+
+
+def married_name(text: str | None) -> str | None:
+    """The husband's surname a married woman may add after her own ("López de García", "López Pérez de
+    García", "López vda. de García"): the last word, when "de" alone comes before it (not "de la") and at least
+    one own surname before that. "de León" alone is a compound surname, not a married name. "López de León" is
+    read as one too, though "de León" may be a second surname: the comparison level that uses it is estimated
+    by EM, so the register decides what it weighs."""
+    words = normalize_text(text or "").split()
+    if len(words) < 3 or words[-2] != "de" or words[-1] in PARTICLES:
+        return None
+    own = [w for w in words[:-2] if w not in _MARRIED_MARKERS and w not in PARTICLES]
+    return words[-1] if own else None
+
+
 def features(record: LinkRecord) -> dict[str, Any]:
     """The columns Splink compares (and the Python scorer mirrors). All values normalized."""
     given = name_parts(record["given_names"])
@@ -146,6 +162,7 @@ def features(record: LinkRecord) -> dict[str, Any]:
         "sur1_ph": phonetic(surnames[0]) if surnames else None,
         "sur2_ph": phonetic(surnames[1]) if len(surnames) > 1 else None,
         "sur_ph_all": sorted({phonetic(w) for w in surnames}) or None,
+        "married": married_name(record["surnames"]),
         "dob": record["date_of_birth"] or None,
         "dob_md": record["date_of_birth"][5:10] if record["date_of_birth"] else None,  # blocking only
         "by_lo": by_lo,

@@ -110,11 +110,13 @@ def _surnames(a: Features, b: Features) -> int:
         return -1
     s2, t2 = a["sur2"], b["sur2"]
     if x == y and s2 is not None and s2 == t2:
-        return 8
+        return 9
     if x == y and s2 is not None and t2 is not None and (a["sur2_ph"] == b["sur2_ph"] or within_one_edit(s2, t2)):
-        return 7
+        return 8
     if x == y and (s2 is None or t2 is None):
-        return 6
+        return 7
+    if x == y and (a["married"] is not None or b["married"] is not None):
+        return 6  # a married name on either side
     if x == y:
         return 5
     similar = a["sur1_ph"] == b["sur1_ph"] or jaro_winkler(x, y) >= 0.92 or within_one_edit(x, y)

@@ -39,6 +39,7 @@ class ClericalErrors:
 
     dates: float = 0.0  # share of a person's copies with a date of birth whose day or month was mistyped
     same_institution: float = 0.0  # share of copies registered again by the institution of the first record
+    married: float = 0.0  # share of a woman's copies with her husband's surname ("López de García")
 
 
 @dataclass
@@ -196,7 +197,12 @@ def _record(
     )
 
 
-def _clerical(rng: random.Random, record: LinkRecord, first_owner: int, errors: ClericalErrors) -> None:
+def _clerical(rng: random.Random, record: LinkRecord, first_owner: int, errors: ClericalErrors, entity: int) -> None:
+    surnames = record["surnames"].split()
+    if record["gender"] == "Feminine" and surnames and rng.random() < errors.married:
+        husband = random.Random(entity).choice(names.SURNAMES_SPANISH)  # the same husband on every copy
+        own = surnames[:1] if rng.random() < 0.5 else surnames  # the second surname often dropped
+        record["surnames"] = " ".join([*own, "de", husband])
     born = record["date_of_birth"]
     if born and rng.random() < errors.dates:
         day = datetime.date.fromisoformat(born)
@@ -231,7 +237,7 @@ def generate(
             uid = f"{prefix}{produced}"
             record = _record(rng, base, uid, owners[copy % len(owners)], today, corrupt=copy > 0)
             if copy and errors:
-                _clerical(extra, record, owners[0], errors)
+                _clerical(extra, record, owners[0], errors, entity)
             yield Labelled(record, entity)
             produced += 1
         entity += 1
