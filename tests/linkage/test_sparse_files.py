@@ -307,3 +307,23 @@ def test_married_copies_weigh_for_a_match_when_the_register_has_them() -> None:
     for pair in married:
         weight, _evidence = scorer.score(by_id[pair["unique_id_l"]], by_id[pair["unique_id_r"]])
         assert weight == pytest.approx(pair["match_weight"], abs=1e-6)
+
+
+def test_an_email_address_shared_by_many_records_is_not_compared() -> None:
+    """A shelter's address entered for twelve different victims: not an identity, so neither compared nor
+    blocked on; "info" at ten domains: the addresses are compared, their user name is not blocked on. A person's
+    own address, held by her two records, still is both."""
+    from amparo.linkage.records import SHARED_DOCUMENT_LIMIT, to_columns
+
+    records, _labels = english_style(30, seed=2)
+    shelter, generic = SHARED_DOCUMENT_LIMIT + 4, SHARED_DOCUMENT_LIMIT + 2
+    for i, record in enumerate(records[: shelter + generic]):
+        record["email"] = "albergue@refugio.org" if i < shelter else f"info@dominio{i}.org"
+    own = dict(records[-1])
+    records.append({**own, "unique_id": "own-copy"})
+    columns = to_columns(records)
+    assert columns["email"][:shelter] == [None] * shelter and columns["email_user"][:shelter] == [None] * shelter
+    assert all(columns["email"][shelter : shelter + generic])
+    assert columns["email_user"][shelter : shelter + generic] == [None] * generic
+    assert columns["email"][-1] == columns["email"][-2] == email_key(own["email"])
+    assert columns["email_user"][-1] is not None

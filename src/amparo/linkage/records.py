@@ -221,7 +221,10 @@ def _informative_document(number: str) -> bool:
 
 def to_columns(records: Iterable[LinkRecord]) -> dict[str, list[Any]]:
     """Column-oriented features (what DuckDB registers through pyarrow, in memory). Document numbers held by
-    more than ``SHARED_DOCUMENT_LIMIT`` records are left out (placeholders, not identities)."""
+    more than ``SHARED_DOCUMENT_LIMIT`` records are left out (placeholders, not identities), and so are e-mail
+    addresses and their user names held by as many: a shelter's or a relative's address entered for many
+    victims would otherwise make them copies (the e-mail is a blocking rule and a certain-match rule of the
+    prior), and "info" or "contacto" at several domains would make one block of them all."""
     columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
     for record in records:
         for name, value in features(record).items():
@@ -234,6 +237,10 @@ def to_columns(records: Iterable[LinkRecord]) -> dict[str, list[Any]]:
                 kept = [d for d in docs if d not in shared]
                 columns["docs"][i] = kept or None
                 columns["doc1"][i] = kept[0] if kept else None
+    for name in ("email", "email_user"):
+        held = Counter(v for v in columns[name] if v)
+        shared = {v for v, count in held.items() if count > SHARED_DOCUMENT_LIMIT}
+        columns[name] = [None if v in shared else v for v in columns[name]]
     return columns
 
 
