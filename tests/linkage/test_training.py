@@ -265,4 +265,9 @@ def test_a_nearer_estimated_age_never_weighs_less_than_a_farther_one() -> None:
     engine.monotone_ages(linker)
     assert weight("within_3_years") == pytest.approx(before["within_8_years"])
     assert weight("close") == pytest.approx(before["close"])
+    typo, year, differ = (levels[k] for k in engine.DATE_LEVELS)  # the chain of two full dates
+    typo.m_probability, year.m_probability, differ.m_probability = 0.1, 1e-9, 0.01
+    engine.monotone_ages(linker)
+    assert weight("within_a_year") == pytest.approx(weight("dates_differ"))
+    assert weight("dates_differ") < weight("date_typo")
     linker._db_api._con.close()

@@ -658,29 +658,33 @@ def bound_weights(linker: Any) -> None:
                 level.m_probability = u * 2.0**-MAX_NEGATIVE_WEIGHT
 
 
-# Estimated-age levels from the nearest to the farthest: a nearer age never weighs less than a farther one.
+# Birth levels from the nearest to the farthest, in two chains (estimated ages; two full dates): a nearer
+# birth never weighs less than a farther one.
 AGE_LEVELS = ("close", "compatible", "within_3_years", "within_8_years", "different")
+DATE_LEVELS = ("date_typo", "within_a_year", "dates_differ")
 
 
 def monotone_ages(linker: Any) -> None:
-    """Raise the weight of an estimated-age level to that of the next farther one when EM put it lower. EM on
-    the surnames block can settle in another optimum: with married names in 30 % of women's copies (100,000
+    """Raise the weight of a birth level to that of the next farther one when EM put it lower. EM on the
+    surnames block can settle in another optimum: with married names in 30 % of women's copies (100,000
     synthetic records) it put "within 3 years" (a false document's shifted age) at -20 bits, under "within 8
     years" at -5.7, where the labels give about -0.9; every copy with a false document and an estimated age
-    was then missed (groups recall 0.913 against 0.974). Ages are ordered, so such an estimate cannot be right."""
+    was then missed (groups recall 0.913 against 0.974). Births are ordered, so such an estimate cannot be
+    right."""
     birth = next(c for c in linker._settings_obj.comparisons if c.output_column_name == "birth")
     levels = {lv.label_for_charts: lv for lv in birth._comparison_levels_excluding_null}
-    floor = -math.inf
-    for label in reversed(AGE_LEVELS):
-        level = levels[label]
-        m, u = level.m_probability, level.u_probability
-        if m is None or not u:
-            continue
-        weight = math.log2(m / u) if m > 0 else -math.inf
-        if weight < floor:
-            level.m_probability = min(1.0, u * 2.0**floor)
-        else:
-            floor = weight
+    for chain in (AGE_LEVELS, DATE_LEVELS):
+        floor = -math.inf
+        for label in reversed(chain):
+            level = levels[label]
+            m, u = level.m_probability, level.u_probability
+            if m is None or not u:
+                continue
+            weight = math.log2(m / u) if m > 0 else -math.inf
+            if weight < floor:
+                level.m_probability = min(1.0, u * 2.0**floor)
+            else:
+                floor = weight
 
 
 def _train(linker: Any, n: int, seed: int, report: Progress, timings: dict[str, float], *, with_m: bool) -> None:
