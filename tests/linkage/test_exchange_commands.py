@@ -200,3 +200,21 @@ def test_the_threshold_chosen_is_used_said_and_audited(persons, secret, tmp_path
     assert all(link.dice >= 0.6 for link in PartnerLink.objects.all()) and PartnerLink.objects.exists()
     event = AuditEvent.objects.get(action="linkage.partner.import")
     assert event.details["threshold"] == 0.6
+
+
+def test_the_import_shows_and_keeps_how_similar_the_best_candidates_are(persons, secret, tmp_path, settings, capsys):
+    """Counts of partner records by their best candidate's Dice band: what an agency without labels can choose
+    the next threshold from. The partner here holds exact copies of our three persons: all in the top band."""
+    from amparo.linkage import pprl
+
+    settings.LINKAGE_COUNTRY = "SV"
+    data = tmp_path / "sv-to-gt.clk"
+    _export("GT", secret, data)
+    settings.LINKAGE_COUNTRY = "GT"
+    call_command("linkage_import", str(data), "--secret-file", str(secret))
+    out = capsys.readouterr().out
+    imported = PartnerImport.objects.get()
+    assert imported.threshold == pprl.MATCH_THRESHOLD == PartnerImport._meta.get_field("threshold").default
+    assert [low for low, _count in imported.dice_bands] == [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]
+    assert dict(map(tuple, imported.dice_bands))[0.95] == 3 and sum(c for _l, c in imported.dice_bands) == 3
+    assert "0.95–1.00: 3" in out and "0.50–0.55: 0" in out

@@ -135,6 +135,7 @@ def partner_import(
     _refuse_if_imported(partner_file.sha256)
     persons, ours = _our_encodings(encoder)
     links = pprl.match(encoder, ours, partner_file.clks, threshold=threshold)
+    bands = pprl.dice_bands(encoder, ours, partner_file.clks)
     try:
         with transaction.atomic():
             imported = PartnerImport.objects.create(
@@ -143,6 +144,8 @@ def partner_import(
                 record_count=len(partner_file.clks),
                 file_sha256=partner_file.sha256,
                 trigger=actor.username[:40],
+                threshold=threshold,
+                dice_bands=bands,
             )
             PartnerLink.objects.bulk_create(
                 PartnerLink(

@@ -151,6 +151,10 @@ class PartnerImport(models.Model):
     file_sha256 = models.CharField(max_length=64, unique=True)
     imported_at = models.DateTimeField(auto_now_add=True)
     trigger = models.CharField(max_length=40, blank=True)
+    threshold = models.FloatField(_("Dice threshold"), default=0.78)  # pprl.MATCH_THRESHOLD (a test checks)
+    # [[band's lower bound, partner records whose best candidate is in the band], ...] (pprl.dice_bands):
+    # counts only, for choosing the threshold of the next import
+    dice_bands = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"{self.partner} {self.imported_at:%Y-%m-%d}"

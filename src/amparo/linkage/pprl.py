@@ -409,6 +409,27 @@ class Link:
     dice: float
 
 
+DICE_BAND = 0.05
+
+
+def dice_bands(encoder: Encoder, ours: Sequence[bytes], theirs: Sequence[bytes]) -> list[list[float]]:
+    """How many partner records have their best candidate (after blocking) in each Dice band of 0.05 from
+    MIN_THRESHOLD up: [[band's lower bound, count], ...]. Counts only, no identity. With no labels, this is
+    what an agency can choose a threshold from: the copies make a hump near 1, the namesakes and strangers
+    one lower down, and the threshold belongs in the valley between them (benchmarks.md §8)."""
+    import numpy as np
+
+    edges = [round(MIN_THRESHOLD + i * DICE_BAND, 2) for i in range(round((1 - MIN_THRESHOLD) / DICE_BAND))]
+    if not ours or not theirs:
+        return [[edge, 0] for edge in edges]
+    ia, ib = candidate_pairs(encoder, ours, theirs)
+    best = np.zeros(len(theirs))
+    np.maximum.at(best, ib, dice(ours, theirs, ia, ib))
+    index = np.floor((best - MIN_THRESHOLD) / DICE_BAND + 1e-9).astype(int)
+    counts = np.bincount(np.clip(index[index >= 0], 0, len(edges) - 1), minlength=len(edges))
+    return [[edge, int(count)] for edge, count in zip(edges, counts, strict=True)]
+
+
 def match(
     encoder: Encoder, ours: Sequence[bytes], theirs: Sequence[bytes], threshold: float = MATCH_THRESHOLD
 ) -> list[Link]:

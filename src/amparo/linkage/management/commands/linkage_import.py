@@ -28,7 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from amparo.linkage.exchange import partner_import
-        from amparo.linkage.pprl import MATCH_THRESHOLD, PartnerFileError
+        from amparo.linkage.pprl import DICE_BAND, MATCH_THRESHOLD, PartnerFileError
 
         threshold = MATCH_THRESHOLD if options["threshold"] is None else options["threshold"]
         secret = read_input(options["secret_file"]).strip()
@@ -44,3 +44,7 @@ class Command(BaseCommand):
         )
         count = {"records": imported.record_count, "links": imported.links.count()}
         self.stdout.write(said % {**count, "threshold": formats.number_format(threshold)})
+        self.stdout.write(_("Partner records by the similarity of their best candidate (to choose a threshold):"))
+        for low, records in imported.dice_bands:
+            band = f"{formats.number_format(low, 2)}–{formats.number_format(min(1.0, low + DICE_BAND), 2)}"
+            self.stdout.write(f"  {band}: {records}")
