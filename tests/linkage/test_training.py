@@ -242,7 +242,7 @@ def test_without_documents_or_dates_the_prior_comes_from_names_and_ages() -> Non
 
 def test_a_nearer_estimated_age_never_weighs_less_than_a_farther_one() -> None:
     """EM on one block can settle in another optimum ("within 3 years" at -20 bits under "within 8 years" at
-    -5.7, measured with married names at 100,000 records): ``monotone_ages`` raises it to the farther level's
+    -5.7, measured with married names at 100,000 records): ``order_birth_levels`` raises it to the farther level's
     weight and leaves ordered estimates alone."""
     import math
 
@@ -255,19 +255,19 @@ def test_a_nearer_estimated_age_never_weighs_less_than_a_farther_one() -> None:
     def weight(label: str) -> float:
         return math.log2(levels[label].m_probability / levels[label].u_probability)
 
-    engine.monotone_ages(linker)
+    engine.order_birth_levels(linker)
     before = {label: weight(label) for label in engine.AGE_LEVELS}
     assert [before[k] for k in engine.AGE_LEVELS] == sorted(before.values(), reverse=True)
-    engine.monotone_ages(linker)
+    engine.order_birth_levels(linker)
     assert {label: weight(label) for label in engine.AGE_LEVELS} == before  # ordered: unchanged
     near = levels["within_3_years"]
     near.m_probability = near.u_probability * 2.0**-20
-    engine.monotone_ages(linker)
+    engine.order_birth_levels(linker)
     assert weight("within_3_years") == pytest.approx(before["within_8_years"])
     assert weight("close") == pytest.approx(before["close"])
     typo, year, differ = (levels[k] for k in engine.DATE_LEVELS)  # the chain of two full dates
     typo.m_probability, year.m_probability, differ.m_probability = 0.1, 1e-9, 0.01
-    engine.monotone_ages(linker)
+    engine.order_birth_levels(linker)
     assert weight("within_a_year") == pytest.approx(weight("dates_differ"))
     assert weight("dates_differ") < weight("date_typo")
     linker._db_api._con.close()

@@ -489,7 +489,7 @@ def train_and_predict(
     if model is None or len(records) > EM_SAMPLE:
         write_untrained_defaults(linker)
         bound_weights(linker)
-        monotone_ages(linker)
+        order_birth_levels(linker)
     timings["load_and_train"] = time.perf_counter() - t0
     report(60, "predict")
     t = time.perf_counter()
@@ -664,7 +664,7 @@ AGE_LEVELS = ("close", "compatible", "within_3_years", "within_8_years", "differ
 DATE_LEVELS = ("date_typo", "within_a_year", "dates_differ")
 
 
-def monotone_ages(linker: Any) -> None:
+def order_birth_levels(linker: Any) -> None:
     """Raise the weight of a birth level to that of the next farther one when EM put it lower. EM on the
     surnames block can settle in another optimum: with married names in 30 % of women's copies (100,000
     synthetic records) it put "within 3 years" (a false document's shifted age) at -20 bits, under "within 8
@@ -871,21 +871,19 @@ def _estimate_the_rest(linker: Any, n: int, timings: dict[str, float]) -> None:
 
     names = frozenset(c.output_column_name for c in linker._settings_obj.comparisons)
     for cols, reads in FALLBACK_BLOCKS:
-        missing = _untrained_with_data(linker)
-        levels = frozenset(lv for lv in _untrained_blind_levels(linker) if lv[0] not in reads) - blind_levels(cols)
-        if not missing and not _untrained_blind_levels(linker):
+        missing, untrained = _untrained_with_data(linker), _untrained_blind_levels(linker)
+        if not missing and not untrained:
             return
-        if not missing - reads and not levels:
+        whole = missing - reads
+        levels = frozenset(lv for lv in untrained if lv[0] not in reads) - blind_levels(cols)
+        if not whole and not levels:
             continue
         pairs = _block_pairs(linker, cols)
         if pairs < MIN_FALLBACK_PAIRS:
             continue
         t = time.perf_counter()
-        logger.info(
-            "EM fallback block %s (%s pairs) for %s", cols, pairs, sorted(missing - reads) + sorted(map(str, levels))
-        )
+        logger.info("EM fallback block %s (%s pairs) for %s", cols, pairs, sorted(whole) + sorted(map(str, levels)))
         # the session's m is kept only for what was missing: those comparisons whole, and those levels alone
-        whole = missing - reads
         others = frozenset(lv for lv in _all_levels(linker) if lv[0] not in whole) - levels
         partly = frozenset(lv[0] for lv in levels)
         _em_on_block(linker, block_on(*cols), names - whole - partly, blind=others | blind_levels(cols))

@@ -134,8 +134,9 @@ def partner_import(
         raise pprl.PartnerFileError(_("This file was made for another country."))
     _refuse_if_imported(partner_file.sha256)
     persons, ours = _our_encodings(encoder)
-    links = pprl.match(encoder, ours, partner_file.clks, threshold=threshold)
-    bands = pprl.dice_bands(encoder, ours, partner_file.clks)
+    scored = pprl.scored_candidates(encoder, ours, partner_file.clks)  # once, for the links and the bands
+    links = pprl.match(encoder, ours, partner_file.clks, threshold=threshold, scored=scored)
+    bands = pprl.dice_bands(scored, len(partner_file.clks))
     try:
         with transaction.atomic():
             imported = PartnerImport.objects.create(

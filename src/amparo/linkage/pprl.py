@@ -412,28 +412,45 @@ class Link:
 DICE_BAND = 0.05
 
 
-def dice_bands(encoder: Encoder, ours: Sequence[bytes], theirs: Sequence[bytes]) -> list[list[float]]:
-    """How many partner records have their best candidate (after blocking) in each Dice band of 0.05 from
-    MIN_THRESHOLD up: [[band's lower bound, count], ...]. Counts only, no identity. With no labels, this is
-    what an agency can choose a threshold from: the copies make a hump near 1, the namesakes and strangers
-    one lower down, and the threshold belongs in the valley between them (benchmarks.md §8)."""
+Scored = tuple[Any, Any, Any]  # candidate pairs after blocking: our indices, theirs, Dice similarities
+
+
+def scored_candidates(encoder: Encoder, ours: Sequence[bytes], theirs: Sequence[bytes]) -> Scored:
+    """LSH blocking, then the Dice similarity of every candidate pair (numpy arrays)."""
+    import numpy as np
+
+    if not ours or not theirs:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    ia, ib = candidate_pairs(encoder, ours, theirs)
+    return ia, ib, dice(ours, theirs, ia, ib)
+
+
+def dice_bands(scored: Scored, partner_records: int) -> list[list[float]]:
+    """How many partner records have their best candidate in each Dice band of 0.05 from MIN_THRESHOLD up:
+    [[band's lower bound, count], ...]. Counts only, no identity. With no labels, this is what an agency can
+    choose a threshold from: the copies make a hump near 1, the namesakes and strangers one lower down, and
+    the threshold belongs in the valley between them (benchmarks.md §8)."""
     import numpy as np
 
     edges = [round(MIN_THRESHOLD + i * DICE_BAND, 2) for i in range(round((1 - MIN_THRESHOLD) / DICE_BAND))]
-    if not ours or not theirs:
-        return [[edge, 0] for edge in edges]
-    ia, ib = candidate_pairs(encoder, ours, theirs)
-    best = np.zeros(len(theirs))
-    np.maximum.at(best, ib, dice(ours, theirs, ia, ib))
+    _ia, ib, sims = scored
+    best = np.zeros(partner_records)
+    np.maximum.at(best, ib, sims)
     index = np.floor((best - MIN_THRESHOLD) / DICE_BAND + 1e-9).astype(int)
     counts = np.bincount(np.clip(index[index >= 0], 0, len(edges) - 1), minlength=len(edges))
     return [[edge, int(count)] for edge, count in zip(edges, counts, strict=True)]
 
 
 def match(
-    encoder: Encoder, ours: Sequence[bytes], theirs: Sequence[bytes], threshold: float = MATCH_THRESHOLD
+    encoder: Encoder,
+    ours: Sequence[bytes],
+    theirs: Sequence[bytes],
+    threshold: float = MATCH_THRESHOLD,
+    scored: Scored | None = None,
 ) -> list[Link]:
-    """LSH blocking and Dice similarity (numpy), then anonlink's greedy one-to-one assignment.
+    """LSH blocking and Dice similarity (numpy; or ``scored``, the candidates ``scored_candidates`` already
+    gave), then anonlink's greedy one-to-one assignment.
 
     anonlink's own candidate generation takes the blocking function record by record in Python, which
     took 30 s for 10,000 x 7,500 records here; vectorized, 100,000 x 100,000 fits the 2-minute target.
@@ -445,8 +462,7 @@ def match(
 
     if not ours or not theirs:
         return []
-    ia, ib = candidate_pairs(encoder, ours, theirs)
-    sims = dice(ours, theirs, ia, ib)
+    ia, ib, sims = scored if scored is not None else scored_candidates(encoder, ours, theirs)
     keep = sims >= threshold
     ia, ib, sims = ia[keep], ib[keep], sims[keep]
     order = np.lexsort((ib, ia, -sims))
