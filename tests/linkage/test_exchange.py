@@ -141,3 +141,70 @@ def test_encoding_on_two_processes_gives_the_same_filters_in_order() -> None:
     encoder = pprl.Encoder(SECRET)
     records = [i.record for i in generate(300, seed=8)]
     assert encoder.encode_many(records, processes=2, min_records=1) == [encoder.encode(r) for r in records]
+
+
+def _scored(pairs: list[tuple[int, int, float]]) -> pprl.Scored:
+    ia, ib, sims = zip(*pairs, strict=True)
+    return np.array(ia, dtype=np.int64), np.array(ib, dtype=np.int64), np.array(sims, dtype=np.float64)
+
+
+def test_under_the_threshold_only_an_unambiguous_link_is_kept() -> None:
+    """Our record 1 and their record 1 have no other candidate: linked at 0.6. Our record 2's best, their 2 at
+    0.6, has a rival 0.02 lower (their record 3): ambiguous, not linked. Nothing under MIN_THRESHOLD."""
+    scored = _scored([(0, 0, 0.9), (0, 1, 0.3), (1, 1, 0.6), (2, 2, 0.6), (2, 3, 0.58), (3, 4, 0.45)])
+    ours, theirs = [b""] * 4, [b""] * 5
+    links = pprl.match(pprl.Encoder(SECRET), ours, theirs, scored=scored)
+    assert [(link.ours, link.theirs) for link in links] == [(0, 0), (1, 1)]
+    assert [round(link.lead, 6) for link in links] == [0.6, 0.3]  # 0.9 - 0.3; 0.6 - their 1's rival (0.3)
+    # a smaller lead keeps the ambiguous one; a lead of 1 keeps the threshold alone
+    assert (2, 2) in {
+        (k.ours, k.theirs) for k in pprl.match(pprl.Encoder(SECRET), ours, theirs, scored=scored, lead=0.01)
+    }
+    assert [(k.ours, k.theirs) for k in pprl.match(pprl.Encoder(SECRET), ours, theirs, scored=scored, lead=1)] == [
+        (0, 0)
+    ]
+
+
+def test_tied_best_candidates_are_never_both_linked() -> None:
+    scored = _scored([(0, 0, 0.6), (0, 1, 0.6), (1, 1, 0.55)])
+    links = pprl.match(pprl.Encoder(SECRET), [b""] * 2, [b""] * 2, scored=scored, lead=0)
+    assert links == []  # (0, 0) ties with (0, 1); (1, 1) trails their record 1's other candidate
+
+
+def test_links_equal_a_greedy_assignment_from_the_floor_filtered_by_lead() -> None:
+    """The greedy solver runs on the pairs above the threshold only; the links must be those of the greedy
+    assignment over every pair from MIN_THRESHOLD, keeping under the threshold those that lead by enough."""
+    encoder = pprl.Encoder(SECRET)
+    items = list(generate(1500, seed=12))
+    first: set[int] = set()
+    ours, theirs = [], []
+    for item in items:
+        (theirs if item.entity in first else ours).append(encoder.encode(item.record))
+        first.add(item.entity)
+    scored = pprl.scored_candidates(encoder, ours, theirs)
+    rivals = pprl.Rivals(scored, len(ours), len(theirs))
+    for threshold, lead in ((0.78, 0.05), (0.7, 0.1), (0.9, 0.02)):
+        everything = pprl.match(encoder, ours, theirs, threshold=pprl.MIN_THRESHOLD, scored=scored, lead=1)
+        kept = [
+            (k.ours, k.theirs)
+            for k in everything
+            if k.dice >= threshold
+            or rivals.leads(np.array([k.ours]), np.array([k.theirs]), np.array([k.dice]))[0] >= lead
+        ]
+        links = pprl.match(encoder, ours, theirs, threshold=threshold, scored=scored, lead=lead)
+        assert sorted((k.ours, k.theirs) for k in links) == sorted(kept)
+        assert any(k.dice < threshold for k in links)  # the rule did keep some under the threshold
+
+
+def test_the_lead_is_the_gap_to_the_best_other_candidate_of_either_record() -> None:
+    rng = np.random.default_rng(5)
+    pairs = {
+        (int(a), int(b)): float(s)
+        for a, b, s in zip(rng.integers(0, 30, 400), rng.integers(0, 40, 400), rng.random(400), strict=True)
+    }
+    scored = _scored([(a, b, s) for (a, b), s in pairs.items()])
+    rivals = pprl.Rivals(scored, 30, 40)
+    for (a, b), s in pairs.items():
+        others = [v for (x, y), v in pairs.items() if (x == a) != (y == b)]
+        expected = s - max(others, default=0.0)
+        assert rivals.leads(np.array([a]), np.array([b]), np.array([s]))[0] == pytest.approx(expected)

@@ -124,7 +124,12 @@ def _partner_link(world, person):
 
     partner = PartnerImport.objects.create(partner="SV", schema_version="1", record_count=1, file_sha256="0" * 64)
     return PartnerLink.objects.create(
-        partner_import=partner, person=person, owner_org=person.owner_org, partner_record="sv-ref-42", dice=0.93
+        partner_import=partner,
+        person=person,
+        owner_org=person.owner_org,
+        partner_record="sv-ref-42",
+        dice=0.93,
+        lead=0.31,
     )
 
 
@@ -133,6 +138,8 @@ def test_a_confirmed_partner_link_is_acknowledged_and_listed_for_follow_up(world
 
     link = _partner_link(world, make_person(world.actor("caseworker"), "Ana", "Tzul"))
     reviewer = login(Client(), world.user("supervisor"))
+    queue = reviewer.get("/linkage/review/").content.decode()
+    assert "similarity 0.93" in queue and "lead over the next candidate 0.31" in queue
     response = reviewer.post(f"/linkage/partner-links/{link.pk}/decide/", {"decision": "confirm"}, follow=True)
     page = response.content.decode()
     assert "Link confirmed" in page and "SV" in page

@@ -117,17 +117,25 @@ def _refuse_if_imported(sha256: str) -> None:
 
 
 def partner_import(
-    *, actor: Actor, secret: bytes, data: bytes, threshold: float = pprl.MATCH_THRESHOLD
+    *,
+    actor: Actor,
+    secret: bytes,
+    data: bytes,
+    threshold: float = pprl.MATCH_THRESHOLD,
+    lead: float = pprl.UNAMBIGUOUS_LEAD,
 ) -> PartnerImport:
     """Verify the whole file first (secret, schema, version, integrity); then match and store candidate links.
     A bad file raises PartnerFileError and nothing is stored. ``threshold``: the Dice similarity from which a
-    pair is a candidate link (``pprl.MIN_THRESHOLD`` to 1)."""
+    pair is a candidate link (``pprl.MIN_THRESHOLD`` to 1); ``lead`` (0 to 1): under the threshold, from
+    ``pprl.MIN_THRESHOLD``, a pair whose Dice leads every other candidate of either record by this much."""
     from django.utils.translation import gettext as _
 
     if not pprl.MIN_THRESHOLD <= threshold <= 1:
         raise pprl.PartnerFileError(
             _("The Dice threshold must be between %(low)s and 1.") % {"low": formats.number_format(pprl.MIN_THRESHOLD)}
         )
+    if not 0 <= lead <= 1:
+        raise pprl.PartnerFileError(_("The lead over the other candidates must be between 0 and 1."))
     encoder = pprl.Encoder(secret)
     partner_file = pprl.read_file(data, encoder)
     if partner_file.header.get("partner") != our_country():
@@ -135,7 +143,7 @@ def partner_import(
     _refuse_if_imported(partner_file.sha256)
     persons, ours = _our_encodings(encoder)
     scored = pprl.scored_candidates(encoder, ours, partner_file.clks)  # once, for the links and the bands
-    links = pprl.match(encoder, ours, partner_file.clks, threshold=threshold, scored=scored)
+    links = pprl.match(encoder, ours, partner_file.clks, threshold=threshold, scored=scored, lead=lead)
     bands = pprl.dice_bands(scored, len(partner_file.clks))
     try:
         with transaction.atomic():
@@ -146,6 +154,7 @@ def partner_import(
                 file_sha256=partner_file.sha256,
                 trigger=actor.username[:40],
                 threshold=threshold,
+                lead=lead,
                 dice_bands=bands,
             )
             PartnerLink.objects.bulk_create(
@@ -155,6 +164,7 @@ def partner_import(
                     owner_org_id=persons[link.ours].owner_org_id,
                     partner_record=partner_file.refs[link.theirs][:80],
                     dice=link.dice,
+                    lead=link.lead,
                 )
                 for link in links
             )
@@ -168,6 +178,7 @@ def partner_import(
                     "records": imported.record_count,
                     "links": len(links),
                     "threshold": threshold,
+                    "lead": lead,
                 },
             )
     except IntegrityError:

@@ -152,6 +152,8 @@ class PartnerImport(models.Model):
     imported_at = models.DateTimeField(auto_now_add=True)
     trigger = models.CharField(max_length=40, blank=True)
     threshold = models.FloatField(_("Dice threshold"), default=0.78)  # pprl.MATCH_THRESHOLD (a test checks)
+    # under the threshold, the lead over any other candidate that keeps a link (pprl.UNAMBIGUOUS_LEAD)
+    lead = models.FloatField(_("lead over the other candidates"), default=0.05)
     # [[band's lower bound, partner records whose best candidate is in the band], ...] (pprl.dice_bands):
     # counts only, for choosing the threshold of the next import
     dice_bands = models.JSONField(default=list, blank=True)
@@ -166,6 +168,8 @@ class PartnerLink(models.Model):
     owner_org = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
     partner_record = models.CharField(max_length=80)  # the partner's opaque record reference
     dice = models.FloatField(_("similarity (Dice)"))
+    # how far the Dice leads the best other candidate of either record (null: imported before it was kept)
+    lead = models.FloatField(_("lead over the other candidates"), null=True, blank=True)
     status = models.CharField(max_length=10, choices=PairStatus.choices, default=PairStatus.PENDING)
     decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)

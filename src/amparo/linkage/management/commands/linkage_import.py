@@ -25,25 +25,39 @@ class Command(BaseCommand):
             help="Dice similarity from which a pair is a candidate link (default 0.78; lower for a small register "
             "or a file with few fields, see docs/linkage.md)",
         )
+        parser.add_argument(
+            "--lead",
+            type=float,
+            default=None,
+            help="Under the threshold, down to 0.5, a pair is still a candidate link when its similarity leads "
+            "every other candidate of either record by this much (default 0.05; 1 to turn it off)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from amparo.linkage.exchange import partner_import
-        from amparo.linkage.pprl import DICE_BAND, MATCH_THRESHOLD, PartnerFileError
+        from amparo.linkage.pprl import DICE_BAND, MATCH_THRESHOLD, MIN_THRESHOLD, UNAMBIGUOUS_LEAD, PartnerFileError
 
         threshold = MATCH_THRESHOLD if options["threshold"] is None else options["threshold"]
+        lead = UNAMBIGUOUS_LEAD if options["lead"] is None else options["lead"]
         secret = read_input(options["secret_file"]).strip()
         data = read_input(options["file"])
         try:
             imported = partner_import(
-                actor=Actor.for_system("cli:linkage-import"), secret=secret, data=data, threshold=threshold
+                actor=Actor.for_system("cli:linkage-import"),
+                secret=secret,
+                data=data,
+                threshold=threshold,
+                lead=lead,
             )
         except PartnerFileError as exc:
             raise CommandError(_("%(reason)s Nothing was imported.") % {"reason": exc}) from exc
         said = _(
-            "%(records)s partner records, %(links)s candidate links to review (Dice similarity %(threshold)s or more)."
+            "%(records)s partner records, %(links)s candidate links to review (Dice similarity %(threshold)s or "
+            "more, or %(low)s or more and %(lead)s above any other candidate of either record)."
         )
         count = {"records": imported.record_count, "links": imported.links.count()}
-        self.stdout.write(said % {**count, "threshold": formats.number_format(threshold)})
+        numbers = {"threshold": threshold, "low": MIN_THRESHOLD, "lead": lead}
+        self.stdout.write(said % {**count, **{k: formats.number_format(v) for k, v in numbers.items()}})
         self.stdout.write(_("Partner records by the similarity of their best candidate (to choose a threshold):"))
         for low, records in imported.dice_bands:
             band = f"{formats.number_format(low, 2)}–{formats.number_format(min(1.0, low + DICE_BAND), 2)}"
