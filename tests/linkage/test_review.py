@@ -119,7 +119,7 @@ def test_the_other_institutions_record_is_shown_without_identity(world) -> None:
     assert "Sololá, Sololá" in page and "Malacatán" not in page
 
 
-def _partner_link(world, person):
+def _partner_link(world, person, lead=0.31):
     from amparo.linkage.models import PartnerImport, PartnerLink
 
     partner = PartnerImport.objects.create(partner="SV", schema_version="1", record_count=1, file_sha256="0" * 64)
@@ -129,7 +129,7 @@ def _partner_link(world, person):
         owner_org=person.owner_org,
         partner_record="sv-ref-42",
         dice=0.93,
-        lead=0.31,
+        lead=lead,
     )
 
 
@@ -139,7 +139,7 @@ def test_a_confirmed_partner_link_is_acknowledged_and_listed_for_follow_up(world
     link = _partner_link(world, make_person(world.actor("caseworker"), "Ana", "Tzul"))
     reviewer = login(Client(), world.user("supervisor"))
     queue = reviewer.get("/linkage/review/").content.decode()
-    assert "similarity 0.93" in queue and "lead over the next candidate 0.31" in queue
+    assert "similarity 0.93 · <span" in queue and "next candidate 0.62" in queue
     response = reviewer.post(f"/linkage/partner-links/{link.pk}/decide/", {"decision": "confirm"}, follow=True)
     page = response.content.decode()
     assert "Link confirmed" in page and "SV" in page
@@ -154,8 +154,10 @@ def test_a_confirmed_partner_link_is_acknowledged_and_listed_for_follow_up(world
 
 
 def test_a_rejected_partner_link_is_acknowledged(world) -> None:
-    link = _partner_link(world, make_person(world.actor("caseworker"), "Ana", "Tzul"))
+    link = _partner_link(world, make_person(world.actor("caseworker"), "Ana", "Tzul"), lead=0.93)
     reviewer = login(Client(), world.user("supervisor"))
+    queue = reviewer.get("/linkage/review/").content.decode()
+    assert "no other candidate" in queue and "next candidate" not in queue
     page = reviewer.post(f"/linkage/partner-links/{link.pk}/decide/", {"decision": "reject"}, follow=True)
     assert "Marked as not the same person." in page.content.decode()
     assert "sv-ref-42" not in page.content.decode()

@@ -179,3 +179,8 @@ class PartnerLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_record} ~ {str(self.person_id)[:8]}"
+
+    @property
+    def next_dice(self) -> float | None:
+        """The best other candidate's similarity, for either record (0: there was none; None: not kept)."""
+        return None if self.lead is None else round(max(0.0, self.dice - self.lead), 6)
