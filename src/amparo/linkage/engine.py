@@ -41,6 +41,7 @@ STRONG_LINK = 8.0
 GROUP_AVERAGE = -4.5
 UNSCORED_WEIGHT = -10.0
 DEFAULT_MEMORY_LIMIT = "6GB"
+FETCH_CHUNK = 100_000
 EM_SAMPLE = 40_000  # records on which m is estimated by EM when there are more
 
 Progress = Callable[[int, str], None]
@@ -500,12 +501,16 @@ def train_and_predict(
     con = linker._db_api._con
     evidence = [f"{kind}_{c['output_column_name']}" for c in COMPARISONS for kind in ("gamma", "mw")]
     gamma_cols = ", ".join(evidence)
-    rows = con.execute(
+    cursor = con.execute(
         f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, owner_org_l, owner_org_r, {gamma_cols} "  # noqa: S608
         f"FROM {predictions.physical_name}"
-    ).fetchall()
+    )
     names = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", "owner_org_l", "owner_org_r", *evidence]
-    pairs = [dict(zip(names, row, strict=True)) for row in rows]
+    pairs: list[dict[str, Any]] = []
+    # in chunks: all the rows as tuples beside their dicts would double this step's memory (a million pairs
+    # at 1,000,000 records)
+    while chunk := cursor.fetchmany(FETCH_CHUNK):
+        pairs.extend(dict(zip(names, row, strict=True)) for row in chunk)
     report(80, "cluster")
     t = time.perf_counter()
     clusters = cluster(pairs, weakest=cutoff, score=record_scorer(records, trained))
