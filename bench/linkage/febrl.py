@@ -125,8 +125,7 @@ def pprl_link(a: list[dict[str, object]], b: list[dict[str, object]]) -> None:
     tp = sum(1 for link in links if entity(str(a[link.ours]["unique_id"])) == entity(str(b[link.theirs]["unique_id"])))
     p, r, f = prf(tp, len(links), truth)
     print(
-        f"4a x 4b, Bloom filters (Dice >= {pprl.MATCH_THRESHOLD}, or {pprl.MIN_THRESHOLD} with a lead of "
-        f"{pprl.UNAMBIGUOUS_LEAD}, one-to-one) | {len(a):,} x {len(b):,} | {truth:,} "
+        f"4a x 4b, Bloom filters (Dice >= {pprl.MATCH_THRESHOLD}, one-to-one) | {len(a):,} x {len(b):,} | {truth:,} "
         f"| {len(links):,} links | {p:.3f} / {r:.3f} / {f:.3f} | encode {encoded:.1f} s, match {matched:.1f} s",
         flush=True,
     )

@@ -25,7 +25,10 @@ def main() -> None:
     parser.add_argument("--match", type=int, default=10_000, help="records on each side")
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument(
-        "--lead", type=float, default=None, help="lead over any other candidate that keeps a link under the threshold"
+        "--lead",
+        type=float,
+        default=None,
+        help="lead over any other candidate that keeps a link under the threshold (default none: the threshold alone)",
     )
     parser.add_argument("--processes", type=int, default=1, help="encoding processes (forked)")
     args = parser.parse_args()
@@ -64,7 +67,7 @@ def main() -> None:
         t = time.perf_counter()
         ia, _ib = pprl.candidate_pairs(encoder, clk_a, clk_b)
         blocked = time.perf_counter() - t
-        lead = pprl.UNAMBIGUOUS_LEAD if args.lead is None else args.lead
+        lead = args.lead
         links = pprl.match(encoder, clk_a, clk_b, threshold=threshold, lead=lead)
         elapsed = time.perf_counter() - t - blocked  # match() blocks again: count its own time only
         truth = {i.entity for i in ours} & {i.entity for i in theirs}
@@ -75,7 +78,8 @@ def main() -> None:
         print(
             f"matching {len(clk_a)} x {len(clk_b)}: {len(ia)} candidate pairs after blocking "
             f"({len(ia) / (len(clk_a) * len(clk_b)):.2e} of all), match in {elapsed:.1f} s "
-            f"({len(ia) / elapsed:,.0f} pairs/s); threshold {threshold}, or {pprl.MIN_THRESHOLD} with a lead of {lead}"
+            f"({len(ia) / elapsed:,.0f} pairs/s); threshold {threshold}"
+            + ("" if lead is None else f", or {pprl.MIN_THRESHOLD} with a lead of {lead}")
         )
         print(f"links {len(links)}, true links {len(truth)}: precision {precision:.4f} recall {recall:.4f} F1 {f1:.4f}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024

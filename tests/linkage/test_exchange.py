@@ -148,21 +148,20 @@ def _scored(pairs: list[tuple[int, int, float]]) -> pprl.Scored:
     return np.array(ia, dtype=np.int64), np.array(ib, dtype=np.int64), np.array(sims, dtype=np.float64)
 
 
-def test_under_the_threshold_only_an_unambiguous_link_is_kept() -> None:
-    """Our record 1 and their record 1 have no other candidate: linked at 0.6. Our record 2's best, their 2 at
-    0.6, has a rival 0.02 lower (their record 3): ambiguous, not linked. Nothing under MIN_THRESHOLD."""
+def test_under_the_threshold_only_an_unambiguous_link_is_kept_when_a_lead_is_asked_for() -> None:
+    """Our record 1 and their record 1 have no other candidate: linked at 0.6 with a lead of 0.05. Our record
+    2's best, their 2 at 0.6, has a rival 0.02 lower (their record 3): ambiguous, not linked. Nothing under
+    MIN_THRESHOLD. Without a lead (the default) the threshold alone decides."""
     scored = _scored([(0, 0, 0.9), (0, 1, 0.3), (1, 1, 0.6), (2, 2, 0.6), (2, 3, 0.58), (3, 4, 0.45)])
     ours, theirs = [b""] * 4, [b""] * 5
-    links = pprl.match(pprl.Encoder(SECRET), ours, theirs, scored=scored)
+    encoder = pprl.Encoder(SECRET)
+    links = pprl.match(encoder, ours, theirs, scored=scored, lead=pprl.SUGGESTED_LEAD)
     assert [(link.ours, link.theirs) for link in links] == [(0, 0), (1, 1)]
     assert [round(link.lead, 6) for link in links] == [0.6, 0.3]  # 0.9 - 0.3; 0.6 - their 1's rival (0.3)
-    # a smaller lead keeps the ambiguous one; a lead of 1 keeps the threshold alone
-    assert (2, 2) in {
-        (k.ours, k.theirs) for k in pprl.match(pprl.Encoder(SECRET), ours, theirs, scored=scored, lead=0.01)
-    }
-    assert [(k.ours, k.theirs) for k in pprl.match(pprl.Encoder(SECRET), ours, theirs, scored=scored, lead=1)] == [
-        (0, 0)
-    ]
+    # a smaller lead keeps the ambiguous one; no lead keeps the threshold alone, and still measures the lead
+    assert (2, 2) in {(k.ours, k.theirs) for k in pprl.match(encoder, ours, theirs, scored=scored, lead=0.01)}
+    alone = pprl.match(encoder, ours, theirs, scored=scored)
+    assert [(k.ours, k.theirs, round(k.lead, 6)) for k in alone] == [(0, 0, 0.6)]
 
 
 def test_tied_best_candidates_are_never_both_linked() -> None:
@@ -184,7 +183,7 @@ def test_links_equal_a_greedy_assignment_from_the_floor_filtered_by_lead() -> No
     scored = pprl.scored_candidates(encoder, ours, theirs)
     rivals = pprl.Rivals(scored, len(ours), len(theirs))
     for threshold, lead in ((0.78, 0.05), (0.7, 0.1), (0.9, 0.02)):
-        everything = pprl.match(encoder, ours, theirs, threshold=pprl.MIN_THRESHOLD, scored=scored, lead=1)
+        everything = pprl.match(encoder, ours, theirs, threshold=pprl.MIN_THRESHOLD, scored=scored)
         kept = [
             (k.ours, k.theirs)
             for k in everything

@@ -122,19 +122,20 @@ def partner_import(
     secret: bytes,
     data: bytes,
     threshold: float = pprl.MATCH_THRESHOLD,
-    lead: float = pprl.UNAMBIGUOUS_LEAD,
+    lead: float | None = None,
 ) -> PartnerImport:
     """Verify the whole file first (secret, schema, version, integrity); then match and store candidate links.
     A bad file raises PartnerFileError and nothing is stored. ``threshold``: the Dice similarity from which a
-    pair is a candidate link (``pprl.MIN_THRESHOLD`` to 1); ``lead`` (0 to 1): under the threshold, from
-    ``pprl.MIN_THRESHOLD``, a pair whose Dice leads every other candidate of either record by this much."""
+    pair is a candidate link (``pprl.MIN_THRESHOLD`` to 1); ``lead`` (0 to 1, none by default): under the
+    threshold, from ``pprl.MIN_THRESHOLD``, a pair whose Dice leads every other candidate of either record by
+    this much, for registers that share most persons (``pprl.SUGGESTED_LEAD``)."""
     from django.utils.translation import gettext as _
 
     if not pprl.MIN_THRESHOLD <= threshold <= 1:
         raise pprl.PartnerFileError(
             _("The Dice threshold must be between %(low)s and 1.") % {"low": formats.number_format(pprl.MIN_THRESHOLD)}
         )
-    if not 0 <= lead <= 1:
+    if lead is not None and not 0 <= lead <= 1:
         raise pprl.PartnerFileError(_("The lead over the other candidates must be between 0 and 1."))
     encoder = pprl.Encoder(secret)
     partner_file = pprl.read_file(data, encoder)

@@ -152,8 +152,8 @@ class PartnerImport(models.Model):
     imported_at = models.DateTimeField(auto_now_add=True)
     trigger = models.CharField(max_length=40, blank=True)
     threshold = models.FloatField(_("Dice threshold"), default=0.78)  # pprl.MATCH_THRESHOLD (a test checks)
-    # under the threshold, the lead over any other candidate that keeps a link (pprl.UNAMBIGUOUS_LEAD)
-    lead = models.FloatField(_("lead over the other candidates"), default=0.05)
+    # under the threshold, the lead over any other candidate that kept a link (null: the threshold alone)
+    lead = models.FloatField(_("lead over the other candidates"), null=True, blank=True)
     # [[band's lower bound, partner records whose best candidate is in the band], ...] (pprl.dice_bands):
     # counts only, for choosing the threshold of the next import
     dice_bands = models.JSONField(default=list, blank=True)

@@ -53,12 +53,13 @@ MIN_SECRET_BYTES = 32
 # candidate links of a large register would be namesakes.
 MATCH_THRESHOLD = 0.78
 MIN_THRESHOLD = 0.5
-# Under the threshold (down to MIN_THRESHOLD) a link is still a candidate when it is unambiguous: its Dice
-# leads every other candidate of either record by at least this much. A copy with many errors in a register
-# of few namesakes has no close rival; a namesake of a record whose copy is absent usually has several. At
-# the default threshold this raised F1 on every set measured (benchmarks.md §8): FEBRL 4 0.831 -> 0.890,
-# synthetic 100,000 per side 0.917 -> 0.926, a one-surname file 0.786 -> 0.814.
-UNAMBIGUOUS_LEAD = 0.05
+# Optionally (``linkage_import --lead``), under the threshold down to MIN_THRESHOLD, a link is still a
+# candidate when it is unambiguous: its Dice leads every other candidate of either record by at least the
+# lead. Only for registers that share most persons (a partner's list of persons it repatriated to us): a copy
+# with many errors then has no close rival. Where few persons are shared, a stranger's best candidate is as
+# often unambiguous, and the rule adds false links (benchmarks.md §8: 10,000 per side, 5 % shared, F1 0.869
+# -> 0.372 at a lead of 0.05; FEBRL 4, every person shared, 0.831 -> 0.890). So it is off by default.
+SUGGESTED_LEAD = 0.05
 # Hash functions per token, per field: strong identifiers set more bits.
 FIELD_K = {
     "given": 8,
@@ -496,12 +497,12 @@ def match(
     theirs: Sequence[bytes],
     threshold: float = MATCH_THRESHOLD,
     scored: Scored | None = None,
-    lead: float = UNAMBIGUOUS_LEAD,
+    lead: float | None = None,
 ) -> list[Link]:
     """LSH blocking and Dice similarity (numpy; or ``scored``, the candidates ``scored_candidates`` already
-    gave), then anonlink's greedy one-to-one assignment of the pairs at Dice ``threshold`` or more. Under the
-    threshold, from MIN_THRESHOLD, a pair is linked too when its Dice leads every other candidate of either
-    record by ``lead`` or more (and by more than 0): it is the best candidate of both, so the greedy
+    gave), then anonlink's greedy one-to-one assignment of the pairs at Dice ``threshold`` or more. With a
+    ``lead``, under the threshold from MIN_THRESHOLD, a pair is linked too when its Dice leads every other
+    candidate of either record by ``lead`` or more (and by more than 0): it is the best candidate of both, so the greedy
     assignment over all pairs from MIN_THRESHOLD would have linked it too, and it can take no record from
     a link above the threshold. Taking them apart keeps the greedy solver to the pairs above the threshold
     (100,000 per side: 14.4 s and 2.25 GB max RSS, against 31 s and 3.2 GB with every pair from 0.5).
@@ -538,11 +539,11 @@ def match(
     ls = np.array([similarity[pair] for pair in linked], dtype=np.float64)
     rivals = Rivals(scored, len(ours), len(theirs))
     # a positive lead needs the pair to be the best candidate of both records: only those are measured
-    below = np.flatnonzero((sims >= min(threshold, MIN_THRESHOLD)) & ~above)
+    below = np.flatnonzero((sims >= min(threshold, MIN_THRESHOLD)) & ~above) if lead is not None else np.zeros(0, int)
     below = below[rivals.mutual_best(ia[below], ib[below])]
     wa, wb, ws = ia[below], ib[below], sims[below]
     wl = rivals.leads(wa, wb, ws)
-    unambiguous = (wl >= lead - 1e-9) & (wl > 0)
+    unambiguous = (wl >= (lead or 0.0) - 1e-9) & (wl > 0)
     all_a = np.concatenate([la, wa[unambiguous]])
     all_b = np.concatenate([lb, wb[unambiguous]])
     all_s = np.concatenate([ls, ws[unambiguous]])

@@ -29,16 +29,18 @@ class Command(BaseCommand):
             "--lead",
             type=float,
             default=None,
-            help="Under the threshold, down to 0.5, a pair is still a candidate link when its similarity leads "
-            "every other candidate of either record by this much (default 0.05; 1 to turn it off)",
+            help="Under the threshold, down to 0.5, a pair is also a candidate link when its similarity leads "
+            "every other candidate of either record by this much (e.g. 0.05). Only for a partner file whose persons "
+            "are mostly in our register (a list of persons repatriated to us): where few are shared it adds false "
+            "links. Default: none, the threshold alone",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from amparo.linkage.exchange import partner_import
-        from amparo.linkage.pprl import DICE_BAND, MATCH_THRESHOLD, MIN_THRESHOLD, UNAMBIGUOUS_LEAD, PartnerFileError
+        from amparo.linkage.pprl import DICE_BAND, MATCH_THRESHOLD, MIN_THRESHOLD, PartnerFileError
 
         threshold = MATCH_THRESHOLD if options["threshold"] is None else options["threshold"]
-        lead = UNAMBIGUOUS_LEAD if options["lead"] is None else options["lead"]
+        lead = options["lead"]
         secret = read_input(options["secret_file"]).strip()
         data = read_input(options["file"])
         try:
@@ -51,12 +53,18 @@ class Command(BaseCommand):
             )
         except PartnerFileError as exc:
             raise CommandError(_("%(reason)s Nothing was imported.") % {"reason": exc}) from exc
-        said = _(
-            "%(records)s partner records, %(links)s candidate links to review (Dice similarity %(threshold)s or "
-            "more, or %(low)s or more and %(lead)s above any other candidate of either record)."
-        )
         count = {"records": imported.record_count, "links": imported.links.count()}
-        numbers = {"threshold": threshold, "low": MIN_THRESHOLD, "lead": lead}
+        if lead is None:
+            said = _(
+                "%(records)s partner records, %(links)s candidate links to review (Dice similarity %(threshold)s or "
+                "more)."
+            )
+        else:
+            said = _(
+                "%(records)s partner records, %(links)s candidate links to review (Dice similarity %(threshold)s or "
+                "more, or %(low)s or more and %(lead)s above any other candidate of either record)."
+            )
+        numbers = {"threshold": threshold, "low": MIN_THRESHOLD, "lead": lead or 0}
         self.stdout.write(said % {**count, **{k: formats.number_format(v) for k, v in numbers.items()}})
         self.stdout.write(_("Partner records by the similarity of their best candidate (to choose a threshold):"))
         for low, records in imported.dice_bands:
