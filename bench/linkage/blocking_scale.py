@@ -22,26 +22,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.config.test_settings")
 
 def rule_pairs(con: object, cols: list[tuple[str, str]]) -> tuple[int, int]:
     """Pairs a rule generates (l < r, each once) and its largest block, from block sizes."""
-    left = ", ".join(f'"{a}"' for a, _b in cols)
-    right = ", ".join(f'"{b}"' for _a, b in cols)
-    not_null_l = " AND ".join(f'"{a}" IS NOT NULL' for a, _b in cols)
-    not_null_r = " AND ".join(f'"{b}" IS NOT NULL' for _a, b in cols)
-    if left == right:
-        sql = (
-            f"SELECT coalesce(sum(n * (n - 1) / 2), 0)::BIGINT, coalesce(max(n), 0) FROM "
-            f"(SELECT count(*) AS n FROM recs WHERE {not_null_l} GROUP BY {left})"
-        )
-    else:  # an asymmetric rule (l.a = r.b): ordered pairs, Splink keeps l < r, about half of them
-        keys = ", ".join(f"k{i}" for i in range(len(cols)))
-        ls = ", ".join(f'"{a}" AS k{i}' for i, (a, _b) in enumerate(cols))
-        rs = ", ".join(f'"{b}" AS k{i}' for i, (_a, b) in enumerate(cols))
-        sql = (
-            f"SELECT coalesce(sum(a.n * b.n) / 2, 0)::BIGINT, coalesce(max(greatest(a.n, b.n)), 0) FROM "
-            f"(SELECT {ls}, count(*) AS n FROM recs WHERE {not_null_l} GROUP BY ALL) a JOIN "
-            f"(SELECT {rs}, count(*) AS n FROM recs WHERE {not_null_r} GROUP BY ALL) b USING ({keys})"
-        )
-    n, biggest = con.execute(sql).fetchone()  # type: ignore[attr-defined]
-    return int(n), int(biggest)
+    from amparo.linkage import engine
+
+    return engine.rule_pairs(con, "recs", cols)
 
 
 def main() -> None:

@@ -43,3 +43,53 @@ def test_birth_years_less_than_five_apart_share_a_decade_on_one_grid() -> None:
     # an estimated age gives the band of its middle year; a missing age gives none
     assert features(_record(None, (15, 18)))["by_band_a"] is not None
     assert features(_record(None))["by_band_a"] is None and features(_record(None))["by_band_b"] is None
+
+
+def test_a_rule_over_the_blocking_budget_is_left_out_and_the_run_still_scores(monkeypatch, caplog) -> None:
+    """Every record in one town: "municipality + given prefix" makes one block per prefix, far over a small
+    budget, and is left out (logged); the other rules still find the copies."""
+    import logging
+
+    from amparo.linkage import engine
+    from amparo.linkage.synthetic import generate, true_pairs
+
+    items = list(generate(1500, seed=3))
+    for item in items:
+        item.record["department"], item.record["municipality"] = "GT-01", "GT-0101"
+    monkeypatch.setattr(engine, "RULE_PAIRS_FLOOR", 5_000)
+    monkeypatch.setattr(engine, "RULE_PAIRS_PER_RECORD", 3)
+    with caplog.at_level(logging.WARNING, logger="amparo.linkage.engine"):
+        prediction = engine.train_and_predict([i.record for i in items])
+    left_out = [r.getMessage() for r in caplog.records if "blocking rules left out" in r.getMessage()]
+    assert left_out and "municipality+given_prefix (" in left_out[0]
+    found = {tuple(sorted((p["unique_id_l"], p["unique_id_r"]))) for p in prediction.pairs}
+    assert len(found & true_pairs(items)) > 0.8 * len(true_pairs(items))
+
+
+def test_the_rules_kept_are_those_under_the_budget_and_never_none(monkeypatch) -> None:
+    import duckdb
+    import pyarrow as pa
+
+    from amparo.linkage import engine
+    from amparo.linkage.records import to_columns
+    from amparo.linkage.synthetic import generate
+
+    records = [i.record for i in generate(600, seed=4)]
+    con = duckdb.connect(":memory:")
+    con.register("recs", pa.table(to_columns(records)))
+    rules = engine.rules_for(len(records))
+    kept, left_out = engine.affordable_rules(con, "recs", rules, len(records))
+    assert kept == rules and not left_out  # under the floor: all kept
+    # budgets of 100 pairs per rule and 300 in all: the rules over 100 go, then the largest until 300
+    monkeypatch.setattr(engine, "RULE_PAIRS_FLOOR", 0)
+    monkeypatch.setattr(engine, "RULE_PAIRS_PER_RECORD", 100 / len(records))
+    monkeypatch.setattr(engine, "TOTAL_PAIRS_PER_RECORD", 300 / len(records))
+    counts = {name: engine.rule_pairs(con, "recs", cols)[0] for name, cols in rules}
+    kept, left_out = engine.affordable_rules(con, "recs", rules, len(records))
+    assert all(counts[name] <= 100 for name, _cols in kept) and sum(counts[name] for name, _c in kept) <= 300
+    assert set(left_out) == set(counts) - {name for name, _cols in kept} and left_out
+    assert [name for name, _cols in kept] == [name for name, _c in rules if name in dict(kept)]  # order kept
+    # every rule over budget: the smallest is still kept (no rule at all would compare every pair)
+    monkeypatch.setattr(engine, "rule_pairs", lambda _con, _table, cols: (1_000 + len(cols), 1))
+    kept, left_out = engine.affordable_rules(con, "recs", rules, len(records))
+    assert len(kept) == 1 and len(kept[0][1]) == min(len(cols) for _name, cols in rules)
