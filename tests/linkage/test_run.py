@@ -37,6 +37,15 @@ def test_run_finds_the_labelled_duplicates_above_a_floor(labelled) -> None:
     assert AuditEvent.objects.filter(action="linkage.run.finish").exists()
 
 
+def test_a_run_over_the_pair_budget_records_the_threshold_it_applied(labelled, monkeypatch) -> None:
+    monkeypatch.setattr(engine, "MAX_PAIRS_FLOOR", 0)
+    monkeypatch.setattr(engine, "MAX_PAIRS_PER_RECORD", 20 / 300)
+    run = _run()
+    assert run.status == RunStatus.SUCCEEDED and run.threshold > engine.DEFAULT_THRESHOLD
+    pairs = CandidatePair.objects.filter(run=run)
+    assert 20 <= pairs.count() < 40 and min(p.match_weight for p in pairs) >= run.threshold - 1e-9
+
+
 def test_a_failed_run_leaves_the_previous_results(labelled, monkeypatch) -> None:
     first = _run()
     pairs_before = CandidatePair.objects.filter(run=first).count()

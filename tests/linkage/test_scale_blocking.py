@@ -93,3 +93,25 @@ def test_the_rules_kept_are_those_under_the_budget_and_never_none(monkeypatch) -
     monkeypatch.setattr(engine, "rule_pairs", lambda _con, _table, cols: (1_000 + len(cols), 1))
     kept, left_out = engine.affordable_rules(con, "recs", rules, len(records))
     assert len(kept) == 1 and len(kept[0][1]) == min(len(cols) for _name, cols in rules)
+
+
+def test_over_the_pair_budget_only_the_strongest_pairs_are_kept(monkeypatch, caplog) -> None:
+    import logging
+
+    import pytest
+
+    from amparo.linkage import engine
+    from amparo.linkage.synthetic import generate
+
+    records = [i.record for i in generate(1500, seed=5)]
+    everything = engine.train_and_predict(records)
+    assert everything.threshold == engine.DEFAULT_THRESHOLD and len(everything.pairs) > 200
+    monkeypatch.setattr(engine, "MAX_PAIRS_FLOOR", 0)
+    monkeypatch.setattr(engine, "MAX_PAIRS_PER_RECORD", 100 / len(records))
+    with caplog.at_level(logging.WARNING, logger="amparo.linkage.engine"):
+        bounded = engine.train_and_predict(records)
+    assert any("more than the 100 this run keeps" in r.getMessage() for r in caplog.records)
+    weights = sorted((float(p["match_weight"]) for p in everything.pairs), reverse=True)
+    assert bounded.threshold == pytest.approx(weights[99]) and bounded.threshold > engine.DEFAULT_THRESHOLD
+    assert 100 <= len(bounded.pairs) <= sum(w >= weights[99] for w in weights)  # ties at the cut are kept
+    assert set(bounded.clusters) <= {str(p[k]) for p in bounded.pairs for k in ("unique_id_l", "unique_id_r")}

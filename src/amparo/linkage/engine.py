@@ -501,6 +501,7 @@ class Prediction:
     model: dict[str, Any]  # trained Splink model (JSON-able: parameters, no identities)
     blocked_pairs: int
     timings: dict[str, float] = field(default_factory=dict)
+    threshold: float | None = None  # the threshold applied: raised when more pairs passed than a run keeps
 
 
 def _linker(records: list[LinkRecord], model: dict[str, Any] | None, memory_limit: str) -> Any:
@@ -565,11 +566,13 @@ def train_and_predict(
     predictions = linker.inference.predict(threshold_match_weight=cutoff)
     timings["predict"] = time.perf_counter() - t
     con = linker._db_api._con
+    cutoff = _bounded_cutoff(con, predictions.physical_name, cutoff, len(records))
     evidence = [f"{kind}_{c['output_column_name']}" for c in COMPARISONS for kind in ("gamma", "mw")]
     gamma_cols = ", ".join(evidence)
     cursor = con.execute(
         f"SELECT unique_id_l, unique_id_r, match_weight, match_probability, owner_org_l, owner_org_r, {gamma_cols} "  # noqa: S608
-        f"FROM {predictions.physical_name}"
+        f"FROM {predictions.physical_name} WHERE match_weight >= ?",
+        [cutoff],
     )
     names = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", "owner_org_l", "owner_org_r", *evidence]
     pairs: list[dict[str, Any]] = []
@@ -583,7 +586,38 @@ def train_and_predict(
     timings["cluster"] = time.perf_counter() - t
     blocked = count_blocked_pairs(linker, exact=count_exact) if count_pairs else -1
     con.close()
-    return Prediction(pairs=pairs, clusters=clusters, model=trained, blocked_pairs=blocked, timings=timings)
+    return Prediction(
+        pairs=pairs, clusters=clusters, model=trained, blocked_pairs=blocked, timings=timings, threshold=cutoff
+    )
+
+
+# Candidate pairs kept from one run: each becomes a dict of its evidence in Python (about 1.5 kB) and a row
+# to review. A register where the fields cannot tell namesakes apart (1,000,000 one-surname records from short
+# name lists) put so many pairs over the threshold that the process passed 13 GB. Over this many per record
+# (at least MAX_PAIRS_FLOOR) only the strongest are kept, and the log says from which weight. The synthetic set
+# keeps about 0.5 per record at 1,000,000 records.
+MAX_PAIRS_PER_RECORD = 5
+MAX_PAIRS_FLOOR = 100_000
+
+
+def _bounded_cutoff(con: Any, table: str, cutoff: float, records: int) -> float:
+    """The threshold, raised to keep at most the pair budget when more pairs passed it."""
+    budget = int(max(MAX_PAIRS_FLOOR, MAX_PAIRS_PER_RECORD * records))
+    ((found,),) = con.execute(f"SELECT count(*) FROM {table} WHERE match_weight >= ?", [cutoff]).fetchall()  # noqa: S608
+    if found <= budget:
+        return cutoff
+    ((weight,),) = con.execute(
+        f"SELECT match_weight FROM {table} ORDER BY match_weight DESC LIMIT 1 OFFSET ?",  # noqa: S608
+        [budget - 1],
+    ).fetchall()
+    logger.warning(
+        "%s pairs over the threshold %s, more than the %s this run keeps: only those of match weight %.2f or more",
+        found,
+        cutoff,
+        budget,
+        weight,
+    )
+    return max(cutoff, float(weight))
 
 
 def em_sample(records: list[LinkRecord], size: int, seed: int) -> list[LinkRecord]:

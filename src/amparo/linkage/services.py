@@ -270,6 +270,7 @@ def _save_results(run: LinkageRun, prediction: engine.Prediction, record_count: 
         cluster_count=clusters,
         model=prediction.model,
         timings={k: round(v, 3) for k, v in prediction.timings.items()},
+        threshold=run.threshold if prediction.threshold is None else prediction.threshold,
         is_current=True,
     )
     audit_record(
