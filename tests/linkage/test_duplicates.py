@@ -105,6 +105,30 @@ def test_grouping_weighs_cross_pairs_that_were_not_scored_with_the_model() -> No
     assert separate["b2"] == separate["b1"] == "b1" and separate["a2"] == "a1"
 
 
+def test_a_weak_link_does_not_join_two_groups_too_big_to_be_one_person() -> None:
+    """Two chains of 60 namesakes (strong links) and one weak link between them: 3,600 cross pairs, over
+    MAX_CROSS_PAIRS, so no join and none of them is scored; two groups of 40 (1,600) are weighed as usual."""
+
+    def pair(a: str, b: str, w: float) -> dict:
+        return {"unique_id_l": a, "unique_id_r": b, "match_weight": w}
+
+    def chains(size: int) -> list[dict]:
+        strong = engine.STRONG_LINK + 5
+        links = [pair(f"{g}{i}", f"{g}{i + 1}", strong) for g in "ab" for i in range(size - 1)]
+        return [*links, pair("a0", "b0", engine.DEFAULT_THRESHOLD + 0.5)]
+
+    asked: list[tuple[str, str]] = []
+
+    def agreeing(a: str, b: str) -> float:
+        asked.append((a, b))
+        return 0.0
+
+    assert 60 * 60 > engine.MAX_CROSS_PAIRS >= 40 * 40
+    groups = engine.cluster(chains(60), score=agreeing)
+    assert groups["a59"] == "a0" and groups["b59"] == "b0" and not asked
+    assert engine.cluster(chains(40), score=agreeing)["b39"] == "a0" and len(asked) == 40 * 40 - 1
+
+
 def test_the_record_scorer_gives_the_models_weights() -> None:
     from amparo.linkage.duplicates import DEFAULT_MODEL
 
@@ -191,3 +215,26 @@ def test_em_learns_the_institution_from_the_register() -> None:
     unknown = [{**r, "owner_org": 0} for r in records]
     pairs = engine.train_and_predict(unknown).pairs  # type: ignore[arg-type]
     assert pairs and all(p["gamma_institution"] == -1 and p["mw_institution"] == 0 for p in pairs)
+
+
+def test_the_grouping_scores_at_most_its_budget_of_cross_pairs(caplog) -> None:
+    import logging
+
+    def pair(a: str, b: str, w: float) -> dict:
+        return {"unique_id_l": a, "unique_id_r": b, "match_weight": w}
+
+    strong, weak = engine.STRONG_LINK + 5, engine.DEFAULT_THRESHOLD + 0.5
+    pairs = [pair("a1", "a2", strong), pair("b1", "b2", strong), pair("a2", "b1", weak)]
+    asked: list[tuple[str, str]] = []
+
+    def agreeing(a: str, b: str) -> float:
+        asked.append((a, b))
+        return weak
+
+    assert engine.cluster(pairs, score=agreeing)["b2"] == "a1" and len(asked) == 3  # all scored: one person
+    asked.clear()
+    with caplog.at_level(logging.WARNING, logger="amparo.linkage.engine"):
+        groups = engine.cluster(pairs, score=agreeing, max_scored=1)
+    # one cross pair scored (-3), two over the budget count -10: mean (-3 - 3 - 10 - 10) / 4 = -6.5, no join
+    assert len(asked) == 1 and any("cross pairs to score" in r.getMessage() for r in caplog.records)
+    assert groups["b2"] == "b1" and groups["a2"] == "a1"

@@ -582,7 +582,12 @@ def train_and_predict(
         pairs.extend(dict(zip(names, row, strict=True)) for row in chunk)
     report(80, "cluster")
     t = time.perf_counter()
-    clusters = cluster(pairs, weakest=cutoff, score=record_scorer(records, trained))
+    clusters = cluster(
+        pairs,
+        weakest=cutoff,
+        score=record_scorer(records, trained),
+        max_scored=int(max(MAX_SCORED_FLOOR, MAX_SCORED_PER_RECORD * len(records))),
+    )
     timings["cluster"] = time.perf_counter() - t
     blocked = count_blocked_pairs(linker, exact=count_exact) if count_pairs else -1
     con.close()
@@ -594,9 +599,9 @@ def train_and_predict(
 # Candidate pairs kept from one run: each becomes a dict of its evidence in Python (about 1.5 kB) and a row
 # to review. A register where the fields cannot tell namesakes apart (1,000,000 one-surname records from short
 # name lists) put so many pairs over the threshold that the process passed 13 GB. Over this many per record
-# (at least MAX_PAIRS_FLOOR) only the strongest are kept, and the log says from which weight. The synthetic set
-# keeps about 0.5 per record at 1,000,000 records.
-MAX_PAIRS_PER_RECORD = 5
+# (at least MAX_PAIRS_FLOOR) only the strongest are kept, and the log says from which weight: 1.5 per record is
+# about 2.3 GB at 1,000,000 records, and three times what the synthetic set keeps there (0.52 per record).
+MAX_PAIRS_PER_RECORD = 1.5
 MAX_PAIRS_FLOOR = 100_000
 
 
@@ -674,6 +679,17 @@ def record_scorer(records: list[LinkRecord], model: dict[str, Any]) -> Callable[
     return lambda a, b: scorer.score(feats(a), feats(b))[0]
 
 
+# A weak link never joins two groups with more cross pairs than this. A person has a few records; groups of
+# hundreds are namesakes chained by strong links (1,000,000 one-surname records from short name lists), and
+# weighing every cross pair of two such groups took the grouping past 10 GB. Synthetic groups stay far under.
+MAX_CROSS_PAIRS = 2_500
+# Cross pairs the grouping scores with the model in one run (each is cached, with the features of its records);
+# past it they count UNSCORED_WEIGHT, as before the model scored them. The synthetic set scores 97,751 at
+# 1,000,000 records (0.1 per record), ten times under it.
+MAX_SCORED_PER_RECORD = 1
+MAX_SCORED_FLOOR = 100_000
+
+
 def cluster(
     pairs: list[dict[str, Any]],
     *,
@@ -682,6 +698,7 @@ def cluster(
     average: float = GROUP_AVERAGE,
     unscored: float = UNSCORED_WEIGHT,
     score: Callable[[str, str], float] | None = None,
+    max_scored: int | None = None,
 ) -> dict[str, str]:
     """unique_id -> group id (the smallest unique_id of the group), for records in a pair at or above
     ``weakest``. Strong links are connected components; weaker ones, strongest first, merge two groups only
@@ -697,6 +714,7 @@ def cluster(
 
     weight: dict[tuple[str, str], float] = {}
     weak: list[tuple[float, str, str]] = []
+    scored = 0
     for p in pairs:
         a, b, w = str(p["unique_id_l"]), str(p["unique_id_r"]), float(p["match_weight"])
         if w < weakest:
@@ -714,18 +732,28 @@ def cluster(
         if ra == rb:
             continue
         left, right = members.get(ra, {a}), members.get(rb, {b})
+        if len(left) * len(right) > MAX_CROSS_PAIRS:
+            continue  # a weak link between groups this big joins namesakes, not one person's records
         total = 0.0
         for x in left:
             for y in right:
                 key = (x, y) if x < y else (y, x)
                 known = weight.get(key)
                 if known is None:
-                    known = weight[key] = score(x, y) if score is not None else unscored
+                    if score is not None and (max_scored is None or scored < max_scored):
+                        known = weight[key] = score(x, y)
+                        scored += 1
+                    else:
+                        known = unscored
                 total += known
         if total / (len(left) * len(right)) >= average:
             parent[ra] = rb
             members.pop(ra, None)
             members[rb] = left | right
+    if score is not None:
+        logger.info("grouping scored %s cross pairs with the model", scored)
+        if max_scored is not None and scored >= max_scored:
+            logger.warning("grouping reached its %s cross pairs to score: the others counted %s", max_scored, unscored)
     groups: dict[str, list[str]] = {}
     for x in list(parent):
         groups.setdefault(find(x), []).append(x)
