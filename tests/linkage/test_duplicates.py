@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
@@ -60,10 +61,11 @@ def test_python_scorer_gives_splinks_match_weights() -> None:
         assert weight == pytest.approx(pair["match_weight"], abs=1e-6)
 
 
-def test_a_single_weak_link_does_not_chain_two_persons_into_one_group() -> None:
-    def pair(a: str, b: str, w: float) -> dict:
-        return {"unique_id_l": a, "unique_id_r": b, "match_weight": w}
+def pair(a: str, b: str, w: float) -> dict:
+    return {"unique_id_l": a, "unique_id_r": b, "match_weight": w}
 
+
+def test_a_single_weak_link_does_not_chain_two_persons_into_one_group() -> None:
     strong, weak = engine.STRONG_LINK + 5, engine.DEFAULT_THRESHOLD + 0.5
     pairs = [
         pair("a1", "a2", strong),
@@ -82,19 +84,27 @@ def test_a_single_weak_link_does_not_chain_two_persons_into_one_group() -> None:
     assert engine.cluster(pairs)["b2"] == "a1"
 
 
-def test_grouping_weighs_cross_pairs_that_were_not_scored_with_the_model() -> None:
-    """Blocking did not pair a1 with b1/b2: the grouping scores them with the model instead of guessing."""
+WEAK = engine.DEFAULT_THRESHOLD + 0.5
 
-    def pair(a: str, b: str, w: float) -> dict:
-        return {"unique_id_l": a, "unique_id_r": b, "match_weight": w}
 
-    strong, weak = engine.STRONG_LINK + 5, engine.DEFAULT_THRESHOLD + 0.5
-    pairs = [pair("a1", "a2", strong), pair("b1", "b2", strong), pair("a2", "b1", weak)]
+def _two_persons_one_weak_link() -> tuple[list[dict], list[tuple[str, str]], Callable[[str, str], float]]:
+    """Two groups of two (strong links) and one weak link between them; a scorer that records what it is
+    asked and weighs every cross pair like the weak link."""
+    strong = engine.STRONG_LINK + 5
+    pairs = [pair("a1", "a2", strong), pair("b1", "b2", strong), pair("a2", "b1", WEAK)]
     asked: list[tuple[str, str]] = []
 
     def agreeing(a: str, b: str) -> float:
         asked.append((a, b))
-        return weak
+        return WEAK
+
+    return pairs, asked, agreeing
+
+
+def test_grouping_weighs_cross_pairs_that_were_not_scored_with_the_model() -> None:
+    """Blocking did not pair a1 with b1/b2: the grouping scores them with the model instead of guessing."""
+
+    pairs, asked, agreeing = _two_persons_one_weak_link()
 
     def disagreeing(a: str, b: str) -> float:
         return engine.GROUP_AVERAGE * 3
@@ -108,9 +118,6 @@ def test_grouping_weighs_cross_pairs_that_were_not_scored_with_the_model() -> No
 def test_a_weak_link_does_not_join_two_groups_too_big_to_be_one_person() -> None:
     """Two chains of 60 namesakes (strong links) and one weak link between them: 3,600 cross pairs, over
     MAX_CROSS_PAIRS, so no join and none of them is scored; two groups of 40 (1,600) are weighed as usual."""
-
-    def pair(a: str, b: str, w: float) -> dict:
-        return {"unique_id_l": a, "unique_id_r": b, "match_weight": w}
 
     def chains(size: int) -> list[dict]:
         strong = engine.STRONG_LINK + 5
@@ -220,16 +227,7 @@ def test_em_learns_the_institution_from_the_register() -> None:
 def test_the_grouping_scores_at_most_its_budget_of_cross_pairs(caplog) -> None:
     import logging
 
-    def pair(a: str, b: str, w: float) -> dict:
-        return {"unique_id_l": a, "unique_id_r": b, "match_weight": w}
-
-    strong, weak = engine.STRONG_LINK + 5, engine.DEFAULT_THRESHOLD + 0.5
-    pairs = [pair("a1", "a2", strong), pair("b1", "b2", strong), pair("a2", "b1", weak)]
-    asked: list[tuple[str, str]] = []
-
-    def agreeing(a: str, b: str) -> float:
-        asked.append((a, b))
-        return weak
+    pairs, asked, agreeing = _two_persons_one_weak_link()
 
     assert engine.cluster(pairs, score=agreeing)["b2"] == "a1" and len(asked) == 3  # all scored: one person
     asked.clear()

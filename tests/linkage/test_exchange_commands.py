@@ -36,6 +36,15 @@ def _export(partner: str, secret, out) -> None:
     call_command("linkage_export", "--partner", partner, "--secret-file", str(secret), "--out", str(out))
 
 
+def _sv_file(secret, tmp_path, settings):
+    """El Salvador's file for Guatemala (our persons exported as SV's); the settings then say we are GT."""
+    settings.LINKAGE_COUNTRY = "SV"
+    data = tmp_path / "sv-to-gt.clk"
+    _export("GT", secret, data)
+    settings.LINKAGE_COUNTRY = "GT"
+    return data
+
+
 def _files(directory) -> set[str]:
     return {p.name for p in directory.iterdir()}
 
@@ -136,10 +145,7 @@ def test_an_import_error_is_one_message_in_the_active_language(world, secret, tm
 
 
 def test_the_same_partner_file_is_imported_once(persons, secret, tmp_path, settings, capsys) -> None:
-    settings.LINKAGE_COUNTRY = "SV"
-    data = tmp_path / "sv-to-gt.clk"
-    _export("GT", secret, data)
-    settings.LINKAGE_COUNTRY = "GT"
+    data = _sv_file(secret, tmp_path, settings)
     call_command("linkage_import", str(data), "--secret-file", str(secret))
     assert "candidate links to review" in capsys.readouterr().out
     links = PartnerLink.objects.count()
@@ -156,10 +162,7 @@ def test_two_imports_of_one_file_racing_store_it_once(persons, secret, tmp_path,
     second, with the same message, and it stores nothing."""
     from amparo.linkage import exchange
 
-    settings.LINKAGE_COUNTRY = "SV"
-    data = tmp_path / "sv-to-gt.clk"
-    _export("GT", secret, data)
-    settings.LINKAGE_COUNTRY = "GT"
+    data = _sv_file(secret, tmp_path, settings)
     call_command("linkage_import", str(data), "--secret-file", str(secret))
     links = PartnerLink.objects.count()
     checks = []
@@ -178,23 +181,29 @@ def test_two_imports_of_one_file_racing_store_it_once(persons, secret, tmp_path,
     assert AuditEvent.objects.filter(action="linkage.partner.import").count() == 1
 
 
-@pytest.mark.parametrize("threshold", ["0.3", "1.5", "nan"])
-def test_a_threshold_out_of_range_is_refused_and_nothing_is_imported(persons, secret, tmp_path, settings, threshold):
-    settings.LINKAGE_COUNTRY = "SV"
-    data = tmp_path / "sv-to-gt.clk"
-    _export("GT", secret, data)
-    settings.LINKAGE_COUNTRY = "GT"
+THRESHOLD_RANGE = "The Dice threshold must be between 0.5 and 1. Nothing was imported."
+LEAD_RANGE = "The lead over the other candidates must be between 0 and 1. Nothing was imported."
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        *(("--threshold", value, THRESHOLD_RANGE) for value in ("0.3", "1.5", "nan")),
+        *(("--lead", value, LEAD_RANGE) for value in ("-0.1", "1.5", "nan")),
+    ],
+)
+def test_a_threshold_or_lead_out_of_range_is_refused_and_nothing_is_imported(
+    persons, secret, tmp_path, settings, option, value, message
+) -> None:
+    data = _sv_file(secret, tmp_path, settings)
     with pytest.raises(CommandError) as exc:
-        call_command("linkage_import", str(data), "--secret-file", str(secret), "--threshold", threshold)
-    assert str(exc.value) == "The Dice threshold must be between 0.5 and 1. Nothing was imported."
+        call_command("linkage_import", str(data), "--secret-file", str(secret), option, value)
+    assert str(exc.value) == message
     assert not PartnerImport.objects.exists() and not PartnerLink.objects.exists()
 
 
 def test_the_threshold_chosen_is_used_said_and_audited(persons, secret, tmp_path, settings, capsys) -> None:
-    settings.LINKAGE_COUNTRY = "SV"
-    data = tmp_path / "sv-to-gt.clk"
-    _export("GT", secret, data)
-    settings.LINKAGE_COUNTRY = "GT"
+    data = _sv_file(secret, tmp_path, settings)
     call_command("linkage_import", str(data), "--secret-file", str(secret), "--threshold", "0.6")
     assert "(Dice similarity 0.6 or more)." in capsys.readouterr().out
     assert all(link.dice >= 0.6 for link in PartnerLink.objects.all()) and PartnerLink.objects.exists()
@@ -207,10 +216,7 @@ def test_the_import_shows_and_keeps_how_similar_the_best_candidates_are(persons,
     the next threshold from. The partner here holds exact copies of our three persons: all in the top band."""
     from amparo.linkage import pprl
 
-    settings.LINKAGE_COUNTRY = "SV"
-    data = tmp_path / "sv-to-gt.clk"
-    _export("GT", secret, data)
-    settings.LINKAGE_COUNTRY = "GT"
+    data = _sv_file(secret, tmp_path, settings)
     call_command("linkage_import", str(data), "--secret-file", str(secret))
     out = capsys.readouterr().out
     imported = PartnerImport.objects.get()
@@ -222,23 +228,8 @@ def test_the_import_shows_and_keeps_how_similar_the_best_candidates_are(persons,
     assert "0.95–1.00: 3" in out and "0.50–0.55: 0" in out
 
 
-@pytest.mark.parametrize("lead", ["-0.1", "1.5", "nan"])
-def test_a_lead_out_of_range_is_refused_and_nothing_is_imported(persons, secret, tmp_path, settings, lead) -> None:
-    settings.LINKAGE_COUNTRY = "SV"
-    data = tmp_path / "sv-to-gt.clk"
-    _export("GT", secret, data)
-    settings.LINKAGE_COUNTRY = "GT"
-    with pytest.raises(CommandError) as exc:
-        call_command("linkage_import", str(data), "--secret-file", str(secret), "--lead", lead)
-    assert str(exc.value) == "The lead over the other candidates must be between 0 and 1. Nothing was imported."
-    assert not PartnerImport.objects.exists() and not PartnerLink.objects.exists()
-
-
 def test_the_lead_is_used_said_kept_and_audited(persons, secret, tmp_path, settings, capsys) -> None:
-    settings.LINKAGE_COUNTRY = "SV"
-    data = tmp_path / "sv-to-gt.clk"
-    _export("GT", secret, data)
-    settings.LINKAGE_COUNTRY = "GT"
+    data = _sv_file(secret, tmp_path, settings)
     call_command("linkage_import", str(data), "--secret-file", str(secret), "--lead", "0.2")
     assert "or 0.5 or more and 0.2 above any other candidate of either record)" in capsys.readouterr().out
     imported = PartnerImport.objects.get()
