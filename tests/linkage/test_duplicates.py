@@ -183,25 +183,17 @@ def test_the_panel_leaves_the_institution_out(world) -> None:
     weighs against a match: -1.6 bits, trained with 5 % of copies in the first record's institution); at entry
     a clerk looks for the own institution's records too, so there it is not compared."""
     from amparo.linkage.duplicates import current_scorer, possible_duplicates
-    from amparo.linkage.records import LinkRecord, person_records
+    from amparo.linkage.records import blank_record, person_records
 
     caseworker = world.actor("caseworker")
     born = datetime.date(2008, 3, 4)
     person = make_person(caseworker, "María José", "Coc Caal", gender="Feminine", date_of_birth=born)
-    record = LinkRecord(
+    record = blank_record(
         unique_id="new",
         given_names="Maria Jose",
         surnames="Coc",
-        aliases=[],
         date_of_birth=born.isoformat(),
-        age_min=None,
-        age_max=None,
-        age_assessed_on=None,
         gender="Feminine",
-        nationality="",
-        documents=[],
-        department="",
-        municipality="",
         owner_org=person.owner_org_id,
     )
     scorer = current_scorer()

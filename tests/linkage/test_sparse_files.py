@@ -14,7 +14,7 @@ import pytest
 from django.http import QueryDict
 
 from amparo.linkage import engine
-from amparo.linkage.records import LinkRecord, email_key, features
+from amparo.linkage.records import LinkRecord, blank_record, email_key, features
 from amparo.linkage.scoring import Scorer
 from amparo.linkage.views import _record_from_form
 from amparo.people import demo_names as names
@@ -60,23 +60,7 @@ def english_style(persons: int, seed: int) -> tuple[list[LinkRecord], dict[str, 
                 e = "" if rng.random() < 0.3 else _typo(rng, e) if rng.random() < 0.2 else e
             uid = f"p{person}-{copy}"
             records.append(
-                LinkRecord(
-                    unique_id=uid,
-                    given_names=g,
-                    surnames=s,
-                    aliases=[],
-                    date_of_birth=d,
-                    age_min=None,
-                    age_max=None,
-                    age_assessed_on=None,
-                    gender="",
-                    nationality="",
-                    documents=[],
-                    department="",
-                    municipality=t.lower(),
-                    owner_org=0,
-                    email=e,
-                )
+                blank_record(unique_id=uid, given_names=g, surnames=s, date_of_birth=d, municipality=t.lower(), email=e)
             )
             labels[uid] = str(person)
     return records, labels

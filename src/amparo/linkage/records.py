@@ -37,6 +37,27 @@ class LinkRecord(TypedDict):
     email: NotRequired[str]  # e-mail address as entered; compared case-insensitively
 
 
+def blank_record(**fields: Any) -> LinkRecord:
+    """A record with every field empty but those given (a form typed in part, a file with few columns)."""
+    empty = LinkRecord(
+        unique_id="",
+        given_names="",
+        surnames="",
+        aliases=[],
+        date_of_birth=None,
+        age_min=None,
+        age_max=None,
+        age_assessed_on=None,
+        gender="",
+        nationality="",
+        documents=[],
+        department="",
+        municipality="",
+        owner_org=0,
+    )
+    return LinkRecord(**{**empty, **fields})  # type: ignore[typeddict-item]
+
+
 UNKNOWN_GENDER = "NonSpecifiedUnknown"
 # Assumed age spread when only an estimated range exists (ages assessed by sight are rarely closer).
 YEAR = 365.25
@@ -185,26 +206,7 @@ def features(record: LinkRecord) -> dict[str, Any]:
     }
 
 
-COLUMNS = list(
-    features(
-        LinkRecord(
-            unique_id="",
-            given_names="",
-            surnames="",
-            aliases=[],
-            date_of_birth=None,
-            age_min=None,
-            age_max=None,
-            age_assessed_on=None,
-            gender="",
-            nationality="",
-            documents=[],
-            department="",
-            municipality="",
-            owner_org=0,
-        )
-    )
-)
+COLUMNS = list(features(blank_record()))
 
 
 # A number held by more records than one person is ever entered is a placeholder some register uses for
