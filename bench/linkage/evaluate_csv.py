@@ -47,7 +47,7 @@ the file has is used, and an option names another column (``--sex none`` leaves 
     documents      documents, document, document_number, id_number, national_id, passport, ssn, soc_sec_id,
                    documento, documentos, numero_documento, no_documento, dpi, cui, pasaporte, cedula, dni,
                    curp (several separated by ';')
-    department     department, state, province, region, departamento, provincia
+    department     department, state, province, region, departamento, provincia, estado, entidad_federativa
     municipality   municipality, suburb, city, town, municipio, ciudad, localidad; else birth_place,
                    place_of_birth, lugar_de_nacimiento, lugar_nacimiento
     phone          phone, phone_number, telephone, mobile, telefono, celular, movil (the last 8 digits)
@@ -60,7 +60,7 @@ the file has is used, and an option names another column (``--sex none`` leaves 
                    "years" and a decimal comma allowed), assessed on the assessed_on column or --as-of
                    (default today)
     age_min/max    age_min, min_age, edad_minima / age_max, max_age, edad_maxima (take precedence over age)
-    assessed_on    age_assessed_on, assessed_on, age_date
+    assessed_on    age_assessed_on, assessed_on, age_date, fecha_evaluacion, fecha_de_evaluacion
     owner          owner, owner_org, institution, organization, org, source, institucion, fuente (integers or
                    any labels): the registering institution, compared (same / different) when the file has
                    two or more
@@ -199,7 +199,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "dni",
         "curp",
     ),
-    "department": ("department", "state", "province", "region", "departamento", "provincia"),
+    "department": (
+        "department",
+        "state",
+        "province",
+        "region",
+        "departamento",
+        "provincia",
+        "estado",  # Mexico's states; after the others, as "estado" may also be a status column
+        "entidad_federativa",
+    ),
     # a place of birth stands for the place when the file has no other (Splink's historical_50k: birth_place)
     "municipality": (
         "municipality",
@@ -236,7 +245,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "age": ("age", "estimated_age", "declared_age", "edad", "edad_estimada"),
     "age_min": ("age_min", "min_age", "edad_minima"),
     "age_max": ("age_max", "max_age", "edad_maxima"),
-    "assessed_on": ("age_assessed_on", "assessed_on", "age_date"),
+    "assessed_on": ("age_assessed_on", "assessed_on", "age_date", "fecha_evaluacion", "fecha_de_evaluacion"),
     "owner": ("owner", "owner_org", "institution", "organization", "org", "source", "institucion", "fuente"),
 }
 OFF = {"", "none", "-"}  # an option value that leaves the field out

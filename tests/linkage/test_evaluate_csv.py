@@ -376,6 +376,21 @@ def test_spanish_headers_with_split_names_are_joined(tmp_path: Path) -> None:
     assert "middle_names <- Segundo Nombre: joined after the given names" in described
 
 
+def test_a_mexican_layout_gives_the_state_and_city_as_the_place(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "registros.csv",
+        "rec_id,cluster,nombres,apellido_paterno,apellido_materno,fecha_nacimiento,sexo,estado,ciudad\n"
+        "0,7,Carla,Varela,Barajas,28/11/1978,F,Zacatecas,San Graciela\n"
+        "1,7,CARLA,VARELA,,28/11/1978,F,,\n",
+    )
+    loaded = ev.load(path, as_of=datetime.date(2025, 6, 1))
+    assert loaded.mapping["department"] == "estado" and loaded.mapping["municipality"] == "ciudad"
+    first, second = loaded.records
+    assert (first["department"], first["municipality"]) == ("zacatecas", "san graciela")
+    assert (second["department"], second["municipality"]) == ("", "")
+    assert loaded.labels == {"0": "7", "1": "7"}
+
+
 def test_the_same_people_in_another_files_conventions_read_the_same(tmp_path: Path) -> None:
     """The synthetic set written as a US-style file with Spanish name columns (month-first two-digit-year
     dates, H/M sexes, alpha-3 nationalities, the two surnames in two columns) reads as the same records."""
