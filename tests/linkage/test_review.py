@@ -161,3 +161,75 @@ def test_a_rejected_partner_link_is_acknowledged(world) -> None:
     page = reviewer.post(f"/linkage/partner-links/{link.pk}/decide/", {"decision": "reject"}, follow=True)
     assert "Marked as not the same person." in page.content.decode()
     assert "sv-ref-42" not in page.content.decode()
+
+
+def _in_group(world, left, right, cluster: str, weight: float = 11.0) -> CandidatePair:
+    pair = _pair(world, left, right)
+    CandidatePair.objects.filter(pk=pair.pk).update(cluster=cluster, match_weight=weight)
+    pair.refresh_from_db()
+    return pair
+
+
+def test_the_queue_and_the_pair_page_show_the_runs_groups_within_what_the_reviewer_sees(world) -> None:
+    """One person's three records (ours a, the other institution's b and c) in group "g1"; a pair the grouping
+    kept apart; a two-record group. The b-c pair belongs to the other institution alone: never listed here."""
+    home, other = world.actor("caseworker"), world.actor("caseworker", "other")
+    a, b, c = make_person(home, "Ana", "Tzul"), make_person(other, "Ana", "Tsul"), make_person(other, "Anita", "Tzul")
+    ab, ac, bc = _in_group(world, a, b, "g1", 12.0), _in_group(world, a, c, "g1", 9.0), _in_group(world, b, c, "g1")
+    d, e = make_person(home, "Rosa", "Xol"), make_person(other, "Rosa", "Xol Caal")
+    apart = _in_group(world, d, e, "", -2.0)
+    f, g = make_person(home, "Juan", "Ajú"), make_person(home, "Juan", "Ajux")
+    alone = _in_group(world, f, g, "g2", 5.0)
+    reviewer = login(Client(), world.user("supervisor"))
+
+    queue = reviewer.get("/linkage/review/").content.decode()
+    assert f">#{bc.pk}</a>" not in queue and queue.count("Group 1 · 3 records") == 2
+    row_of = {pair.pk: queue.split(f">#{pair.pk}</a>", 1)[1].split("</tr>", 1)[0] for pair in (ab, ac, apart, alone)}
+    assert "Group 1 · 3 records" in row_of[ab.pk] and "Group 1 · 3 records" in row_of[ac.pk]
+    assert "not grouped" in row_of[apart.pk] and "Group" not in row_of[apart.pk]
+    assert "Group" not in row_of[alone.pk] and "not grouped" not in row_of[alone.pk]  # a pair alone is its group
+
+    page = reviewer.get(f"/linkage/review/{ab.pk}/").content.decode()
+    group = page.split('id="group-title"', 1)[1].split("</section>", 1)[0]
+    assert "The run put these two records in a group of 3." in group
+    assert f">#{ac.pk}</a>" in group and f">#{bc.pk}</a>" not in group and f">#{ab.pk}</a>" not in group
+    assert "Tsul" not in group and "Anita" not in group  # pairs, institutions and weights: no identity
+    kept_apart = reviewer.get(f"/linkage/review/{apart.pk}/").content.decode()
+    assert "did not put these two records in one group" in kept_apart and 'id="group-title"' not in kept_apart
+    assert 'id="group-title"' not in reviewer.get(f"/linkage/review/{alone.pk}/").content.decode()
+
+    # the other institution sees all three pairs of the group
+    theirs = login(Client(), world.user("supervisor", "other")).get(f"/linkage/review/{bc.pk}/").content.decode()
+    assert f">#{ab.pk}</a>" in theirs and f">#{ac.pk}</a>" in theirs
+    event = AuditEvent.objects.filter(action="linkage.pair.view", target_id=str(ab.pk)).get()
+    assert event.details == {"own_records": 1, "group_pairs": 1}
+
+
+def test_a_run_records_a_group_only_for_pairs_whose_records_it_put_together(world, monkeypatch) -> None:
+    from amparo.linkage import engine
+
+    home = world.actor("caseworker")
+    a, b, c = (make_person(home, "Ana", s) for s in ("Tzul", "Tsul", "Chul"))
+
+    def pair(x: Person, y: Person, weight: float) -> dict:
+        return {
+            "unique_id_l": str(x.pk),
+            "unique_id_r": str(y.pk),
+            "owner_org_l": x.owner_org_id,
+            "owner_org_r": y.owner_org_id,
+            "match_weight": weight,
+            "match_probability": 0.9,
+        }
+
+    # a and b grouped; c on its own although linked (weakly) to a
+    clusters = {str(a.pk): "g-ab", str(b.pk): "g-ab", str(c.pk): str(c.pk)}
+    prediction = engine.Prediction(
+        pairs=[pair(a, b, 12.0), pair(a, c, -3.0)], clusters=clusters, model={"comparisons": []}, blocked_pairs=2
+    )
+    monkeypatch.setattr(engine, "train_and_predict", lambda records, **kwargs: prediction)
+    run = LinkageRun.objects.create(threshold=engine.DEFAULT_THRESHOLD)
+    assert services.execute_run(run.pk)
+    run.refresh_from_db()
+    saved = {frozenset((str(p.left_id), str(p.right_id))): p.cluster for p in CandidatePair.objects.filter(run=run)}
+    assert saved == {frozenset((str(a.pk), str(b.pk))): "g-ab", frozenset((str(a.pk), str(c.pk))): ""}
+    assert run.cluster_count == 1

@@ -41,12 +41,69 @@ def run_get(*, actor: Actor, run_id: uuid.UUID | str) -> LinkageRun:
 
 
 @dataclass
-class Queue:
+class Group:
+    """A group in which the current run put more than two records, as far as the actor may see it: its pairs
+    that the actor may review (those with a record of the actor's institution)."""
+
+    number: int  # in the order the queue first shows the group
     pairs: list[CandidatePair]
+
+    @property
+    def records(self) -> int:
+        return len({pk for pair in self.pairs for pk in (pair.left_id, pair.right_id)})
+
+
+def visible_groups(actor: Actor, clusters: set[str]) -> dict[str, list[CandidatePair]]:
+    """The current run's pairs that the actor may review in each of these groups, strongest first."""
+    found: dict[str, list[CandidatePair]] = {}
+    if not clusters:
+        return found
+    pairs = (
+        pairs_visible_to(actor)
+        .filter(run__is_current=True, cluster__in=clusters)
+        .select_related("left_org", "right_org")
+        .order_by("-match_weight", "pk")
+    )
+    for pair in pairs:
+        found.setdefault(pair.cluster, []).append(pair)
+    return found
+
+
+@dataclass
+class QueueRow:
+    pair: CandidatePair
+    group: Group | None  # None: the pair is its group, or the grouping kept its records apart (see ``grouped``)
+
+    @property
+    def grouped(self) -> bool:
+        return bool(self.pair.cluster)
+
+
+@dataclass
+class Queue:
+    rows: list[QueueRow]
     merges: list[PersonMerge]
     partner_links: list[PartnerLink]
     run: LinkageRun | None
     confirmed_links: list[PartnerLink] = field(default_factory=list)
+
+    @property
+    def pairs(self) -> list[CandidatePair]:
+        return [row.pair for row in self.rows]
+
+
+def _rows(actor: Actor, pairs: list[CandidatePair]) -> list[QueueRow]:
+    # Groups are numbered as the list first shows them; only groups of three records or more are named, a
+    # pair alone being its own group.
+    members = visible_groups(actor, {pair.cluster for pair in pairs if pair.cluster})
+    groups: dict[str, Group] = {}
+    rows = []
+    for pair in pairs:
+        group = None
+        if len(members.get(pair.cluster, ())) > 1:
+            group = groups.setdefault(pair.cluster, Group(number=len(groups) + 1, pairs=members[pair.cluster]))
+        rows.append(QueueRow(pair=pair, group=group))
+    return rows
 
 
 @transaction.atomic
@@ -73,18 +130,18 @@ def review_queue(*, actor: Actor, status: str = "open") -> Queue:
         .select_related("decided_by")
         .order_by("-decided_at", "pk")[:QUEUE_LIMIT]
     )
-    pair_list = list(pairs[:QUEUE_LIMIT])
+    rows = _rows(actor, list(pairs[:QUEUE_LIMIT]))
     audit_record(
         actor=actor,
         action="linkage.queue.view",
         details={
-            "pairs": len(pair_list),
+            "pairs": len(rows),
             "merges": len(merges),
             "partner_links": len(links),
             "confirmed_links": len(confirmed),
         },
     )
-    return Queue(pairs=pair_list, merges=merges, partner_links=links, run=run, confirmed_links=confirmed)
+    return Queue(rows=rows, merges=merges, partner_links=links, run=run, confirmed_links=confirmed)
 
 
 def reviewable_pair_id(*, actor: Actor, pair_id: int | None) -> int | None:
@@ -112,6 +169,16 @@ class PairView:
     decided_by_my_institution: str
     waiting_for_other: bool
     merge: PersonMerge | None
+    # the other pairs of the group the run put both records in, that the actor may review; see ``grouped``
+    group_pairs: list[CandidatePair] = field(default_factory=list)
+
+    @property
+    def grouped(self) -> bool:
+        return bool(self.pair.cluster)
+
+    @property
+    def group_records(self) -> int:
+        return len({pk for p in [self.pair, *self.group_pairs] for pk in (p.left_id, p.right_id)})
 
 
 def _side(actor: Actor, person: Any) -> Side:
@@ -171,13 +238,14 @@ def pair_view(*, actor: Actor, pair_id: int) -> PairView:
         decided_by_my_institution=mine,
         waiting_for_other=bool(mine) and pair.status == PairStatus.CONFIRMED,
         merge=merge,
+        group_pairs=[p for p in visible_groups(actor, {pair.cluster} - {""}).get(pair.cluster, []) if p.pk != pair.pk],
     )
     audit_record(
         actor=actor,
         action="linkage.pair.view",
         target_type="candidate_pair",
         target_id=pair.pk,
-        details={"own_records": int(view.left.own) + int(view.right.own)},
+        details={"own_records": int(view.left.own) + int(view.right.own), "group_pairs": len(view.group_pairs)},
     )
     return view
 

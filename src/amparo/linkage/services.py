@@ -226,6 +226,13 @@ def _apply_carry_over(pairs: list[CandidatePair], carried: dict[Key, _Carry]) ->
     PersonMerge.objects.bulk_update(moved, ["pair"], batch_size=2000)
 
 
+def _shared_group(clusters: dict[str, str], left: str, right: str) -> str:
+    """The group both records were put in, or "" when the grouping kept them apart (the records linked to
+    them weigh against one person): reviewers see which pairs belong together, and which did not."""
+    group = clusters.get(left, "")
+    return group if group and clusters.get(right) == group else ""
+
+
 @transaction.atomic
 def _save_results(run: LinkageRun, prediction: engine.Prediction, record_count: int) -> None:
     from amparo.people.models import Person
@@ -248,7 +255,7 @@ def _save_results(run: LinkageRun, prediction: engine.Prediction, record_count: 
                 match_weight=float(p["match_weight"]),
                 match_probability=float(p["match_probability"]),
                 evidence=_evidence(prediction.model, p),
-                cluster=prediction.clusters.get(left, ""),
+                cluster=_shared_group(prediction.clusters, left, right),
             )
         )
     carried = _carry_over({(str(p.left_id), str(p.right_id)) for p in pairs})
