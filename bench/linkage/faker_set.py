@@ -19,6 +19,9 @@ a 13-digit document, a phone) and corruption of its own, at rates chosen before 
 ``--estimated-ages S`` replaces the date of birth of a share S of the records that have one (first records
 included) by an age estimated at sight, up to two years off, in an ``edad`` column with the date it was
 assessed: the evaluation set has 45 % such records, the main reason it is harder (docs/benchmarks.md §8).
+``--concentrated`` draws the names as real registers hold them, a few names carried by many persons, instead of
+Faker's even draw: given names with weights 1/(rank + 3) (the commonest, about 8 % of a sex, as "María"),
+surnames with 1/(rank + 5) (the commonest about 4 %), in an order shuffled by the seed.
 Faker is a dependency of factory_boy, so it is installed with the tests; its version is pinned
 (requirements/constraints.txt), and the same seed gives the same file.
 """
@@ -28,11 +31,13 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import itertools
 import random
 import string
 import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 HEADER = [
     "rec_id",
@@ -128,23 +133,52 @@ def _copy(person: dict[str, object], c: _Corrupt) -> dict[str, object]:
     return r
 
 
-def rows(count: int, seed: int = 2, estimated_ages: float = 0.0) -> Iterator[list[str]]:
+class _Names:
+    """Faker's Mexican given names and surnames, drawn evenly (Faker's way) or concentrated."""
+
+    def __init__(self, fake: Any, seed: int, concentrated: bool) -> None:
+        from faker.providers.person.es_MX import Provider
+
+        self.fake = fake
+        self.rng = random.Random(seed + 2)
+        self.concentrated = concentrated
+        self.lists = {
+            "female": self._ranked(Provider.first_names_female, 3),
+            "male": self._ranked(Provider.first_names_male, 3),
+            "surname": self._ranked(Provider.last_names, 5),
+        }
+
+    def _ranked(self, names: Sequence[str], offset: int) -> tuple[list[str], list[float]]:
+        ranked = list(dict.fromkeys(names))
+        self.rng.shuffle(ranked)
+        return ranked, list(itertools.accumulate(1 / (rank + offset) for rank in range(len(ranked))))
+
+    def draw(self, kind: str) -> str:
+        if not self.concentrated:
+            draw = {"female": self.fake.first_name_female, "male": self.fake.first_name_male}.get(kind)
+            return str((draw or self.fake.last_name)())
+        names, cumulative = self.lists[kind]
+        return self.rng.choices(names, cum_weights=cumulative)[0]
+
+
+def rows(count: int, seed: int = 2, estimated_ages: float = 0.0, concentrated: bool = False) -> Iterator[list[str]]:
     """``count`` labelled rows (without the header), in HEADER's order."""
     from faker import Faker
 
     fake = Faker("es_MX")
     fake.seed_instance(seed)
+    names = _Names(fake, seed, concentrated)
     c = _Corrupt(random.Random(seed))
     ages = random.Random(seed + 1)  # its own draws: with or without estimated ages, the same persons and copies
     produced = person_id = 0
     while produced < count:
         female = c.chance(0.6)
-        name = fake.first_name_female if female else fake.first_name_male
-        given = name() if c.chance(0.7) else f"{name()} {name()}"
+        sex = "female" if female else "male"
+        given = names.draw(sex) if c.chance(0.7) else f"{names.draw(sex)} {names.draw(sex)}"
         person: dict[str, object] = {
             "given": given,
-            "s1": fake.last_name(),
-            "s2": fake.last_name(),
+            "s1": names.draw("surname"),
+            "s2": names.draw("surname"),
             "born": fake.date_of_birth(minimum_age=10, maximum_age=60),
             "sex": "F" if female else "M",
             "state": fake.state(),
@@ -179,11 +213,11 @@ def rows(count: int, seed: int = 2, estimated_ages: float = 0.0) -> Iterator[lis
         person_id += 1
 
 
-def write(path: Path, count: int, seed: int = 2, estimated_ages: float = 0.0) -> None:
+def write(path: Path, count: int, seed: int = 2, estimated_ages: float = 0.0, concentrated: bool = False) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
-        writer.writerows(rows(count, seed, estimated_ages))
+        writer.writerows(rows(count, seed, estimated_ages, concentrated))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -194,10 +228,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--estimated-ages", type=float, default=0.0, metavar="S", help="share of records with an estimated age"
     )
+    parser.add_argument("--concentrated", action="store_true", help="a few names carried by many persons")
     args = parser.parse_args(argv)
     if args.count < 1 or not 0.0 <= args.estimated_ages <= 1.0:
         parser.error("count must be positive and --estimated-ages between 0 and 1")
-    write(args.path, args.count, args.seed, args.estimated_ages)
+    write(args.path, args.count, args.seed, args.estimated_ages, args.concentrated)
     print(f"{args.count:,} records written to {args.path}")
 
 

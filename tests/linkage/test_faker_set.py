@@ -49,6 +49,17 @@ def test_its_file_is_read_in_full_and_deduplicated_above_a_floor(tmp_path: Path)
     assert measures.groups[2] >= 0.97, measures
 
 
+def test_concentrated_names_are_carried_by_many_persons(tmp_path: Path) -> None:
+    from collections import Counter
+
+    faker_set.write(tmp_path / "even.csv", 3000, seed=4)
+    faker_set.write(tmp_path / "concentrated.csv", 3000, seed=4, concentrated=True)
+    for name, low, high in (("even.csv", 0.0, 0.01), ("concentrated.csv", 0.025, 0.06)):
+        surnames = Counter(row["apellido_paterno"] for row in _read(tmp_path / name))
+        share = surnames.most_common(1)[0][1] / 3000
+        assert low <= share <= high, (name, share)  # the commonest surname: 1/623 of persons, or about 4 %
+
+
 def test_a_bad_count_or_share_is_refused(tmp_path: Path) -> None:
     for argv in (["0", str(tmp_path / "x.csv")], ["10", str(tmp_path / "x.csv"), "--estimated-ages", "1.5"]):
         with pytest.raises(SystemExit) as exit_info:

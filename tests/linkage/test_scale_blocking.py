@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from amparo.linkage import engine
 from amparo.linkage.records import LinkRecord, features
 
@@ -45,9 +47,14 @@ def test_birth_years_less_than_five_apart_share_a_decade_on_one_grid() -> None:
     assert features(_record(None))["by_band_a"] is None and features(_record(None))["by_band_b"] is None
 
 
-def test_a_rule_over_the_blocking_budget_is_left_out_and_the_run_still_scores(monkeypatch, caplog) -> None:
-    """Every record in one town: "municipality + given prefix" makes one block per prefix, far over a small
-    budget, and is left out (logged); the other rules still find the copies."""
+@pytest.mark.parametrize(("budget", "logged"), [(9_000, "narrowed"), (5_000, "left out")])
+def test_a_rule_over_the_blocking_budget_is_narrowed_or_left_out_and_the_run_still_scores(
+    monkeypatch, caplog, budget: int, logged: str
+) -> None:
+    """Every record in one town: "municipality + given prefix" makes one block per prefix (21,676 pairs), far
+    over a small budget. Within one birth decade it makes 8,074 and 7,752 on the two grids, and also within
+    one sex 6,244 and 6,025: narrowed under a budget of 9,000, left out under 5,000 (logged either way). The
+    other rules still find the copies."""
     import logging
 
     from amparo.linkage import engine
@@ -56,12 +63,14 @@ def test_a_rule_over_the_blocking_budget_is_left_out_and_the_run_still_scores(mo
     items = list(generate(1500, seed=3))
     for item in items:
         item.record["department"], item.record["municipality"] = "GT-01", "GT-0101"
-    monkeypatch.setattr(engine, "RULE_PAIRS_FLOOR", 5_000)
+    monkeypatch.setattr(engine, "RULE_PAIRS_FLOOR", budget)
     monkeypatch.setattr(engine, "RULE_PAIRS_PER_RECORD", 3)
     with caplog.at_level(logging.WARNING, logger="amparo.linkage.engine"):
         prediction = engine.train_and_predict([i.record for i in items])
-    left_out = [r.getMessage() for r in caplog.records if "blocking rules left out" in r.getMessage()]
-    assert left_out and "municipality+given_prefix (" in left_out[0]
+    messages = [r.getMessage() for r in caplog.records if r.getMessage().startswith("blocking rules")]
+    assert len(messages) == 1 and messages[0].startswith(f"blocking rules {logged}")
+    expected = "+decade_a / municipality+given_prefix+decade_b (21676 -> 15826)" if logged == "narrowed" else " (21676)"
+    assert f"municipality+given_prefix{expected}" in messages[0]
     found = {tuple(sorted((p["unique_id_l"], p["unique_id_r"]))) for p in prediction.pairs}
     assert len(found & true_pairs(items)) > 0.8 * len(true_pairs(items))
 
@@ -86,13 +95,36 @@ def test_the_rules_kept_are_those_under_the_budget_and_never_none(monkeypatch) -
     monkeypatch.setattr(engine, "TOTAL_PAIRS_PER_RECORD", 300 / len(records))
     counts = {name: engine.rule_pairs(con, "recs", cols)[0] for name, cols in rules}
     kept, left_out = engine.affordable_rules(con, "recs", rules, len(records))
-    assert all(counts[name] <= 100 for name, _cols in kept) and sum(counts[name] for name, _c in kept) <= 300
-    assert set(left_out) == set(counts) - {name for name, _cols in kept} and left_out
-    assert [name for name, _cols in kept] == [name for name, _c in rules if name in dict(kept)]  # order kept
-    # every rule over budget: the smallest is still kept (no rule at all would compare every pair)
+    kept_counts = {name: engine.rule_pairs(con, "recs", cols)[0] for name, cols in kept}
+    assert all(n <= 100 for n in kept_counts.values()) and sum(kept_counts.values()) <= 300 and left_out
+    # a rule over 100 is kept only narrowed, to one birth decade (both grids) or also one sex
+    for name, n in counts.items():
+        if n > 100:
+            assert name not in kept_counts
+            assert name in left_out or any(k.startswith(f"{name}+decade_") or k == f"{name}+sex" for k in kept_counts)
+    # every rule is kept, narrowed or left out, in the original order
+    bases = [next(r for r, _c in rules if k == r or k.startswith(f"{r}+")) for k in kept_counts]
+    assert bases == sorted(bases, key=[r for r, _c in rules].index)
+    # every rule over budget, narrowed or not: the smallest is still kept (no rule would compare every pair)
     monkeypatch.setattr(engine, "rule_pairs", lambda _con, _table, cols: (1_000 + len(cols), 1))
     kept, left_out = engine.affordable_rules(con, "recs", rules, len(records))
     assert len(kept) == 1 and len(kept[0][1]) == min(len(cols) for _name, cols in rules)
+    assert kept[0] in rules and len(left_out) == len(rules) - 1
+
+
+def test_a_rule_is_narrowed_to_one_birth_decade_then_to_one_sex_too() -> None:
+    given = ("given_phonetic+surname_phonetic", [("given1_ph", "given1_ph"), ("sur1_ph", "sur1_ph")])
+    decade, both = engine.narrower_rules(given)
+    assert decade == [
+        ("given_phonetic+surname_phonetic+decade_a", [*given[1], ("by_band_a", "by_band_a")]),
+        ("given_phonetic+surname_phonetic+decade_b", [*given[1], ("by_band_b", "by_band_b")]),
+    ]
+    assert both == [(f"{name}+sex", [*cols, ("gender", "gender")]) for name, cols in decade]
+    # a rule that already has a decade can only take the sex; one with both, nothing
+    banded = next(rule for rule in engine.SCALE_RULES if rule[0] == "municipality+given_prefix3+decade_a")
+    assert engine.narrower_rules(banded) == [[(f"{banded[0]}+sex", [*banded[1], ("gender", "gender")])]]
+    swapped = next(rule for rule in engine.SCALE_RULES if rule[0] == "surnames_swapped+sex+decade_a")
+    assert engine.narrower_rules(swapped) == []
 
 
 def test_over_the_pair_budget_only_the_strongest_pairs_are_kept(monkeypatch, caplog) -> None:
@@ -115,3 +147,28 @@ def test_over_the_pair_budget_only_the_strongest_pairs_are_kept(monkeypatch, cap
     assert bounded.threshold == pytest.approx(weights[99]) and bounded.threshold > engine.DEFAULT_THRESHOLD
     assert 100 <= len(bounded.pairs) <= sum(w >= weights[99] for w in weights)  # ties at the cut are kept
     assert set(bounded.clusters) <= {str(p[k]) for p in bounded.pairs for k in ("unique_id_l", "unique_id_r")}
+
+
+def test_a_narrower_form_without_any_pair_does_not_replace_the_rule(monkeypatch) -> None:
+    """A file without the sex (Splink's fake_1000 layout) gives the "+sex" forms no pair: the rule is then left
+    out, not replaced by a rule that blocks nothing."""
+    rule = ("given_phonetic+surname_phonetic", [("given1_ph", "given1_ph"), ("sur1_ph", "sur1_ph")])
+    other = ("document", [("doc1", "doc1")])
+    monkeypatch.setattr(engine, "RULE_PAIRS_FLOOR", 500)
+    monkeypatch.setattr(engine, "RULE_PAIRS_PER_RECORD", 0)
+
+    def counted(with_sex: int):
+        def rule_pairs(_con, _table, cols):
+            if cols == other[1]:
+                return 10, 2
+            return (with_sex if ("gender", "gender") in cols else 600 if len(cols) == 3 else 1_000), 50
+
+        return rule_pairs
+
+    monkeypatch.setattr(engine, "rule_pairs", counted(0))
+    kept, left_out = engine.affordable_rules(None, "recs", [rule, other], 100)
+    assert kept == [other] and left_out == {rule[0]: 1_000}
+    monkeypatch.setattr(engine, "rule_pairs", counted(200))
+    kept, left_out = engine.affordable_rules(None, "recs", [rule, other], 100)
+    assert [name for name, _cols in kept] == [f"{rule[0]}+decade_a+sex", f"{rule[0]}+decade_b+sex", "document"]
+    assert not left_out

@@ -358,18 +358,60 @@ def rule_pairs(con: Any, table: str, cols: list[tuple[str, str]]) -> tuple[int, 
 Rule = tuple[str, list[tuple[str, str]]]
 
 
+def narrower_rules(rule: Rule) -> list[list[Rule]]:
+    """What a rule over its budget becomes, narrowest last: the same rule within one birth decade (on each of
+    the two grids, as the loose rules are), then also within one sex. The cost is the copies these extra keys
+    separate (an age shifted five years or more, no age at all, a sex entered differently), which other
+    rules may still bring together."""
+    name, cols = rule
+    options: list[list[Rule]] = [[rule]]
+    if not any(a.startswith("by_band") for a, _b in cols):
+        options.append([(f"{name}+decade_{grid}", [*cols, (f"by_band_{grid}", f"by_band_{grid}")]) for grid in "ab"])
+    if _SEX not in cols:
+        options.append([(f"{narrow}+sex", [*narrow_cols, _SEX]) for narrow, narrow_cols in options[-1]])
+    return options[1:]
+
+
 def affordable_rules(con: Any, table: str, rules: list[Rule], records: int) -> tuple[list[Rule], dict[str, int]]:
-    """The rules within the blocking budget, in their order, and the pairs of each rule left out."""
+    """The rules within the blocking budget, in their order, and the pairs of each rule left out. A rule over
+    its own budget is replaced by the first of its narrower forms within it (``narrower_rules``), else left
+    out. When names are concentrated (a few surnames carried by many persons), the strongest rule, given name
+    and surname, is the one over budget: leaving it out cost a 1,000,000-record file a third of its blocking
+    misses (benchmarks.md §8)."""
     per_rule = max(RULE_PAIRS_FLOOR, RULE_PAIRS_PER_RECORD * records)
     total = max(RULE_PAIRS_FLOOR, TOTAL_PAIRS_PER_RECORD * records)
-    pairs = {name: rule_pairs(con, table, cols)[0] for name, cols in rules}
-    left_out = {name: n for name, n in pairs.items() if n > per_rule}
+    pairs: dict[str, int] = {}
+    left_out: dict[str, int] = {}
+    narrowed: dict[str, str] = {}
+    within: list[Rule] = []
+    for name, cols in rules:
+        count = rule_pairs(con, table, cols)[0]
+        if count <= per_rule:
+            pairs[name] = count
+            within.append((name, cols))
+            continue
+        for option in narrower_rules((name, cols)):
+            counts = [rule_pairs(con, table, narrow_cols)[0] for _n, narrow_cols in option]
+            if max(counts) <= per_rule and sum(counts):  # no pairs at all: the file lacks that field
+                pairs.update({narrow: n for (narrow, _c), n in zip(option, counts, strict=True)})
+                within.extend(option)
+                narrowed[name] = f"{' / '.join(n for n, _c in option)} ({count} -> {sum(counts)})"
+                break
+        else:
+            left_out[name] = count
+    if narrowed:
+        logger.warning(
+            "blocking rules narrowed for this run (over %s pairs): %s", per_rule, ", ".join(narrowed.values())
+        )
+    if not within:  # never none: Splink would compare every pair
+        smallest = min(left_out, key=lambda r: left_out[r])
+        within, pairs = [(smallest, dict(rules)[smallest])], {smallest: left_out.pop(smallest)}
+    kept = set(pairs)
     for name in sorted(pairs, key=lambda r: -pairs[r]):
-        if sum(n for r, n in pairs.items() if r not in left_out) <= total:
+        if sum(pairs[r] for r in kept) <= total or len(kept) == 1:
             break
-        left_out.setdefault(name, pairs[name])
-    if len(left_out) == len(rules):  # never none: Splink would compare every pair
-        left_out.pop(min(left_out, key=lambda r: left_out[r]))
+        kept.discard(name)
+        left_out[name] = pairs[name]
     if left_out:
         logger.warning(
             "blocking rules left out of this run (pairs over the budget of %s per rule, %s in all): %s",
@@ -377,7 +419,7 @@ def affordable_rules(con: Any, table: str, rules: list[Rule], records: int) -> t
             total,
             ", ".join(f"{name} ({n})" for name, n in left_out.items()),
         )
-    return [rule for rule in rules if rule[0] not in left_out], left_out
+    return [rule for rule in within if rule[0] in kept], left_out
 
 
 def blocking_sql(columns: list[tuple[str, str]]) -> str:
