@@ -392,7 +392,7 @@ def affordable_rules(con: Any, table: str, rules: list[Rule], records: int) -> t
             continue
         for option in narrower_rules((name, cols)):
             counts = [rule_pairs(con, table, narrow_cols)[0] for _n, narrow_cols in option]
-            if max(counts) <= per_rule and sum(counts):  # no pairs at all: the file lacks that field
+            if max(counts) <= per_rule and any(counts):  # no pairs at all: the file lacks that field
                 pairs.update({narrow: n for (narrow, _c), n in zip(option, counts, strict=True)})
                 within.extend(option)
                 narrowed[name] = f"{' / '.join(n for n, _c in option)} ({count} -> {sum(counts)})"
