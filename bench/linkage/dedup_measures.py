@@ -82,8 +82,22 @@ def measure(
     # them held through the run took the peak RSS of evaluate_csv.py from about 6 to 8.2 GB
     paired = {uid for pair in truth for uid in pair}
     feats = {str(r["unique_id"]): features(r) for r in records if str(r["unique_id"]) in paired}  # type: ignore[arg-type]
-    rules = engine.rules_for(len(records))
-    kept = sum(1 for a, b in truth if any(engine.blocked_by(c, feats[a], feats[b]) for _n, c in rules))
+    # Which rules bring each true pair together: the register's rules and their narrower forms, since the run
+    # may narrow or leave out rules over its budget; counted once it is known which ones it scored. A narrower
+    # form only blocks pairs its rule blocks, so it is tried on those alone.
+    families = [
+        (rule, [r for option in engine.narrower_rules(rule) for r in option]) for rule in engine.rules_for(len(records))
+    ]
+    bit = {name: 1 << i for i, name in enumerate(n for rule, narrower in families for n, _c in [rule, *narrower])}
+
+    def rules_blocking(fa: dict[str, object], fb: dict[str, object]) -> int:
+        mask = 0
+        for (name, cols), narrower in families:
+            if engine.blocked_by(cols, fa, fb):
+                mask |= bit[name] | sum(bit[n] for n, c in narrower if engine.blocked_by(c, fa, fb))
+        return mask
+
+    blocking = {(a, b): rules_blocking(feats[a], feats[b]) for a, b in truth}
     del feats, paired
     options = {} if threshold is None else {"threshold": threshold}
     t = time.perf_counter()
@@ -94,6 +108,7 @@ def measure(
         **options,
     )
     wall = time.perf_counter() - t
+    scored_rules = sum(bit.get(name, 0) for name, _cols in prediction.rules)
     found = {tuple(sorted((str(p["unique_id_l"]), str(p["unique_id_r"])))) for p in prediction.pairs}
     clusters = prediction.clusters
     if scored is not None:
@@ -101,6 +116,7 @@ def measure(
         truth = {pair for pair in truth if pair[0] in keep and pair[1] in keep}
         found = {pair for pair in found if pair[0] in keep and pair[1] in keep}
         clusters = {uid: group for uid, group in clusters.items() if uid in keep}
+    kept = sum(1 for pair in truth if blocking[pair] & scored_rules)
     pairs = prf(len(found & truth), len(found), len(truth))  # type: ignore[operator]
     return Measures(
         records=len(records),

@@ -496,3 +496,19 @@ def test_unlabelled_records_can_be_left_out_of_the_scores(tmp_path: Path) -> Non
 )
 def test_ages_are_read_with_their_units_and_ranges_in_either_language(written: str, ages: tuple | None) -> None:
     assert ev.parse_age(written) == ages
+
+
+def test_the_blocking_recall_counts_only_the_rules_the_run_scored(monkeypatch) -> None:
+    """A budget so small that every rule is over it: the run scores one rule (never none), and the blocking
+    recall says so instead of counting the rules it left out."""
+    from amparo.linkage import engine
+
+    items = list(generate(800, seed=21))
+    records = [dict(i.record) for i in items]
+    labels = {str(i.record["unique_id"]): str(i.entity) for i in items}
+    full = measures_module.measure(records, labels)
+    monkeypatch.setattr(engine, "RULE_PAIRS_FLOOR", 0)
+    monkeypatch.setattr(engine, "RULE_PAIRS_PER_RECORD", 0)
+    one_rule = measures_module.measure(records, labels)
+    assert full.blocking_recall >= 0.97
+    assert one_rule.blocking_recall < 0.5 * full.blocking_recall, (one_rule, full)

@@ -16,6 +16,7 @@ import logging
 import math
 import random
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -544,6 +545,11 @@ class Prediction:
     blocked_pairs: int
     timings: dict[str, float] = field(default_factory=dict)
     threshold: float | None = None  # the threshold applied: raised when more pairs passed than a run keeps
+    rules: list[Rule] = field(default_factory=list)  # the blocking rules scored, after the budget
+
+
+# The blocking rules each linker scores, by name (Splink holds them as SQL only): what Prediction.rules reports.
+_RULES_USED: weakref.WeakKeyDictionary[Any, list[Rule]] = weakref.WeakKeyDictionary()
 
 
 def _linker(records: list[LinkRecord], model: dict[str, Any] | None, memory_limit: str) -> Any:
@@ -557,9 +563,13 @@ def _linker(records: list[LinkRecord], model: dict[str, Any] | None, memory_limi
     rules, _left_out = affordable_rules(con, df.physical_name, rules_for(len(records)), len(records))
     settings = settings_dict(records=len(records), rules=rules)
     if model is not None:  # a trained model (maybe from a sample): its parameters, this register's blocking
-        rules = settings["blocking_rules_to_generate_predictions"]
-        settings = {**model, "blocking_rules_to_generate_predictions": rules}
-    return Linker(df, settings, log_level=logging.ERROR)
+        settings = {
+            **model,
+            "blocking_rules_to_generate_predictions": settings["blocking_rules_to_generate_predictions"],
+        }
+    linker = Linker(df, settings, log_level=logging.ERROR)
+    _RULES_USED[linker] = rules
+    return linker
 
 
 def train_and_predict(
@@ -634,7 +644,13 @@ def train_and_predict(
     blocked = count_blocked_pairs(linker, exact=count_exact) if count_pairs else -1
     con.close()
     return Prediction(
-        pairs=pairs, clusters=clusters, model=trained, blocked_pairs=blocked, timings=timings, threshold=cutoff
+        pairs=pairs,
+        clusters=clusters,
+        model=trained,
+        blocked_pairs=blocked,
+        timings=timings,
+        threshold=cutoff,
+        rules=_RULES_USED.get(linker, []),
     )
 
 
