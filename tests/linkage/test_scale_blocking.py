@@ -52,9 +52,9 @@ def test_a_rule_over_the_blocking_budget_is_narrowed_or_left_out_and_the_run_sti
     monkeypatch, caplog, budget: int, logged: str
 ) -> None:
     """Every record in one town: "municipality + given prefix" makes one block per prefix (21,676 pairs), far
-    over a small budget. Within one birth decade it makes 8,074 and 7,752 on the two grids, and also within
-    one sex 6,244 and 6,025: narrowed under a budget of 9,000, left out under 5,000 (logged either way). The
-    other rules still find the copies."""
+    over a small budget. Within one birth decade it makes 8,074 and 7,752 on the two grids (and 529 with the
+    same second surname), and also within one sex 6,244 and 6,025 (483): narrowed under a budget of 9,000,
+    left out under 5,000 (logged either way). The other rules still find the copies."""
     import logging
 
     from amparo.linkage import engine
@@ -69,7 +69,11 @@ def test_a_rule_over_the_blocking_budget_is_narrowed_or_left_out_and_the_run_sti
         prediction = engine.train_and_predict([i.record for i in items])
     messages = [r.getMessage() for r in caplog.records if r.getMessage().startswith("blocking rules")]
     assert len(messages) == 1 and messages[0].startswith(f"blocking rules {logged}")
-    expected = "+decade_a / municipality+given_prefix+decade_b (21676 -> 15826)" if logged == "narrowed" else " (21676)"
+    expected = (
+        "+decade_a / municipality+given_prefix+decade_b / municipality+given_prefix+sur2_ph (21676 -> 16355)"
+        if logged == "narrowed"
+        else " (21676)"
+    )
     assert f"municipality+given_prefix{expected}" in messages[0]
     found = {tuple(sorted((p["unique_id_l"], p["unique_id_r"]))) for p in prediction.pairs}
     assert len(found & true_pairs(items)) > 0.8 * len(true_pairs(items))
@@ -112,14 +116,21 @@ def test_the_rules_kept_are_those_under_the_budget_and_never_none(monkeypatch) -
     assert kept[0] in rules and len(left_out) == len(rules) - 1
 
 
-def test_a_rule_is_narrowed_to_one_birth_decade_then_to_one_sex_too() -> None:
+def test_a_rule_is_narrowed_to_one_birth_decade_or_the_other_name_then_to_one_sex_too() -> None:
     given = ("given_phonetic+surname_phonetic", [("given1_ph", "given1_ph"), ("sur1_ph", "sur1_ph")])
     decade, both = engine.narrower_rules(given)
     assert decade == [
         ("given_phonetic+surname_phonetic+decade_a", [*given[1], ("by_band_a", "by_band_a")]),
         ("given_phonetic+surname_phonetic+decade_b", [*given[1], ("by_band_b", "by_band_b")]),
+        # records without an age have no decade: the second surname still brings them together
+        ("given_phonetic+surname_phonetic+sur2_ph", [*given[1], ("sur2_ph", "sur2_ph")]),
     ]
     assert both == [(f"{name}+sex", [*cols, ("gender", "gender")]) for name, cols in decade]
+    surnames = next(rule for rule in engine.SCALE_RULES if rule[0] == "both_surnames_phonetic+sex")
+    assert engine.narrower_rules(surnames)[0][-1] == (
+        f"{surnames[0]}+given1_ph",
+        [*surnames[1], ("given1_ph", "given1_ph")],
+    )
     # a rule that already has a decade can only take the sex; one with both, nothing
     banded = next(rule for rule in engine.SCALE_RULES if rule[0] == "municipality+given_prefix3+decade_a")
     assert engine.narrower_rules(banded) == [[(f"{banded[0]}+sex", [*banded[1], ("gender", "gender")])]]
@@ -170,5 +181,6 @@ def test_a_narrower_form_without_any_pair_does_not_replace_the_rule(monkeypatch)
     assert kept == [other] and left_out == {rule[0]: 1_000}
     monkeypatch.setattr(engine, "rule_pairs", counted(200))
     kept, left_out = engine.affordable_rules(None, "recs", [rule, other], 100)
-    assert [name for name, _cols in kept] == [f"{rule[0]}+decade_a+sex", f"{rule[0]}+decade_b+sex", "document"]
+    narrowed = [f"{rule[0]}+{key}+sex" for key in ("decade_a", "decade_b", "sur2_ph")]
+    assert [name for name, _cols in kept] == [*narrowed, "document"]
     assert not left_out
