@@ -170,6 +170,7 @@ class PairView:
     waiting_for_other: bool
     merge: PersonMerge | None
     # the other pairs of the group the run put both records in, that the actor may review; see ``grouped``
+    # (the page lists the strongest 50: a larger group is namesakes, not one person's records)
     group_pairs: list[CandidatePair] = field(default_factory=list)
 
     @property
