@@ -5,24 +5,20 @@ from __future__ import annotations
 import pytest
 
 from amparo.linkage import engine
-from amparo.linkage.records import LinkRecord, features
+from amparo.linkage.records import LinkRecord, blank_record, features
 
 
 def _record(dob: str | None, age: tuple[int, int] | None = None) -> LinkRecord:
-    return LinkRecord(
+    return blank_record(
         unique_id="x",
         given_names="Ana",
         surnames="Coc",
-        aliases=[],
         date_of_birth=dob,
         age_min=age[0] if age else None,
         age_max=age[1] if age else None,
         age_assessed_on="2024-05-01" if age else None,
         gender="Feminine",
         nationality="GT",
-        documents=[],
-        department="",
-        municipality="",
         owner_org=1,
     )
 
