@@ -30,7 +30,14 @@ def test_large_registers_get_the_scale_rules_and_every_loose_rule_on_both_grids(
     banded = [n for n in names if n.endswith("+decade_a")]
     assert banded and all(n.replace("+decade_a", "+decade_b") in names for n in banded)
     columns = set(features(_record("1990-01-01")))
-    assert all(a in columns and b in columns for _n, cols in engine.SCALE_RULES for a, b in cols)
+    assert all(
+        a in columns and b in columns
+        for _n, cols in engine.SCALE_RULES
+        for a, b in cols
+        if (a, b) != engine.WITHOUT_DECADE
+    )
+    # and each loose rule between a record without an age and any other
+    assert all(n.replace("+decade_a", "+without_decade") in names for n in banded)
 
 
 def test_birth_years_less_than_five_apart_share_a_decade_on_one_grid() -> None:
@@ -88,7 +95,10 @@ def test_the_rules_kept_are_those_under_the_budget_and_never_none(monkeypatch) -
     con.register("recs", pa.table(to_columns(records)))
     rules = engine.rules_for(len(records))
     kept, left_out = engine.affordable_rules(con, "recs", rules, len(records))
-    assert kept == rules and not left_out  # under the floor: all kept
+    # under the floor: all kept but those that bring no pair together (this file has no e-mail or phone)
+    empty = [name for name, cols in rules if engine.rule_pairs(con, "recs", cols)[0] == 0]
+    assert "email" in empty and "given_phonetic+surname_phonetic" not in empty
+    assert kept == [rule for rule in rules if rule[0] not in empty] and not left_out
     # budgets of 100 pairs per rule and 300 in all: the rules over 100 go, then the largest until 300
     monkeypatch.setattr(engine, "RULE_PAIRS_FLOOR", 0)
     monkeypatch.setattr(engine, "RULE_PAIRS_PER_RECORD", 100 / len(records))
@@ -118,7 +128,9 @@ def test_a_rule_is_narrowed_to_one_birth_decade_or_the_other_name_then_to_one_se
     assert decade == [
         ("given_phonetic+surname_phonetic+decade_a", [*given[1], ("by_band_a", "by_band_a")]),
         ("given_phonetic+surname_phonetic+decade_b", [*given[1], ("by_band_b", "by_band_b")]),
-        # records without an age have no decade: the second surname still brings them together
+        # records without an age have no decade: the rule still brings them to any other record, and the
+        # second surname brings them together
+        ("given_phonetic+surname_phonetic+without_decade", [*given[1], engine.WITHOUT_DECADE]),
         ("given_phonetic+surname_phonetic+sur2_ph", [*given[1], ("sur2_ph", "sur2_ph")]),
     ]
     assert both == [(f"{name}+sex", [*cols, ("gender", "gender")]) for name, cols in decade]
@@ -177,6 +189,63 @@ def test_a_narrower_form_without_any_pair_does_not_replace_the_rule(monkeypatch)
     assert kept == [other] and left_out == {rule[0]: 1_000}
     monkeypatch.setattr(engine, "rule_pairs", counted(200))
     kept, left_out = engine.affordable_rules(None, "recs", [rule, other], 100)
-    narrowed = [f"{rule[0]}+{key}+sex" for key in ("decade_a", "decade_b", "sur2_ph")]
+    narrowed = [f"{rule[0]}+{key}+sex" for key in ("decade_a", "decade_b", "without_decade", "sur2_ph")]
     assert [name for name, _cols in kept] == [*narrowed, "document"]
     assert not left_out
+
+
+def _without_age(record: LinkRecord) -> LinkRecord:
+    return {**record, "date_of_birth": None, "age_min": None, "age_max": None, "age_assessed_on": None}
+
+
+def test_a_record_without_an_age_is_brought_to_any_other_by_the_loose_rules(monkeypatch) -> None:
+    """A large register's loose rules require one birth decade, which a record without an age lacks: their
+    "+without_decade" forms bring such a record to any other with the same keys, and nothing more (Python's
+    blocked_by, the SQL Splink runs and the pair count of the budget agree)."""
+    import duckdb
+    import pyarrow as pa
+
+    from amparo.linkage.records import to_columns
+    from amparo.linkage.synthetic import generate, true_pairs
+
+    items = list(generate(3000, seed=8))
+    for item in items[::4]:  # a quarter of the records without any age
+        item.record = _without_age(item.record)
+    records = [i.record for i in items]
+    feats = {str(r["unique_id"]): features(r) for r in records}
+    truth = true_pairs(items)
+    ageless = [p for p in truth if feats[p[0]]["by_band_a"] is None or feats[p[1]]["by_band_a"] is None]
+    with_decade = [(n, c) for n, c in engine.SCALE_RULES if engine.WITHOUT_DECADE not in c]
+
+    def kept(rules: list, pairs: list) -> int:
+        return sum(any(engine.blocked_by(c, feats[a], feats[b]) for _n, c in rules) for a, b in pairs)
+
+    assert len(ageless) > 200
+    assert kept(engine.SCALE_RULES, ageless) > kept(with_decade, ageless) + 0.05 * len(ageless)
+    aged = [p for p in truth if p not in set(ageless)]
+    assert kept(engine.SCALE_RULES, aged) == kept(with_decade, aged)  # records with an age: nothing changes
+
+    con = duckdb.connect(":memory:")
+    con.register("recs", pa.table(to_columns(records)))
+    for name, cols in engine.SCALE_RULES:
+        if engine.WITHOUT_DECADE not in cols:
+            continue
+        where = " OR ".join(f"({sql})" for sql in engine.blocking_sqls(cols))
+        listed = set(
+            con.execute(
+                f"SELECT l.unique_id, r.unique_id FROM recs l JOIN recs r ON ({where}) AND l.unique_id < r.unique_id"
+            ).fetchall()
+        )
+        assert all(engine.blocked_by(cols, feats[a], feats[b]) for a, b in listed), name
+        assert all(feats[a]["by_band_a"] is None or feats[b]["by_band_a"] is None for a, b in listed), name
+        if cols[0][0] == cols[0][1]:  # symmetric keys (an l.a = r.b rule is run in both orientations)
+            wanted = {p for p in ageless if engine.blocked_by(cols, feats[p[0]], feats[p[1]])}
+            assert wanted and wanted <= listed, name
+            assert engine.rule_pairs(con, "recs", cols)[0] == len(listed), name  # the budget's count is exact
+        else:  # l.a = r.b: half the ordered pairs, rounded up
+            assert abs(engine.rule_pairs(con, "recs", cols)[0] - len(listed)) <= 0.2 * len(listed) + 1, name
+
+
+def test_a_rule_without_a_decade_is_narrowed_only_to_one_sex() -> None:
+    rule = next(rule for rule in engine.SCALE_RULES if rule[0] == "surname_phonetic+given_prefix3+without_decade")
+    assert engine.narrower_rules(rule) == [[(f"{rule[0]}+sex", [*rule[1], ("gender", "gender")])]]
