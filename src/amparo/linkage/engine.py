@@ -400,8 +400,9 @@ def affordable_rules(con: Any, table: str, rules: list[Rule], records: int) -> t
     """The rules within the blocking budget, in their order, and the pairs of each rule left out. A rule over
     its own budget is replaced by the first of its narrower forms within it (``narrower_rules``), else left
     out. When names are concentrated (a few surnames carried by many persons), the strongest rule, given name
-    and surname, is the one over budget at 1,000,000 records; narrowed, with its second-surname form, the
-    blocking recall of such a file is 0.952 (0.932 with the decade forms alone, benchmarks.md §8)."""
+    and surname, is the one over budget at 1,000,000 records; narrowed, with its form without a decade and its
+    second-surname form, the blocking recall of such a file is 0.979 (0.932 with the decade forms alone,
+    benchmarks.md §8). A rule that brings no pair together is not run."""
     per_rule = max(RULE_PAIRS_FLOOR, RULE_PAIRS_PER_RECORD * records)
     total = max(RULE_PAIRS_FLOOR, TOTAL_PAIRS_PER_RECORD * records)
     pairs: dict[str, int] = {}
