@@ -375,30 +375,32 @@ Rule = tuple[str, list[tuple[str, str]]]
 
 
 def narrower_rules(rule: Rule) -> list[list[Rule]]:
-    """What a rule over its budget becomes, narrowest last: the same rule within one birth decade (on each of
-    the two grids, as the loose rules are), or between a record without a decade and any other, or with the
-    same second surname (or given name, for a rule on surnames); then also within one sex. The cost is the
-    copies these extra keys separate (an age shifted five years or more and another second surname; a sex
-    entered differently), which other rules may still bring together."""
+    """The narrower forms that replace a rule over its budget, each given as the form and then the same form
+    within one sex: the same rule within one birth decade (on each of the two grids, as the loose rules are),
+    between a record without a decade and any other, and with the same second surname (or given name, for a
+    rule on surnames). The cost is the copies these extra keys separate (an age shifted five years or more and
+    another second surname; a sex entered differently), which other rules may still bring together."""
     name, cols = rule
-    options: list[list[Rule]] = [[rule]]
+    forms: list[Rule] = []
     if WITHOUT_DECADE not in cols and not any(a.startswith("by_band") for a, _b in cols):
-        decades = [(f"{name}+decade_{grid}", [*cols, (f"by_band_{grid}", f"by_band_{grid}")]) for grid in "ab"]
+        forms = [(f"{name}+decade_{grid}", [*cols, (f"by_band_{grid}", f"by_band_{grid}")]) for grid in "ab"]
         # records without any age have no decade: the rule on its own between such a record and any other,
         # and the rule with the other name's key, still bring them together (measured at 1,000,000 records
         # with concentrated names: benchmarks.md §8)
-        without = (f"{name}+{WITHOUT_DECADE[0]}", [*cols, WITHOUT_DECADE])
+        forms.append((f"{name}+{WITHOUT_DECADE[0]}", [*cols, WITHOUT_DECADE]))
         names_in = {a for a, _b in cols}
         other = next((key for key in ("sur2_ph", "given1_ph") if key not in names_in), None)
-        options.append([*decades, without, *([(f"{name}+{other}", [*cols, (other, other)])] if other else [])])
-    if _SEX not in cols:
-        options.append([(f"{narrow}+sex", [*narrow_cols, _SEX]) for narrow, narrow_cols in options[-1]])
-    return options[1:]
+        if other:
+            forms.append((f"{name}+{other}", [*cols, (other, other)]))
+    elif _SEX not in cols:
+        forms = [rule]
+    with_sex = (lambda form: [(f"{form[0]}+sex", [*form[1], _SEX])]) if _SEX not in cols else (lambda _form: [])
+    return [[*([form] if form is not rule else []), *with_sex(form)] for form in forms]
 
 
 def affordable_rules(con: Any, table: str, rules: list[Rule], records: int) -> tuple[list[Rule], dict[str, int]]:
     """The rules within the blocking budget, in their order, and the pairs of each rule left out. A rule over
-    its own budget is replaced by the first of its narrower forms within it (``narrower_rules``), else left
+    its own budget is replaced by those of its narrower forms within it (``narrower_rules``), else left
     out. When names are concentrated (a few surnames carried by many persons), the strongest rule, given name
     and surname, is the one over budget at 1,000,000 records; narrowed, with its form without a decade and its
     second-surname form, the blocking recall of such a file is 0.979 (0.932 with the decade forms alone,
@@ -419,14 +421,19 @@ def affordable_rules(con: Any, table: str, rules: list[Rule], records: int) -> t
             pairs[name] = count
             within.append((name, cols))
             continue
-        for option in narrower_rules((name, cols)):
-            counts = [rule_pairs(con, table, narrow_cols)[0] for _n, narrow_cols in option]
-            if max(counts) <= per_rule and any(counts):  # no pairs at all: the file lacks that field
-                found = [(rule, n) for rule, n in zip(option, counts, strict=True) if n]
-                pairs.update({narrow: n for (narrow, _c), n in found})
-                within.extend(rule for rule, _n in found)
-                narrowed[name] = f"{' / '.join(n for (n, _c), _k in found)} ({count} -> {sum(counts)})"
-                break
+        # each narrower form, else its form within one sex, if it is within the budget and brings any pair
+        # together (a file without ages or without the sex gives such forms none)
+        found: list[tuple[Rule, int]] = []
+        for candidates in narrower_rules((name, cols)):
+            for candidate in candidates:
+                n = rule_pairs(con, table, candidate[1])[0]
+                if n <= per_rule:
+                    found.extend([(candidate, n)] if n else [])
+                    break
+        if found:
+            pairs.update({narrow: n for (narrow, _c), n in found})
+            within.extend(rule for rule, _n in found)
+            narrowed[name] = f"{' / '.join(n for (n, _c), _k in found)} ({count} -> {sum(n for _r, n in found)})"
         else:
             left_out[name] = count
     if narrowed:
