@@ -139,11 +139,18 @@ def test_the_rules_kept_are_those_under_the_budget_and_never_none(monkeypatch) -
     assert kept[0] in rules and len(left_out) == len(rules) - 1
 
 
-def test_a_rule_is_narrowed_to_one_birth_decade_or_the_other_name_each_form_else_within_one_sex() -> None:
+SEX, DEPARTMENT = ("gender", "gender"), ("department", "department")
+
+
+def _narrower(rule: tuple, keys: list) -> tuple:
+    suffix = "".join("+sex" if key == SEX else "+department" for key in keys)
+    return (f"{rule[0]}{suffix}", [*rule[1], *keys])
+
+
+def test_a_rule_is_narrowed_to_one_birth_decade_or_the_other_name_each_form_else_by_sex_and_department() -> None:
     given = ("given_phonetic+surname_phonetic", [("given1_ph", "given1_ph"), ("sur1_ph", "sur1_ph")])
     forms = engine.narrower_rules(given)
-    assert all(len(candidates) == 2 for candidates in forms)
-    decade = [form for form, _with_sex in forms]
+    decade = [candidates[0] for candidates in forms]
     assert decade == [
         ("given_phonetic+surname_phonetic+decade_a", [*given[1], ("by_band_a", "by_band_a")]),
         ("given_phonetic+surname_phonetic+decade_b", [*given[1], ("by_band_b", "by_band_b")]),
@@ -152,20 +159,24 @@ def test_a_rule_is_narrowed_to_one_birth_decade_or_the_other_name_each_form_else
         ("given_phonetic+surname_phonetic+without_decade", [*given[1], engine.WITHOUT_DECADE]),
         ("given_phonetic+surname_phonetic+sur2_ph", [*given[1], ("sur2_ph", "sur2_ph")]),
     ]
-    assert [with_sex for _form, with_sex in forms] == [
-        (f"{name}+sex", [*cols, ("gender", "gender")]) for name, cols in decade
+    # each form, then narrowest last: within one sex, one department, both
+    assert forms == [
+        [form, *(_narrower(form, keys) for keys in ([SEX], [DEPARTMENT], [SEX, DEPARTMENT]))] for form in decade
     ]
-    # a rule with the sex already: the forms alone, the last with the given name
+    # a rule with the sex already: each form, then within one department; the last form with the given name
     surnames = next(rule for rule in engine.SCALE_RULES if rule[0] == "both_surnames_phonetic+sex")
-    assert engine.narrower_rules(surnames)[-1] == [
-        (f"{surnames[0]}+given1_ph", [*surnames[1], ("given1_ph", "given1_ph")])
-    ]
-    assert all(len(candidates) == 1 for candidates in engine.narrower_rules(surnames))
-    # a rule that already has a decade can only take the sex; one with both, nothing
-    banded = next(rule for rule in engine.SCALE_RULES if rule[0] == "municipality+given_prefix3+decade_a")
-    assert engine.narrower_rules(banded) == [[(f"{banded[0]}+sex", [*banded[1], ("gender", "gender")])]]
+    last = (f"{surnames[0]}+given1_ph", [*surnames[1], ("given1_ph", "given1_ph")])
+    assert engine.narrower_rules(surnames)[-1] == [last, _narrower(last, [DEPARTMENT])]
+    # a rule that already has a decade (or is between a record without one and any other) can only take the
+    # sex and the department; one with both the sex and a decade, only the department
+    for name in ("municipality+given_prefix3+decade_a", "surname_phonetic+given_prefix3+without_decade"):
+        banded = next(rule for rule in engine.SCALE_RULES if rule[0] == name)
+        assert engine.narrower_rules(banded) == [
+            [_narrower(banded, k) for k in ([SEX], [DEPARTMENT], [SEX, DEPARTMENT])]
+        ]
     swapped = next(rule for rule in engine.SCALE_RULES if rule[0] == "surnames_swapped+sex+decade_a")
-    assert engine.narrower_rules(swapped) == []
+    assert engine.narrower_rules(swapped) == [[_narrower(swapped, [DEPARTMENT])]]
+    assert engine.narrower_rules(("d", [DEPARTMENT, SEX, ("by_band_a", "by_band_a")])) == []
 
 
 def test_over_the_pair_budget_only_the_strongest_pairs_are_kept(monkeypatch, caplog) -> None:
@@ -235,6 +246,17 @@ def test_each_narrower_form_is_kept_alone_when_within_the_budget(monkeypatch) ->
     kept, left_out = engine.affordable_rules(None, "recs", [rule], 100)
     assert kept == [(f"{rule[0]}+sur2_ph", [*rule[1], ("sur2_ph", "sur2_ph")])] and not left_out
 
+    # within one department the form without a decade fits: it is kept so (and the decade forms, without
+    # any pair, are not narrowed further)
+    def with_departments(_con, _table, cols):
+        if ("department", "department") in cols and engine.WITHOUT_DECADE in cols:
+            return 300, 20
+        return rule_pairs(_con, _table, cols)
+
+    monkeypatch.setattr(engine, "rule_pairs", with_departments)
+    kept, left_out = engine.affordable_rules(None, "recs", [rule], 100)
+    assert [name for name, _cols in kept] == [f"{rule[0]}+without_decade+department", f"{rule[0]}+sur2_ph"]
+
 
 def _without_age(record: LinkRecord) -> LinkRecord:
     return {**record, "date_of_birth": None, "age_min": None, "age_max": None, "age_assessed_on": None}
@@ -286,8 +308,3 @@ def test_a_record_without_an_age_is_brought_to_any_other_by_the_loose_rules(monk
             assert engine.rule_pairs(con, "recs", cols)[0] == len(listed), name  # the budget's count is exact
         else:  # l.a = r.b: half the ordered pairs, rounded up
             assert abs(engine.rule_pairs(con, "recs", cols)[0] - len(listed)) <= 0.2 * len(listed) + 1, name
-
-
-def test_a_rule_without_a_decade_is_narrowed_only_to_one_sex() -> None:
-    rule = next(rule for rule in engine.SCALE_RULES if rule[0] == "surname_phonetic+given_prefix3+without_decade")
-    assert engine.narrower_rules(rule) == [[(f"{rule[0]}+sex", [*rule[1], ("gender", "gender")])]]

@@ -284,6 +284,7 @@ BLOCKING_RULES: list[tuple[str, list[tuple[str, str]]]] = [
 # more, or that have no age at all: blocking_scale.py measures both sides (benchmarks.md §8).
 SCALE_FROM = 250_000
 _SEX = ("gender", "gender")
+_DEPARTMENT = ("department", "department")
 _DECADE = ("by_band", "by_band")  # replaced by each grid's column
 # Not a column: "one of the two records has no birth decade" (no age, or a range of over ten years). Blocking
 # keys are equalities, and no equality brings a record without an age to the records of every decade; this
@@ -375,11 +376,14 @@ Rule = tuple[str, list[tuple[str, str]]]
 
 
 def narrower_rules(rule: Rule) -> list[list[Rule]]:
-    """The narrower forms that replace a rule over its budget, each given as the form and then the same form
-    within one sex: the same rule within one birth decade (on each of the two grids, as the loose rules are),
-    between a record without a decade and any other, and with the same second surname (or given name, for a
-    rule on surnames). The cost is the copies these extra keys separate (an age shifted five years or more and
-    another second surname; a sex entered differently), which other rules may still bring together."""
+    """The narrower forms that replace a rule over its budget, each given as the form and then, narrowest
+    last, the same form within one sex, within one department, and within both: the same rule within one
+    birth decade (on each of the two grids, as the loose rules are), between a record without a decade and
+    any other, and with the same second surname (or given name, for a rule on surnames). The cost is the
+    copies these extra keys separate (an age shifted five years or more and another second surname; a sex
+    entered differently; a person registered in another department), which other rules may still bring
+    together. A register without ages needs the department: there the form without a decade is the whole
+    rule (benchmarks.md §8)."""
     name, cols = rule
     forms: list[Rule] = []
     if WITHOUT_DECADE not in cols and not any(a.startswith("by_band") for a, _b in cols):
@@ -392,10 +396,25 @@ def narrower_rules(rule: Rule) -> list[list[Rule]]:
         other = next((key for key in ("sur2_ph", "given1_ph") if key not in names_in), None)
         if other:
             forms.append((f"{name}+{other}", [*cols, (other, other)]))
-    elif _SEX not in cols:
+    else:
         forms = [rule]
-    with_sex = (lambda form: [(f"{form[0]}+sex", [*form[1], _SEX])]) if _SEX not in cols else (lambda _form: [])
-    return [[*([form] if form is not rule else []), *with_sex(form)] for form in forms]
+    extra = [[_SEX], [_DEPARTMENT], [_SEX, _DEPARTMENT]] if _SEX not in cols else [[_DEPARTMENT]]
+    if _DEPARTMENT in cols:
+        extra = [keys for keys in extra if _DEPARTMENT not in keys]
+
+    def suffix(keys: list[tuple[str, str]]) -> str:
+        return "".join("+sex" if key == _SEX else "+department" for key in keys)
+
+    return [
+        candidates
+        for form in forms
+        if (
+            candidates := [
+                *([form] if form is not rule else []),
+                *((f"{form[0]}{suffix(keys)}", [*form[1], *keys]) for keys in extra),
+            ]
+        )
+    ]
 
 
 def affordable_rules(con: Any, table: str, rules: list[Rule], records: int) -> tuple[list[Rule], dict[str, int]]:
@@ -421,14 +440,17 @@ def affordable_rules(con: Any, table: str, rules: list[Rule], records: int) -> t
             pairs[name] = count
             within.append((name, cols))
             continue
-        # each narrower form, else its form within one sex, if it is within the budget and brings any pair
-        # together (a file without ages or without the sex gives such forms none)
+        # each narrower form, else the first of its narrower candidates, within the budget that brings any
+        # pair together: one without pairs lacks a field (no sex, no department), and a form without pairs
+        # (no records without an age) has no narrower candidate with any
         found: list[tuple[Rule, int]] = []
         for candidates in narrower_rules((name, cols)):
             for candidate in candidates:
                 n = rule_pairs(con, table, candidate[1])[0]
-                if n <= per_rule:
-                    found.extend([(candidate, n)] if n else [])
+                if 0 < n <= per_rule:
+                    found.append((candidate, n))
+                    break
+                if n == 0 and candidate is candidates[0] and not candidate[0].endswith(("+sex", "+department")):
                     break
         if found:
             pairs.update({narrow: n for (narrow, _c), n in found})
