@@ -308,3 +308,34 @@ def test_a_record_without_an_age_is_brought_to_any_other_by_the_loose_rules() ->
             assert engine.rule_pairs(con, "recs", cols)[0] == len(listed), name  # the budget's count is exact
         else:  # l.a = r.b: half the ordered pairs, rounded up
             assert abs(engine.rule_pairs(con, "recs", cols)[0] - len(listed)) <= 0.2 * len(listed) + 1, name
+
+
+@pytest.mark.parametrize(("in_a_department", "kept_names"), [(80, ["a+department", "b", "c"]), (0, ["b", "c"])])
+def test_a_rule_over_the_total_budget_is_kept_within_one_department_when_that_is_far_smaller(
+    monkeypatch, caplog, in_a_department: int, kept_names: list
+) -> None:
+    """The total budget (1,200 here) takes out the largest rule, a (1,000 pairs); within one sex it would
+    keep 900 of them, not enough, within one department 80: it is kept so. A file without departments leaves
+    it out, as before."""
+    import logging
+
+    rules = [(name, [(f"{name}_key", f"{name}_key")]) for name in ("a", "b", "c")]
+    monkeypatch.setattr(engine, "RULE_PAIRS_FLOOR", 0)
+    monkeypatch.setattr(engine, "RULE_PAIRS_PER_RECORD", 20)  # 2,000 per rule: none over
+    monkeypatch.setattr(engine, "TOTAL_PAIRS_PER_RECORD", 12)
+
+    def rule_pairs(_con, _table, cols):
+        base = {"a_key": 1_000, "b_key": 900, "c_key": 100}[cols[0][0]]
+        if ("department", "department") in cols:
+            return (in_a_department if base == 1_000 else base // 10), 5
+        return (base * 9 // 10 if ("gender", "gender") in cols else base), 5
+
+    monkeypatch.setattr(engine, "rule_pairs", rule_pairs)
+    with caplog.at_level(logging.WARNING, logger="amparo.linkage.engine"):
+        kept, left_out = engine.affordable_rules(None, "recs", rules, 100)
+    assert [name for name, _cols in kept] == kept_names
+    if in_a_department:
+        assert kept[0][1] == [("a_key", "a_key"), ("department", "department")] and not left_out
+        assert any("a -> a+department (80)" in r.getMessage() for r in caplog.records)
+    else:
+        assert left_out == {"a": 1_000}
