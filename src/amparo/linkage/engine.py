@@ -456,8 +456,8 @@ def affordable_rules(con: Any, table: str, rules: list[Rule], records: int) -> t
                 if 0 < n <= per_rule:
                     found.append((candidate, n))
                     break
-                if n == 0 and candidate is candidates[0] and not candidate[0].endswith(("+sex", "+department")):
-                    break
+                if n == 0 and candidate is candidates[0] and candidate[1][-1] not in (_SEX, _DEPARTMENT):
+                    break  # a form without pairs: none within one sex or department either
         if found:
             pairs.update({narrow: n for (narrow, _c), n in found})
             within.extend(rule for rule, _n in found)
