@@ -82,12 +82,11 @@ def measure(
     # them held through the run took the peak RSS of evaluate_csv.py from about 6 to 8.2 GB
     paired = {uid for pair in truth for uid in pair}
     feats = {str(r["unique_id"]): features(r) for r in records if str(r["unique_id"]) in paired}  # type: ignore[arg-type]
-    # Which rules bring each true pair together: the register's rules and their narrower forms, since the run
-    # may narrow or leave out rules over its budget; counted once it is known which ones it scored. A narrower
-    # form only blocks pairs its rule blocks, so it is tried on those alone.
-    families = [
-        (rule, [r for option in engine.narrower_rules(rule) for r in option]) for rule in engine.rules_for(len(records))
-    ]
+    # Which rules bring each true pair together: the register's rules and every form a budget may run in
+    # their place (engine.forms_of), since the run may narrow or leave out rules over its budget; counted once
+    # it is known which ones it scored. A narrower form only blocks pairs its rule blocks, so it is tried on
+    # those alone.
+    families = [(rule, engine.forms_of(rule)[1:]) for rule in engine.rules_for(len(records))]
     bit = {name: 1 << i for i, name in enumerate(n for rule, narrower in families for n, _c in [rule, *narrower])}
 
     def rules_blocking(fa: dict[str, object], fb: dict[str, object]) -> int:

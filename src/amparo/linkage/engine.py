@@ -415,6 +415,18 @@ def _within_sex_or_department(rule: Rule) -> list[Rule]:
     return [(name + "".join(suffix[key] for key in keys), [*cols, *keys]) for keys in extra]
 
 
+def forms_of(rule: Rule) -> list[Rule]:
+    """Every rule ``affordable_rules`` may run in place of ``rule``: the rule itself, its narrower forms
+    (``narrower_rules``), and any of these within one sex or department (what the total budget keeps). A
+    measurement that counts which rules blocked a pair before the run knows its budgets (bench/linkage)
+    needs them all, under the names the run logs."""
+    closure: dict[str, Rule] = {}
+    for form in [rule, *(candidate for candidates in narrower_rules(rule) for candidate in candidates)]:
+        for each in (form, *_within_sex_or_department(form)):
+            closure.setdefault(each[0], each)
+    return list(closure.values())
+
+
 # A rule that must go for the total budget is replaced by its first form within one sex or department with at
 # most this share of its pairs, if any: at 1,000,000 records with concentrated names the decade rules left out
 # made about 10 million pairs each, and within one state 0.4 to 0.5 million, which still brought together most
