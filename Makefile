@@ -24,7 +24,7 @@ install-dev: $(VENV)/.installed-dev
 
 run: install
 	$(RUN_ENV) $(AMPARO) migrate --noinput
-	$(RUN_ENV) $(AMPARO) demo-data --if-empty --persons 300
+	$(RUN_ENV) $(AMPARO) demo-data --if-empty --persons 300 --linkage
 	@echo "Amparo is on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	@# The task worker (notification e-mails, reminders) runs in the background, and a small loop enqueues
 	@# the reminders job every AMPARO_REMINDERS_EVERY_SECONDS (1 h); both stop when the server stops.

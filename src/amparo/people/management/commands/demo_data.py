@@ -51,6 +51,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2008)
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if persons already exist.")
         parser.add_argument("--no-accounts", action="store_true")
+        parser.add_argument(
+            "--linkage",
+            action="store_true",
+            help="Also run duplicate detection once if it never ran, so that the review queue has pairs.",
+        )
         parser.add_argument("--batch-size", type=int, default=2000)
         parser.add_argument(
             "--cases-share",
@@ -93,6 +98,8 @@ class Command(BaseCommand):
                 action="demo_data.load",
                 details={"persons_created": created, "seed": options["seed"], "trainings": capacity["trainings"]},
             )
+        if options["linkage"]:
+            self._first_linkage_run()
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Persons created: {created} (total {Person.objects.count()}), cases created: {cases} "
@@ -104,6 +111,17 @@ class Command(BaseCommand):
             for username, org, role in accounts:
                 self.stdout.write(f"  {username:<20} {org:<16} {role}")
             self.stdout.write("Two-factor code for a demo account: make otp ACCOUNT=ana.caseworker")
+
+    def _first_linkage_run(self) -> None:
+        """The demo's duplicates come from the same generator as its persons; without a run, a new user's
+        review queue is empty until an administrator starts one. Run as the schedule would (linkage_run:
+        audited, one place for how a run starts)."""
+        from django.core.management import call_command
+
+        from amparo.linkage.models import LinkageRun
+
+        if not LinkageRun.objects.exists():
+            call_command("linkage_run", stdout=self.stdout)
 
     def _persons(self, count: int, seed: int, batch_size: int, cases_share: float) -> tuple[int, int]:
         org_ids = list(Organization.objects.filter(code__in=REGISTERING).values_list("pk", flat=True))
