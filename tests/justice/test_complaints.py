@@ -65,6 +65,51 @@ def test_complaint_to_an_institution_that_does_not_receive_complaints_is_refused
     assert not Complaint.objects.exists()
 
 
+@pytest.mark.parametrize("explicit", [False, True])
+def test_a_hotline_operator_cannot_file_a_complaint_with_their_own_institution_where_nobody_would_see_it(
+    world, explicit: bool
+):
+    """The hotline operator's institution (here Casa Alianza; MINEX or PDH in the demo) has nobody with
+    justice.view: a complaint received there would be seen by nobody. By default or chosen, it is refused."""
+    operator = world.actor(Role.HOTLINE_OPERATOR)
+    with pytest.raises(ValidationFailed) as exc:
+        complaint_create(
+            operator,
+            received_on=TODAY,
+            source="hotline",
+            summary="Caller reports a brothel",
+            receiving_org_id=world.home.pk if explicit else None,
+        )
+    assert exc.value.errors["receiving_org"] == [
+        gettext("A complaint is received by the Public Ministry or the police.")
+    ]
+    assert not Complaint.objects.exists()
+
+
+def test_the_complaint_form_offers_the_own_institution_only_to_those_who_see_its_complaints(world):
+    from amparo.justice.forms import ComplaintForm
+
+    mp_pnc = set(Organization.objects.filter(code__in=["mp", "pnc"]).values_list("pk", flat=True))
+    operator_form = ComplaintForm(actor=world.actor(Role.HOTLINE_OPERATOR))
+    assert set(operator_form.fields["receiving_org"].queryset.values_list("pk", flat=True)) == mp_pnc
+    assert operator_form.fields["receiving_org"].initial is None
+    prosecutor_form = ComplaintForm(actor=world.actor(Role.PROSECUTOR))
+    choices = set(prosecutor_form.fields["receiving_org"].queryset.values_list("pk", flat=True))
+    assert choices == mp_pnc | {world.home.pk}
+    assert prosecutor_form.fields["receiving_org"].initial == world.home.pk
+
+
+def test_a_hotline_operator_posting_the_complaint_form_with_their_institution_saves_nothing(world, client_for):
+    client = client_for(Role.HOTLINE_OPERATOR)
+    response = client.post(
+        "/justice/complaints/new/",
+        {"received_on": TODAY.isoformat(), "source": "hotline", "receiving_org": world.home.pk, "summary": "A summary"},
+    )
+    assert response.status_code == 400  # the form again, with the error on the field
+    assert response.context["form"].errors["receiving_org"]
+    assert not Complaint.objects.exists()
+
+
 @pytest.mark.parametrize(
     "kwargs,field",
     [

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from amparo.accounts.actor import Actor
 from amparo.accounts.models import User
 from amparo.cases.vocab import INDICATORS
 from amparo.core import geo
@@ -82,19 +83,15 @@ class ComplaintForm(forms.Form):
         help_text=_("Case numbers of your team, separated by commas."),
     )
 
-    def __init__(self, *args: Any, own_org_id: int = 0, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from .vocab import RECEIVING_INSTITUTION_CODES
+        from .permissions import complaint_receivers
 
         field = self.fields["receiving_org"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Organization.objects.filter(is_active=True).filter(
-            pk__in=[
-                own_org_id,
-                *Organization.objects.filter(code__in=RECEIVING_INSTITUTION_CODES).values_list("pk", flat=True),
-            ]
-        )
-        field.initial = own_org_id
+        field.queryset = complaint_receivers(actor)
+        if field.queryset.filter(pk=actor.org_pk).exists():
+            field.initial = actor.org_pk
 
 
 class InvestigationForm(forms.Form):

@@ -1,6 +1,8 @@
 """Who sees what in the justice app. Deny by default; one place for every rule.
 
-- Complaints: the receiving institution's users with justice.view.
+- Complaints: the receiving institution's users with justice.view. So a complaint is received by the Public
+  Ministry or the police, or by the recorder's own institution only when the recorder sees its complaints
+  (``complaint_receivers``): one recorded elsewhere would be seen by nobody.
 - Investigations: their team (lead and named members, of any institution) with justice.view.
 - Operations (compartmented): before execution only their lead and named members know they exist;
   after execution the investigation's team sees them too.
@@ -13,9 +15,19 @@ from django.db.models import Q, QuerySet
 
 from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
+from amparo.organizations.models import Organization
 
 from .models import Complaint, Investigation, InvestigationMember, Operation
-from .vocab import OperationStatus
+from .vocab import RECEIVING_INSTITUTION_CODES, OperationStatus
+
+
+def complaint_receivers(actor: Actor) -> QuerySet[Organization]:
+    """The institutions a complaint the actor records may be received by: the Public Ministry and the police,
+    and the actor's own institution when the actor sees the complaints it receives (justice.view). A hotline
+    operator of the PDH or MINEX must send it to the MP or the PNC: received by their own institution, nobody
+    could ever see it."""
+    own = [actor.org_pk] if actor.has(Perm.JUSTICE_VIEW) and actor.org_pk else []
+    return Organization.objects.filter(is_active=True).filter(Q(code__in=RECEIVING_INSTITUTION_CODES) | Q(pk__in=own))
 
 
 def complaints_visible_to(actor: Actor) -> QuerySet[Complaint]:

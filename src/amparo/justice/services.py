@@ -43,10 +43,10 @@ from .permissions import (
     can_manage_team,
     can_view_complaint,
     can_view_investigation,
+    complaint_receivers,
     complaints_visible_to,
 )
 from .vocab import (
-    RECEIVING_INSTITUTION_CODES,
     ComplaintSource,
     CustodyAction,
     EvidenceKind,
@@ -121,10 +121,6 @@ def _visible_cases(actor: Actor, case_ids: Iterable[uuid.UUID | str], errors: _E
     return visible
 
 
-def receiving_institutions() -> list[Organization]:
-    return list(Organization.objects.filter(code__in=RECEIVING_INSTITUTION_CODES, is_active=True))
-
-
 # --- complaints (denuncias) ---
 
 
@@ -145,7 +141,8 @@ def complaint_create(
     - ``source``: a ``ComplaintSource`` code (hotline, walk_in, police, institution, ex_officio).
     - ``summary``: the narrative; stored encrypted, never logged or audited.
     - ``receiving_org_id``: the institution receiving it, the Public Ministry or the police (organization
-      codes in ``RECEIVING_INSTITUTION_CODES``); default and always allowed: the actor's own institution.
+      codes in ``RECEIVING_INSTITUTION_CODES``), or the actor's own institution when the actor sees its
+      complaints (``permissions.complaint_receivers``); default: the actor's own institution.
     - ``mp_file_number``: the Public Ministry's file number, if already known.
     - ``case_ids``: victim cases to link; each must be visible to the actor (``can_view_case``).
 
@@ -166,8 +163,8 @@ def complaint_create(
     if len(mp_file_number) > 60:
         errors.add("mp_file_number", _("The file number is too long."))
     org_id = receiving_org_id or actor.org_pk
-    receiving = Organization.objects.filter(pk=org_id, is_active=True).first()
-    if receiving is None or (receiving.pk != actor.org_pk and receiving.code not in RECEIVING_INSTITUTION_CODES):
+    receiving = complaint_receivers(actor).filter(pk=org_id).first()
+    if receiving is None:
         errors.add("receiving_org", _("A complaint is received by the Public Ministry or the police."))
     cases = _visible_cases(actor, case_ids, errors, "cases")
     errors.raise_if_any()

@@ -525,7 +525,7 @@ def complaint_list_view(request: HttpRequest) -> HttpResponse:
 @requires(Perm.COMPLAINT_CREATE)
 def complaint_new_view(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
-    form = forms.ComplaintForm(request.POST or None, own_org_id=actor.org_pk)
+    form = forms.ComplaintForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         ids, missing = _cases_by_number(actor, d["case_numbers"])
