@@ -145,7 +145,19 @@ CASES = [
         lambda o: f"/justice/complaints/{o['complaint'].pk}/",
         own_object(Perm.JUSTICE_VIEW),
     ),
+    Case(
+        "justice:complaint_cases",
+        "post",
+        lambda o: f"/justice/complaints/{o['complaint'].pk}/cases/",
+        own_object(Perm.JUSTICE_EDIT, 302),
+    ),
     Case("justice:detail", "get", _inv, investigation_team(Perm.JUSTICE_VIEW)),
+    Case(
+        "justice:complaint_attach",
+        "get",
+        lambda o: _inv(o) + "complaints/add/",
+        investigation_team(Perm.JUSTICE_EDIT),
+    ),
     Case("justice:detail", "get", lambda o: _inv(o) + "?tab=operations", investigation_team(Perm.JUSTICE_VIEW)),
     Case("justice:status", "post", lambda o: _inv(o) + "status/", investigation_team(Perm.JUSTICE_EDIT, 302)),
     Case("justice:team", "get", lambda o: _inv(o) + "team/", lead_only(Perm.JUSTICE_EDIT)),
@@ -214,6 +226,12 @@ CASES = [
         "get",
         lambda o: f"/justice/protection/{o['protection'].pk}/",
         compartment(Perm.WITNESS_PROTECT),
+    ),
+    Case(
+        "justice:protection_end",
+        "post",
+        lambda o: f"/justice/protection/{o['protection'].pk}/end/",
+        compartment(Perm.WITNESS_PROTECT, 302),
     ),
     Case("api:complaints", "get", lambda o: "/api/v1/complaints/", by_perm(Perm.JUSTICE_VIEW)),
     Case(

@@ -311,6 +311,30 @@ class ProtectionForm(ProtectForm):
         del self.fields["started_on"]
 
 
+class ProtectionEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("Protection ended on"), widget=DATE)
+
+
+class AttachComplaintForm(forms.Form):
+    complaint = forms.ChoiceField(label=_("Complaint"), choices=[])
+
+    def __init__(self, *args: Any, complaints: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["complaint"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (str(c.pk), f"{c.number} · {c.received_on:%Y-%m-%d} · {c.get_source_display()}") for c in complaints
+        ]
+        if not complaints:
+            field.help_text = _("Every complaint received by your institution is already in an investigation.")
+
+
+class LinkCasesForm(forms.Form):
+    case_numbers = forms.CharField(
+        label=_("Case numbers"), max_length=500, help_text=_("Case numbers of your team, separated by commas.")
+    )
+
+
 class ChargeForm(_SuspectChoice):
     article = forms.TypedChoiceField(label=_("Article"), coerce=int, choices=[])
     offence_date = forms.DateField(label=_("Offence date"), widget=DATE)

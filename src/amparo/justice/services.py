@@ -349,6 +349,7 @@ def investigation_set_status(actor: Actor, *, investigation_id: uuid.UUID | str,
 
 
 @transaction.atomic
+@transaction.atomic
 def complaint_attach(actor: Actor, *, investigation_id: uuid.UUID | str, complaint_id: uuid.UUID | str) -> Complaint:
     investigation = investigation_for_edit(actor, investigation_id)
     complaint = complaints_visible_to(actor).select_for_update().filter(pk=complaint_id).first()
@@ -358,7 +359,7 @@ def complaint_attach(actor: Actor, *, investigation_id: uuid.UUID | str, complai
         raise ValidationFailed({"complaint": [_("A complaint already belongs to an investigation.")]})
     complaint.investigation = investigation
     complaint.save(update_fields=["investigation"])
-    _audit(actor, "investigation.complaint", "investigation", investigation.pk)
+    _audit(actor, "investigation.complaint", "investigation", investigation.pk, complaint=str(complaint.pk))
     return complaint
 
 

@@ -11,9 +11,11 @@ urlpatterns = [
     path("complaints/", views.complaint_list_view, name="complaints"),
     path("complaints/new/", views.complaint_new_view, name="complaint_new"),
     path("complaints/<uuid:complaint_id>/", views.complaint_detail_view, name="complaint"),
+    path("complaints/<uuid:complaint_id>/cases/", views.complaint_cases_view, name="complaint_cases"),
     path("<uuid:investigation_id>/", views.investigation_detail_view, name="detail"),
     path("<uuid:investigation_id>/status/", views.investigation_status_view, name="status"),
     path("<uuid:investigation_id>/team/", views.team_view, name="team"),
+    path("<uuid:investigation_id>/complaints/add/", views.complaint_attach_view, name="complaint_attach"),
     path("<uuid:investigation_id>/places/new/", views.place_new_view, name="place_new"),
     path("<uuid:investigation_id>/suspects/new/", views.suspect_new_view, name="suspect_new"),
     path("<uuid:investigation_id>/witnesses/new/", views.witness_new_view, name="witness_new"),
@@ -38,4 +40,5 @@ urlpatterns = [
     path("witnesses/", views.protected_witnesses_view, name="witnesses"),
     path("witnesses/<int:witness_id>/protect/", views.witness_protect_view, name="witness_protect"),
     path("protection/<uuid:protection_id>/", views.protection_detail_view, name="protection"),
+    path("protection/<uuid:protection_id>/end/", views.protection_end_view, name="protection_end"),
 ]

@@ -37,8 +37,8 @@ from . import (
     selectors,
     services,
 )
-from .models import Cooperation, Evidence, Investigation, ProtectedWitness, Witness
-from .permissions import can_edit_investigation, can_manage_team
+from .models import Complaint, Cooperation, Evidence, Investigation, ProtectedWitness, Witness
+from .permissions import can_edit_complaint, can_edit_investigation, can_manage_team, can_view_complaint
 from .protection import is_on_protection_team, shown_person
 
 TABS = [
@@ -363,6 +363,25 @@ def witness_new_view(request: HttpRequest, investigation_id: uuid.UUID) -> HttpR
 
 
 @requires(Perm.JUSTICE_EDIT)
+def complaint_attach_view(request: HttpRequest, investigation_id: uuid.UUID) -> HttpResponse:
+    """A later complaint about the same facts joins the file (complaints of the institution not yet in one)."""
+    complaints = selectors.complaint_list(actor=actor_from(request), unassigned_only=True, limit=200)
+
+    def submit(actor: Actor, inv: Investigation, d: dict[str, Any]) -> object:
+        return services.complaint_attach(actor, investigation_id=inv.pk, complaint_id=d["complaint"])
+
+    return _investigation_form(
+        request,
+        investigation_id,
+        make_form=lambda inv, data: forms.AttachComplaintForm(data, complaints=complaints),
+        submit=submit,
+        title=_("Add a complaint"),
+        tab="overview",
+        done=_("Complaint added to the investigation."),
+    )
+
+
+@requires(Perm.JUSTICE_EDIT)
 def victim_new_view(request: HttpRequest, investigation_id: uuid.UUID) -> HttpResponse:
     def submit(actor: Actor, inv: Investigation, d: dict[str, Any]) -> object:
         ids, missing = _cases_by_number(actor, d["case_number"])
@@ -570,6 +589,7 @@ def complaint_detail_view(request: HttpRequest, complaint_id: uuid.UUID) -> Http
             "cases": list(visible_cases),
             "other_cases": complaint.cases.count() - visible_cases.count(),
             "investigation_visible": investigation_visible,
+            "link_form": forms.LinkCasesForm() if can_edit_complaint(actor, complaint) else None,
         },
     )
 
@@ -802,9 +822,60 @@ def protection_detail_view(request: HttpRequest, protection_id: uuid.UUID) -> Ht
     return render(
         request,
         "justice/protection.html",
-        {"protection": protection, "shown": shown_person(actor, protection.person), "form": form},
+        {
+            "protection": protection,
+            "shown": shown_person(actor, protection.person),
+            "form": form,
+            "end_form": forms.ProtectionEndForm(),
+        },
         status=_status(request),
     )
+
+
+@requires(Perm.WITNESS_PROTECT)
+@require_POST
+def protection_end_view(request: HttpRequest, protection_id: uuid.UUID) -> HttpResponse:
+    """Ending a protection shows the witness's name again to everyone who may see the person: the team decides,
+    with the date; outside the team the protection does not exist (404, from the service)."""
+    actor = actor_from(request)
+    protection = ProtectedWitness.objects.filter(pk=protection_id).first()
+    if protection is None or not is_on_protection_team(actor, protection):
+        raise NotFound()
+    form = forms.ProtectionEndForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed({"ended_on": [_("Give the date the protection ended.")]})
+        protection_services.protection_end(actor, protection_id=protection_id, ended_on=form.cleaned_data["ended_on"])
+    except ValidationFailed as exc:
+        for errors in exc.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("justice:protection", protection_id=protection_id)
+    messages.success(request, _("Protection ended: the witness's name is shown again."))
+    return redirect("justice:protection", protection_id=protection_id)
+
+
+@requires(Perm.JUSTICE_EDIT)
+@require_POST
+def complaint_cases_view(request: HttpRequest, complaint_id: uuid.UUID) -> HttpResponse:
+    """Link victim cases of the user's team to a complaint of the institution after it was recorded."""
+    actor = actor_from(request)
+    complaint = Complaint.objects.filter(pk=complaint_id).first()
+    if complaint is None or not can_view_complaint(actor, complaint):
+        raise NotFound()
+    form = forms.LinkCasesForm(request.POST)
+    try:
+        ids, missing = _cases_by_number(actor, request.POST.get("case_numbers", "")) if form.is_valid() else ([], [])
+        if missing or not ids:
+            raise ValidationFailed({"case_numbers": [_("Link only victim cases of your team.")]})
+        services.complaint_link_cases(actor, complaint_id=complaint_id, case_ids=ids)
+    except ValidationFailed as exc:
+        for errors in exc.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        messages.success(request, _("Victim cases linked to the complaint."))
+    return redirect("justice:complaint", complaint_id=complaint_id)
 
 
 # --- charges, verdicts, sentences ---
