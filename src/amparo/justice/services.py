@@ -349,7 +349,6 @@ def investigation_set_status(actor: Actor, *, investigation_id: uuid.UUID | str,
 
 
 @transaction.atomic
-@transaction.atomic
 def complaint_attach(actor: Actor, *, investigation_id: uuid.UUID | str, complaint_id: uuid.UUID | str) -> Complaint:
     investigation = investigation_for_edit(actor, investigation_id)
     complaint = complaints_visible_to(actor).select_for_update().filter(pk=complaint_id).first()
