@@ -14,7 +14,8 @@ the labels are used only to score the result.
 Columns are found by name (case, accents, spaces, dots and hyphens ignored); the first name in each list that
 the file has is used, and an option names another column (``--sex none`` leaves a field out):
 
-    id             id, record_id, rec_id, unique_id, registro, id_registro (absent: row numbers 1, 2, ...)
+    id             id, record_id, rec_id, unique_id, registro, id_registro, no_registro, numero_registro,
+                   numero_de_registro, folio (absent: row numbers 1, 2, ...)
     entity         entity, entity_id, cluster, cluster_id, true_id, person_id, match_id, gold_id, true_entity,
                    id_persona, persona_id, group, group_id
     given names    given_names, first_name, given_name, firstname, forename, first_names, nombres, primer_nombre,
@@ -99,7 +100,18 @@ from amparo.linkage.records import UNKNOWN_GENDER  # noqa: E402
 
 # field -> the column names accepted, in order of preference (compared after header_key)
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "record_id", "rec_id", "unique_id", "registro", "id_registro"),
+    "id": (
+        "id",
+        "record_id",
+        "rec_id",
+        "unique_id",
+        "registro",
+        "id_registro",
+        "no_registro",
+        "numero_registro",
+        "numero_de_registro",
+        "folio",
+    ),
     "entity": (
         "entity",
         "entity_id",

@@ -353,6 +353,14 @@ def test_nationalities_as_alpha_3_codes_names_or_demonyms(written: str, code: st
     assert ev.parse_nationality(written) == code
 
 
+@pytest.mark.parametrize("header", ["No. registro", "Número de registro", "Folio"])
+def test_a_spanish_register_number_is_the_record_id(tmp_path: Path, header: str) -> None:
+    path = _write(tmp_path / "p.csv", f"{header};ID persona;Nombre completo\nA-7;p1;Ana López\nA-9;p1;Ana Lopez\n")
+    loaded = ev.load(path, as_of=datetime.date(2025, 6, 1))
+    assert loaded.mapping["id"] == header
+    assert [str(rec["unique_id"]) for rec in loaded.records] == ["A-7", "A-9"]
+
+
 def test_spanish_headers_with_split_names_are_joined(tmp_path: Path) -> None:
     path = _write(
         tmp_path / "personas.csv",
