@@ -10,8 +10,13 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from amparo.core.rotation import register_index_rebuilder
+        from amparo.people.services import PERSON_AGE_CHANGED_HOOKS
 
         from .attachments import rotate_attachment_files
+        from .services import cases_follow_person_age
 
         # Attachment files are re-encrypted with the rest when keys rotate.
         register_index_rebuilder(rotate_attachment_files)
+        # A corrected age changes the presumption of minority of the person's cases.
+        if cases_follow_person_age not in PERSON_AGE_CHANGED_HOOKS:
+            PERSON_AGE_CHANGED_HOOKS.append(cases_follow_person_age)

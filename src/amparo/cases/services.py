@@ -195,6 +195,29 @@ def case_open(
     return case
 
 
+def cases_follow_person_age(actor: Actor, person: Person) -> None:
+    """The person's age was corrected (a birth certificate found after opening, a new estimate): the
+    presumption of minority and the age group of the person's cases follow, as of each case's opening.
+
+    Called by people.services.person_update in its transaction (PERSON_AGE_CHANGED_HOOKS), after the person
+    edit was authorized: this is a consequence of the person's record, not an edit of the case by the actor.
+    """
+    for case in Case.objects.select_for_update().filter(person_id=person.pk):
+        opened = timezone.localtime(case.opened_at).date()
+        # An estimate made after the opening is the best knowledge of the age then (not moved back a year).
+        day = max(opened, person.age_assessed_on) if person.age_assessed_on else opened
+        low, high = person.age_range_on(day)
+        minor, group = person.presumed_minor_on(day), age_group(low, high)
+        wanted = {"minor_protocol": minor, "age_group": group}
+        changed = [name for name, value in wanted.items() if getattr(case, name) != value]
+        if not changed:
+            continue
+        case.minor_protocol, case.age_group = minor, group
+        case.save(update_fields=changed)
+        _bump(case)
+        _audit(actor, "case.age_corrected", case, fields=changed, minor_protocol=minor)
+
+
 @transaction.atomic
 def case_update_team(
     *,
@@ -619,7 +642,8 @@ def care_plan_save(
     if errors:
         raise ValidationFailed(errors)
     plan = CarePlan.objects.select_for_update().filter(case=case).first()
-    if plan is not None and expected_version is not None and plan.version != expected_version:
+    # No version means "no plan when I opened the form": a plan written meanwhile is not overwritten either.
+    if plan is not None and plan.version != expected_version:
         raise StaleEdit(plan.version, ["goals"] if plan.goals != goals.strip() else ["services"])
     if plan is None:
         plan = CarePlan(case=case)

@@ -20,6 +20,7 @@ from amparo.accounts.models import Membership
 from amparo.accounts.roles import Perm
 from amparo.core.exceptions import StaleEdit, TamperedCiphertext, ValidationFailed
 from amparo.core.views import actor_from, add_service_errors, requires
+from amparo.people.views import tampered_response
 
 from . import selectors, services
 from .forms import (
@@ -101,9 +102,33 @@ def case_detail_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = selectors.case_get_for_view(actor=actor, case_id=case_id)
     try:
         context = _detail_context(actor, case)
+        _decrypt_shown(context)
     except TamperedCiphertext:
-        return render(request, "people/tampered.html", {"person": case.person}, status=409)
+        # The case's id, not the person's: a protected witness's person id is not shown outside their team.
+        return tampered_response(request, "case", case.pk)
     return render(request, "cases/detail.html", context)
+
+
+# The encrypted values the case page shows, decrypted before rendering so that a tampered one is reported
+# (409, audited) instead of failing half-way through the template.
+_SHOWN_ENCRYPTED = {
+    "events": ("description",),
+    "deliveries": ("notes",),
+    "tasks": ("title",),
+    "notes": ("body",),
+    "attachments": ("filename", "description"),
+    "history": ("reason",),
+}
+
+
+def _decrypt_shown(context: dict[str, Any]) -> None:
+    for key, names in _SHOWN_ENCRYPTED.items():
+        for obj in context[key]:
+            for name in names:
+                getattr(obj, name)
+    plan = context["plan"]
+    if plan is not None:
+        plan.goals, plan.review_comment  # noqa: B018
 
 
 def _detail_context(actor: Actor, case: Case) -> dict[str, Any]:

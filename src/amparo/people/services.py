@@ -21,6 +21,10 @@ from .validation import CATEGORY_FIELDS, IDENTIFYING_FIELDS, PersonInput, valida
 
 # Called in the transaction of every change to a person (statistics recount the person's cases).
 PERSON_CHANGED_HOOKS: list[Callable[[Person], object]] = []
+# Called first, in the same transaction, when the date of birth or the estimated age changed (cases register
+# here: the presumption of minority follows a corrected age).
+PERSON_AGE_CHANGED_HOOKS: list[Callable[[Actor, Person], object]] = []
+_AGE_FIELDS = {"date_of_birth", "age_min", "age_max"}
 
 _PERSON_FIELDS = IDENTIFYING_FIELDS + CATEGORY_FIELDS
 
@@ -123,6 +127,16 @@ def person_update(*, actor: Actor, person_id: uuid.UUID | str, data: PersonInput
         target_id=person.pk,
         details={"fields": changed},
     )
+    if _AGE_FIELDS & set(changed):
+        for age_hook in PERSON_AGE_CHANGED_HOOKS:
+            age_hook(actor, person)
     for hook in PERSON_CHANGED_HOOKS:
         hook(person)
     return person
+
+
+@transaction.atomic
+def tampering_report(*, actor: Actor, target_type: str, target_id: uuid.UUID | str) -> None:
+    """A record whose encrypted data failed its integrity check was opened: the screen says the event was
+    recorded, so it is (no value, only what was opened and by whom), for the auditors and the security officer."""
+    audit_record(actor=actor, action=f"{target_type}.integrity_failed", target_type=target_type, target_id=target_id)

@@ -60,6 +60,12 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "people/form.html", {"form": form, "docs": docs, "creating": True})
 
 
+def tampered_response(request: HttpRequest, target_type: str, target_id: Any) -> HttpResponse:
+    """The integrity error page, with the event recorded in the audit trail as the page says."""
+    services.tampering_report(actor=actor_from(request), target_type=target_type, target_id=target_id)
+    return render(request, "people/tampered.html", {"record_id": target_id}, status=409)
+
+
 @requires(Perm.PERSON_VIEW)
 def person_detail_view(request: HttpRequest, person_id: str) -> HttpResponse:
     actor = actor_from(request)
@@ -72,7 +78,7 @@ def person_detail_view(request: HttpRequest, person_id: str) -> HttpResponse:
         }
         documents = [(d, d.number) for d in person.documents.all()]
     except TamperedCiphertext:
-        return render(request, "people/tampered.html", {"person": person}, status=409)
+        return tampered_response(request, "person", person.pk)
     # Records merged with this person (linkage), protected witnesses hidden from the actor left out: their
     # existence is not revealed, not even as a count.
     linked = linked_person_ids(person.pk) - hidden_ids(actor)
@@ -99,21 +105,37 @@ def person_detail_view(request: HttpRequest, person_id: str) -> HttpResponse:
     )
 
 
+def _shown(field: Any, value: Any) -> Any:
+    """A stored value as the form shows it: choice labels (countries, languages, sex) instead of codes."""
+    if not hasattr(field, "choices"):
+        return value
+    labels = {str(code): label for code, label in field.choices}
+    values = value if isinstance(value, list | tuple) else [value]
+    return ", ".join(str(labels.get(str(v), v)) for v in values if v not in (None, ""))
+
+
+def _documents_shown(person: Any) -> str:
+    return ", ".join(f"{d.get_doc_type_display()} {d.number}" for d in person.documents.all())
+
+
 @sensitive_post_parameters()
 @requires(Perm.PERSON_EDIT)
 def person_edit_view(request: HttpRequest, person_id: str) -> HttpResponse:
     actor = actor_from(request)
     person = selectors.person_get_for_view(actor=actor, person_id=person_id)
-    initial = PersonForm.initial_from(person)
-    initial["documents"] = [
-        {
-            "doc_type": d.doc_type,
-            "number": d.number,
-            "issuing_country": d.issuing_country,
-            "suspected_false": d.suspected_false,
-        }
-        for d in person.documents.all()
-    ]
+    try:
+        initial = PersonForm.initial_from(person)
+        initial["documents"] = [
+            {
+                "doc_type": d.doc_type,
+                "number": d.number,
+                "issuing_country": d.issuing_country,
+                "suspected_false": d.suspected_false,
+            }
+            for d in person.documents.all()
+        ]
+    except TamperedCiphertext:
+        return tampered_response(request, "person", person.pk)
     form, docs = _parse(request, initial)
     conflict: dict[str, Any] | None = None
     if request.method == "POST" and form.is_valid() and docs.is_valid():
@@ -132,7 +154,9 @@ def person_edit_view(request: HttpRequest, person_id: str) -> HttpResponse:
             current = PersonForm.initial_from(person)
             conflict = {
                 "fields": [
-                    (form.fields[f].label if f in form.fields else _("Documents"), current.get(f, ""))
+                    (form.fields[f].label, _shown(form.fields[f], current.get(f)))
+                    if f in form.fields
+                    else (_("Documents"), _documents_shown(person))
                     for f in exc.changed_fields
                 ],
                 "version": exc.current_version,
