@@ -139,3 +139,24 @@ def test_directory_search_filters_in_the_database(world, django_assert_num_queri
     assert set(directory_search(nationality="SV")) == {a, b, c}
     assert set(directory_search(nationality="GT")) == {a, b}
     assert set(directory_search(gender="TransgenderFeminine", service_type="shelter")) == {a, b}
+
+
+@pytest.mark.django_db
+def test_the_directory_shows_eligibility_by_nationality_and_how_to_contact(world, english) -> None:
+    directory_services.offer_create(
+        actor=world.actor("supervisor"),
+        data=OfferInput(service_type="income", nationalities=["HN"], phone="2222-0000", email="ingresos@example.org"),
+    )
+    page = login(Client(), world.user("caseworker", "other")).get("/referrals/directory/?service_type=income")
+    html = page.content.decode()
+    assert "Honduras" in html and "2222-0000" in html and "ingresos@example.org" in html
+
+
+@pytest.mark.django_db
+def test_the_manage_page_links_to_the_directory_only_for_those_who_may_open_it(world) -> None:
+    """An administrator (directory.manage, no case.view) would follow the link to a 403."""
+    admin = login(Client(), world.user("administrator"))
+    assert admin.get("/referrals/directory/").status_code == 403
+    assert 'href="/referrals/directory/"' not in admin.get("/referrals/directory/manage/").content.decode()
+    supervisor = login(Client(), world.user("supervisor"))
+    assert 'href="/referrals/directory/"' in supervisor.get("/referrals/directory/manage/").content.decode()

@@ -308,3 +308,22 @@ def test_the_directory_shows_labels_not_codes(world) -> None:
     offer.refresh_from_db()
     assert offer.departments_display() == "Guatemala, Sacatepéquez"
     assert offer.ages_display() in page and offer.sexes_display() in page
+
+
+@pytest.mark.django_db
+def test_referral_form_pdf_names_the_nationalities(world, english) -> None:
+    """The form prints what the screen shows: country names, not their codes."""
+    import io
+
+    import pypdf
+
+    from amparo.referrals.pdf import referral_pdf
+    from amparo.referrals.selectors import referral_get_for_view
+
+    case = _case(world, date_of_birth=TODAY.replace(year=TODAY.year - 24), nationalities=["HN", "GT"])
+    _consent(world, case)
+    referral = _send(world, case)
+    view = referral_get_for_view(actor=world.actor("caseworker"), referral_id=referral.pk)
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(referral_pdf(view))).pages)
+    assert "Honduras" in text and "Guatemala" in text
+    assert "HN" not in text.replace("HONDURAS", "")

@@ -166,3 +166,51 @@ def test_two_admissions_for_the_last_bed_exactly_one_succeeds(world, shelter) ->
         t.join()
     assert sorted(outcomes) == ["admitted", "full"]
     assert Placement.objects.filter(discharged_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_sender_sees_the_shelter_stay_on_the_referral_page(world, shelter, english) -> None:
+    """The notices "admitted", "order ends" and "discharged" link to the referral: it shows the stay."""
+    referral = _accepted_shelter_referral(world)
+    placement = _admit(world, shelter, referral)
+    sender = login(Client(), world.user("caseworker"))
+    page = sender.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Hogar Antigua" in page and "Juzgado de Niñez y Adolescencia" in page
+    assert formats.date_format(placement.order_end, "SHORT_DATE_FORMAT") in page
+    assert "01-2026-88" not in page  # the court file number stays with the shelter
+    shelter_services.placement_discharge(
+        actor=world.actor("shelter_staff", "other"), placement_id=placement.pk, destination="ngo"
+    )
+    page = sender.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "NGO long-term care" in page
+    receiver = login(Client(), world.user("shelter_staff", "other")).get(f"/referrals/{referral.pk}/")
+    assert "Hogar Antigua" in receiver.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admissions_of_the_same_person_at_once_exactly_one_succeeds(world, shelter) -> None:
+    """A double submission, or two shelters of the institution at once: one placement, never two."""
+    ShelterBeds.objects.filter(shelter=shelter).update(beds=5)
+    second = Shelter.objects.create(organization=world.other, unit=shelter.unit, name="Hogar Dos", department="01")
+    ShelterBeds.objects.create(shelter=second, category="girls", beds=5)
+    referral = _accepted_shelter_referral(world)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def admit(target: Shelter) -> None:
+        try:
+            barrier.wait()
+            _admit(world, target, referral)
+            outcomes.append("admitted")
+        except ValidationFailed:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=admit, args=(s,)) for s in (shelter, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["admitted", "refused"]
+    assert Placement.objects.filter(case=referral.case, discharged_at__isnull=True).count() == 1

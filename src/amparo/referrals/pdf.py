@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from fpdf import FPDF
+
+from amparo.core import geo
 
 from .models import Section
 from .selectors import ReferralView
@@ -72,7 +74,8 @@ def referral_pdf(view: ReferralView) -> bytes:
         )
         row(_("Age"), age)
         row(_("Sex / gender"), identity["gender_label"])
-        row(_("Nationalities"), ", ".join(identity["nationalities"]))
+        language = get_language() or "es"
+        row(_("Nationalities"), ", ".join(geo.country_name(c, language) for c in identity["nationalities"]))
         row(_("Languages"), ", ".join(identity["languages"]))
         if identity["minor_protocol"]:
             row(_("Protocol"), _("Minor's protocol (presumption of minority)"))

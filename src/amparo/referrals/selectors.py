@@ -3,6 +3,7 @@ from the sections the sender chose: nothing else of the case is ever loaded for 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from amparo.core.exceptions import NotFound, PermissionDenied
 from amparo.linkage.resolve import members_of
 from amparo.people.permissions import persons_visible_to
 
-from .models import Referral, Section, ServiceOffer
+from .models import Placement, Referral, Section, ServiceOffer
 from .permissions import inbox_for, is_receiver, is_sender, outbox_for, receiver_has_access
 
 
@@ -36,6 +37,13 @@ class ReferralView:
     # The receiver of a referral that is no longer active (completed, declined, cancelled, ended): it keeps
     # the referral's own record (who, what, when, its answer and outcome) and sees none of the case.
     access_ended: bool = False
+    # The shelter stays that came of the referral (where, category, dates, destination; no file number), so
+    # the sender told "admitted", "order ends" or "discharged" finds them on the page the notice links to.
+    placements: list[Placement] = dataclasses.field(default_factory=list)
+
+
+def _placements(referral: Referral) -> list[Placement]:
+    return list(referral.placements.select_related("shelter").order_by("admitted_at"))
 
 
 @transaction.atomic
@@ -49,7 +57,7 @@ def referral_get_for_view(*, actor: Actor, referral_id: uuid.UUID | str) -> Refe
         raise NotFound()
     if is_sender(actor, referral):
         audit_record(actor=actor, action="referral.view", target_type="referral", target_id=referral.pk)
-        return ReferralView(referral, True, shared_sections(referral, actor))
+        return ReferralView(referral, True, shared_sections(referral, actor), placements=_placements(referral))
     if receiver_has_access(actor, referral):
         audit_record(
             actor=actor,
@@ -58,7 +66,7 @@ def referral_get_for_view(*, actor: Actor, referral_id: uuid.UUID | str) -> Refe
             target_id=referral.pk,
             details={"sections": referral.shared_sections},
         )
-        return ReferralView(referral, False, shared_sections(referral, actor))
+        return ReferralView(referral, False, shared_sections(referral, actor), placements=_placements(referral))
     if is_receiver(actor, referral):
         audit_record(actor=actor, action="referral.view_closed", target_type="referral", target_id=referral.pk)
         return ReferralView(referral, False, {}, access_ended=True)

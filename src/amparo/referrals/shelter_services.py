@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
 from amparo.audit.services import audit_record
+from amparo.cases.models import Case
 from amparo.cases.vocab import ServiceType
 from amparo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 
@@ -38,9 +39,13 @@ def placement_admit(
     if not actor.has(Perm.SHELTER_ADMIT):
         raise PermissionDenied()
     shelter = Shelter.objects.filter(pk=shelter_id, organization_id=actor.org_pk, is_active=True).first()
-    referral = Referral.objects.select_related("case").filter(pk=referral_id, to_org_id=actor.org_pk).first()
-    if shelter is None or referral is None:
+    case_id = Referral.objects.filter(pk=referral_id, to_org_id=actor.org_pk).values_list("case_id", flat=True).first()
+    if shelter is None or case_id is None:
         raise NotFound()
+    # The case row, then the referral's, are locked until commit (the order consent_withdraw takes them): one
+    # person is not admitted twice by two submissions at once, nor under a referral cancelled meanwhile.
+    list(Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True))
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("case").get(pk=referral_id)
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message: str) -> None:

@@ -5,6 +5,7 @@ import uuid
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -38,8 +39,6 @@ def referral_boxes_view(request: HttpRequest) -> HttpResponse:
     if not valid and "person" in form.errors:
         messages.error(request, _("That person reference is not valid; showing every referral."))
     boxes = selectors.referral_boxes(actor=actor, status=status, person_id=person)
-    from django.utils import timezone
-
     return render(request, "referrals/boxes.html", {"boxes": boxes, "form": form, "today": timezone.localdate()})
 
 
@@ -91,6 +90,7 @@ def referral_detail_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpRe
             "sections": view.sections,
             "respond_form": RespondForm(),
             "outcome_form": OutcomeForm(),
+            "today": timezone.localdate(),
             "can_answer": not view.as_sender and not view.access_ended and is_receiver(actor, view.referral),
             "can_cancel": view.as_sender and view.referral.is_active and can_edit_case(actor, view.referral.case),
             # The receiver is about to close a shelter referral while the person is still placed.
