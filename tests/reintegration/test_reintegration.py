@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from amparo.audit.models import AuditEvent
 from amparo.cases import services as cases
@@ -428,3 +429,42 @@ def test_other_institution_gets_404_everywhere(world) -> None:
     )
     assert response.status_code == 404
     assert Goal.objects.get(pk=goal.pk).status == "planned"
+
+
+@pytest.mark.django_db
+def test_a_follow_up_after_closure_is_recorded_after_the_closure_and_not_while_reopened(world, settings) -> None:
+    settings.AMPARO_FOLLOW_UP_MONTHS = [1, 3]
+    case = _case(world)
+    case.opened_at = timezone.now() - datetime.timedelta(days=60)
+    case.save(update_fields=["opened_at"])
+    case = _close(world, case)
+    first, second = ScheduledFollowUp.objects.filter(case=case).order_by("due_on")
+
+    def record(follow_up, date=TODAY):
+        return services.visit_record(
+            actor=world.actor("caseworker"),
+            case_id=case.pk,
+            date=date,
+            modality="home",
+            outcome="stable",
+            follow_up_id=follow_up.pk,
+        )
+
+    with pytest.raises(ValidationFailed) as exc:  # a visit of before the closure is no follow-up after it
+        record(first, TODAY - datetime.timedelta(days=10))
+    assert "date" in exc.value.errors
+    first.refresh_from_db()
+    assert first.visit is None and not FollowUpVisit.objects.filter(case=case).exists()
+    cases.case_transition(
+        actor=world.actor("caseworker"), case_id=case.pk, to_status=CaseStatus.ASSISTANCE, reason="Recaída"
+    )
+    with pytest.raises(ValidationFailed) as exc:  # reopened: the schedule waits, as the screen shows
+        record(second)
+    assert exc.value.errors["follow_up"] == [
+        gettext("The case was reopened: its follow-ups after closure wait until it is closed again.")
+    ]
+    assert not FollowUpVisit.objects.filter(case=case).exists()
+    page = login(Client(HTTP_ACCEPT_LANGUAGE="en"), world.user("caseworker")).get(
+        f"/reintegration/cases/{case.pk}/visits/new/"
+    )
+    assert str(second.pk) not in page.content.decode()

@@ -204,3 +204,16 @@ def test_api_list_detail_and_complete(world, client_for) -> None:
     assert other.get(f"/api/v1/repatriations/{repatriation.pk}/").status_code == 404
     assert other.post(url + "travel_document/complete/", {}, content_type="application/json").status_code == 404
     assert client_for("statistician").get("/api/v1/repatriations/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_api_parties_are_keyed_by_role_code_in_every_language(world, client_for) -> None:
+    """An API client reads the parties by a stable key, not by a label that changes with the language."""
+    repatriation = start(world, case_for(world, minor=False))
+    url = f"/api/v1/repatriations/{repatriation.pk}/"
+    english = client_for("caseworker").get(url).json()["parties"]
+    spanish = client_for("caseworker").get(url, HTTP_ACCEPT_LANGUAGE="es").json()["parties"]
+    assert english == spanish
+    assert english["consulate"] == org("consulado-tapachula").name
+    assert english["receiving"] == org("sobrevivientes").name
+    assert set(english) == set(repatriation.parties.values_list("role", flat=True))

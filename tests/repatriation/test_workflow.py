@@ -455,3 +455,30 @@ def test_overdue_steps_show_in_the_list(world) -> None:
     assert view.current is not None and view.current.status == "overdue"
     assert [r.status for r in view.steps[1:]] == ["pending"] * (len(view.steps) - 1)
     assert all(r.projected and r.due is not None for r in view.steps[1:])
+
+
+@pytest.mark.django_db
+def test_a_repatriation_in_progress_keeps_the_case_open(world) -> None:
+    """The other institutions go on working on the steps: the case is not closed (nor its post-closure
+    follow-ups scheduled) until the hand-over is confirmed or the repatriation is cancelled."""
+    from amparo.cases import services as cases
+    from amparo.cases.vocab import CaseStatus
+
+    caseworker, supervisor = world.actor("caseworker"), world.actor("supervisor")
+    case = case_for(world, minor=False)
+    cases.screening_record(actor=caseworker, case_id=case.pk, answers={})
+    repatriation = start(world, case)
+    with pytest.raises(ValidationFailed) as exc:
+        cases.case_request_closure(actor=caseworker, case_id=case.pk, reason="Retornó")
+    assert "repatriation is in progress" in exc.value.errors["status"][0]
+    services.repatriation_cancel(actor=caseworker, repatriation_id=repatriation.pk, reason="Decidió quedarse")
+    cases.case_request_closure(actor=caseworker, case_id=case.pk, reason="Reintegrada")
+    # Started while the closure waited for approval: the approval is refused.
+    again = start(world, case)
+    with pytest.raises(ValidationFailed):
+        cases.case_review_closure(actor=supervisor, case_id=case.pk, approve=True)
+    case.refresh_from_db()
+    assert case.status != CaseStatus.CLOSED
+    services.repatriation_cancel(actor=caseworker, repatriation_id=again.pk, reason="Sin documentos")
+    closed = cases.case_review_closure(actor=supervisor, case_id=case.pk, approve=True)
+    assert closed.status == CaseStatus.CLOSED

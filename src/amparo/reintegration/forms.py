@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from amparo.accounts.models import Membership
 from amparo.cases.models import Case
+from amparo.cases.vocab import CaseStatus
 from amparo.organizations.models import Organization
 from amparo.referrals.models import Referral
 
@@ -98,6 +99,7 @@ class VisitForm(forms.Form):
         visited_by.choices = list(seen.items())
         follow_up = self.fields["follow_up"]
         assert isinstance(follow_up, forms.ModelChoiceField)
+        # Only a closed case's schedule runs (a reopened case's waits until it is closed again).
         follow_up.queryset = ScheduledFollowUp.objects.filter(
-            case=case, visit__isnull=True, cancelled_at__isnull=True
+            case=case, case__status=CaseStatus.CLOSED, visit__isnull=True, cancelled_at__isnull=True
         ).order_by("due_on")

@@ -16,6 +16,7 @@ from amparo.accounts.roles import Perm
 from amparo.audit.services import audit_record
 from amparo.cases.models import Case
 from amparo.cases.permissions import supervisors_of
+from amparo.cases.vocab import CaseStatus
 from amparo.core.exceptions import NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from amparo.notifications.kinds import FOLLOW_UP_ALERT
 from amparo.organizations.models import Organization
@@ -256,6 +257,11 @@ def visit_record(
             add("follow_up", _("Choose a scheduled follow-up of this case."))
         elif follow_up.visit_id is not None:
             add("follow_up", _("This follow-up has already been recorded."))
+        elif case.status != CaseStatus.CLOSED:
+            # As on the schedule: while the case is open again, nothing after closure is due.
+            add("follow_up", _("The case was reopened: its follow-ups after closure wait until it is closed again."))
+        elif case.closed_at is not None and date < timezone.localdate(case.closed_at):
+            add("date", _("A follow-up after closure cannot be dated before the case was closed."))
     if errors:
         raise ValidationFailed(errors)
     visit = FollowUpVisit.objects.create(

@@ -64,7 +64,10 @@ class RepatriationDetailSerializer(serializers.Serializer):
     country = serializers.CharField()
     family_involved = serializers.BooleanField(allow_null=True)
     destination = serializers.CharField()
-    parties = serializers.DictField(child=serializers.CharField(), help_text="Role -> institution name")
+    parties = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="Role code (consulate, minex, pgn, sbs, dgm, pdh, svet, receiving) -> institution name",
+    )
     steps = RepatriationStepSerializer(many=True)
 
 
@@ -88,7 +91,7 @@ def _detail(view: selectors.RepatriationView) -> dict[str, Any]:
         "country": r.country,
         "family_involved": r.family_involved,
         "destination": r.destination,
-        "parties": dict(view.parties),
+        "parties": view.roles,
         "steps": [
             {
                 "position": row.step.position,

@@ -60,6 +60,7 @@ class RepatriationView:
     can_cancel: bool
     can_handover: bool
     shared_referrals: list[Referral] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)  # role code -> institution name (for the API)
 
 
 def _ensure_allowed(actor: Actor) -> None:
@@ -113,10 +114,8 @@ def repatriation_get_for_view(*, actor: Actor, repatriation_id: uuid.UUID | str)
     if current is not None:
         current.can_act = may_act_on_step(actor, repatriation, current.step)
     labels = dict(PartyRole.choices)
-    parties = [
-        (str(labels.get(p.role, p.role)), p.organization.name)
-        for p in repatriation.parties.select_related("organization").order_by("pk")
-    ]
+    party_rows = list(repatriation.parties.select_related("organization").order_by("pk"))
+    parties = [(str(labels.get(p.role, p.role)), p.organization.name) for p in party_rows]
     shared: list[Referral] = []
     if not as_team:
         candidates = Referral.objects.filter(
@@ -141,6 +140,7 @@ def repatriation_get_for_view(*, actor: Actor, repatriation_id: uuid.UUID | str)
         and current.definition.handover
         and is_receiving_side(actor, repatriation),
         shared_referrals=shared,
+        roles={p.role: p.organization.name for p in party_rows},
     )
 
 

@@ -221,6 +221,20 @@ def _open(repatriation: Repatriation, step: RepatriationStep) -> None:
         _notify(repatriation, participants_of(others), kinds.REPATRIATION_NOTICE)
 
 
+def repatriation_in_progress_blocks_closure(case: Case) -> list[str]:
+    """Hooked into the closure of a case (cases.services.CLOSURE_CHECKS): a repatriation in progress goes on
+    with the other institutions (steps, notices, the hand-over), so the case stays open until the receiving
+    institution confirms the hand-over or the case team cancels it."""
+    if Repatriation.objects.filter(case=case, status=RepatriationStatus.IN_PROGRESS).exists():
+        return [
+            _(
+                "A repatriation is in progress: the case can be closed once the receiving institution confirms "
+                "the hand-over or the repatriation is cancelled."
+            )
+        ]
+    return []
+
+
 # --- steps ----------------------------------------------------------------------------------------------
 
 
