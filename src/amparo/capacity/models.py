@@ -160,6 +160,11 @@ class PreventionActivity(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def media_labels(self) -> list[str]:
+        """The media by name, in the active language (the field holds their codes)."""
+        labels = dict(Medium.choices)
+        return [str(labels.get(code, code)) for code in self.media]
+
 
 class Axis(models.TextChoices):
     PREVENTION = "prevention", _("Prevention")

@@ -90,6 +90,7 @@ class IndicatorRow:
     target: Decimal | None
     progress: list[Any]
     can_report: bool
+    small: bool = True  # when suppressed: published as below the threshold (else: hidden to protect another)
 
 
 @dataclass
@@ -104,6 +105,7 @@ def plan_overview(*, actor: Actor, year: int | None = None) -> list[ActionRow]:
     _require_view(actor)
     year = year or datetime.date.today().year
     threshold = threshold_from_settings()
+    published: dict[str, tuple[Decimal | None, bool, bool]] = {}
     rows = []
     actions = PlanAction.objects.prefetch_related("responsible", "indicators__targets", "indicators__progress")
     for action in actions:
@@ -112,19 +114,57 @@ def plan_overview(*, actor: Actor, year: int | None = None) -> list[ActionRow]:
         for indicator in action.indicators.all():
             target = next((t.value for t in indicator.targets.all() if t.year == year), None)
             progress = [p for p in indicator.progress.all() if p.year == year]
-            suppressed = False
+            suppressed, small = False, True
             if indicator.computed:
                 label, _function = indicators.COMPUTED.get(indicator.computed, ("", None))
-                value = indicators.compute(indicator.computed, year)
-                if value is not None and indicator.computed != "referrals_on_time" and is_small(int(value), threshold):
-                    value, suppressed = None, True
+                if indicator.computed not in published:
+                    published[indicator.computed] = _computed_as_published(indicator.computed, year, threshold)
+                value, suppressed, small = published[indicator.computed]
                 source = str(label)
             else:
                 value = next((p.value for p in progress if p.value is not None), None)
                 source = indicator.source
-            items.append(IndicatorRow(indicator, value, suppressed, source, target, progress, reporter))
+            items.append(IndicatorRow(indicator, value, suppressed, source, target, progress, reporter, small))
         rows.append(ActionRow(action, items))
     return rows
+
+
+def _computed_as_published(key: str, year: int, threshold: int) -> tuple[Decimal | None, bool, bool]:
+    """A computed indicator for a calendar year as the statistics publish it for that year: the same
+    count, hidden the same way (a count the dashboard hides to protect a small one must not be shown
+    here, or the small one could be worked out). Returns (value, suppressed, published as small)."""
+    from amparo.stats import publish
+    from amparo.stats.aggregates import Filters, Period
+
+    filters = Filters(Period(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
+    if key == "victims_identified":
+        victims, small = publish.victims_headline(filters, threshold)
+        return (None, True, small) if victims is None else (Decimal(victims), False, False)
+    if key in ("people_trained", "judges_trained"):
+        chart = publish.chart("trainings", filters, threshold)
+        assert chart.series is not None
+        if key == "people_trained":
+            total = chart.series.total
+            return (None, True, chart.series.total_small) if total is None else (Decimal(total), False, False)
+        if "judges" not in chart.codes:
+            return Decimal(0), False, False
+        i = chart.codes.index("judges")
+        count = chart.series.values[i]
+        return (None, True, chart.series.is_small(i)) if count is None else (Decimal(count), False, False)
+    if key == "referrals_on_time":
+        # a rate from hidden counts would give them away (with the published number sent, the number on time)
+        chart = publish.chart("referrals_timeliness", filters, threshold)
+        assert chart.series is not None
+        on_time = dict(zip(chart.codes, chart.series.values, strict=True)).get("on_time", 0)
+        if chart.series.total == 0:
+            return None, False, False
+        if on_time is None or chart.series.total is None:
+            return None, True, False
+        return indicators.compute(key, year), False, False
+    value = indicators.compute(key, year)
+    if value is not None and key != "prevention_reach" and is_small(int(value), threshold):
+        return None, True, True
+    return value, False, False
 
 
 def training_totals(*, start: datetime.date, end: datetime.date) -> dict[str, int]:

@@ -15,6 +15,9 @@ from .publish import reporting_period
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MAX_YEARS = 30
+# dates a reporting period may take: beyond them the previous period of the report, or the end of the
+# last day, falls outside the calendar (and no record is that old or that far ahead)
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 class FilterForm(forms.Form):
@@ -38,22 +41,35 @@ class FilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("The end of the period is before its start."))
-        elif start and end and (end - start).days > MAX_YEARS * 366:
+        for name in ("start", "end"):
+            value = data.get(name)
+            if value and value.year < FIRST_YEAR:
+                self.add_error(name, _("The date is too far in the past."))
+            elif value and value.year > LAST_YEAR:
+                self.add_error(name, _("The date is too far in the future."))
+        if self.has_error("start") or self.has_error("end"):
+            return data
+        # the period as it will be used (a date left empty takes the default), so that a single date
+        # cannot give a period that ends before it starts
+        period = self._period(data)
+        if period.end < period.start:
+            self.add_error("end" if data.get("end") else "start", _("The end of the period is before its start."))
+        elif (period.end - period.start).days > MAX_YEARS * 366:
             self.add_error("start", _("A period covers at most %(years)s years.") % {"years": MAX_YEARS})
         return data
 
-    def filters(self) -> Filters:
-        """The filters (the default reporting period when no dates are given); call after is_valid()."""
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+    def _period(self, data: dict[str, Any]) -> Period:
         start: datetime.date = data.get("start") or self.default.start
         end: datetime.date = data.get("end") or (
             self.default.end if not data.get("start") else start + datetime.timedelta(days=364)
         )
+        return Period(start, end)
+
+    def filters(self) -> Filters:
+        """The filters (the default reporting period when no dates are given); call after is_valid()."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         institution = data.get("institution")
-        return Filters(Period(start, end), institution.pk if institution else None, data.get("department") or "")
+        return Filters(self._period(data), institution.pk if institution else None, data.get("department") or "")
 
     def query(self) -> str:
         f = self.filters()

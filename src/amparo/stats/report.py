@@ -83,13 +83,27 @@ def _series_fact(chart: publish.Chart, code: str, label: str, fact_code: str, ch
     return Fact(label, chart.series.values[i], chart_key, fact_code, chart.series.is_small(i))
 
 
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def previous_period(period: Period) -> Period:
+    """The period of the same length just before: the year before for a period of whole years (a leap
+    day makes one of them 366 days long), else as many days."""
+    end = period.start - datetime.timedelta(days=1)
+    years = period.end.year - period.start.year + 1
+    for n in (years - 1, years):
+        if n > 0 and _years_before(period.end + datetime.timedelta(days=1), n) == period.start:
+            return Period(_years_before(period.start, n), end)
+    return Period(period.start - (period.end - period.start) - datetime.timedelta(days=1), end)
+
+
 def _overview(f: Filters, t: int) -> Section:
     victims, victims_small = publish.victims_headline(f, t)
-    previous = Filters(
-        Period(f.period.start - datetime.timedelta(days=365), f.period.start - datetime.timedelta(days=1)),
-        f.institution_id,
-        f.department,
-    )
+    previous = Filters(previous_period(f.period), f.institution_id, f.department)
     section = Section(ReportSection.OVERVIEW, str(ReportSection.OVERVIEW.label))
     section.facts = [
         Fact(_("Victims identified (presumed or confirmed)"), victims, "victims_year", "victims", victims_small),
@@ -226,7 +240,7 @@ def _plan_line(row: ActionRow, item: IndicatorRow, year: int, period_values: dic
             "%(target)s; computed from Amparo's records)"
         ) % {"code": row.action.code, "indicator": name, "value": value, "year": year, "target": target}
     if item.suppressed:
-        value = publish.shown(None, t, small=True)
+        value = publish.shown(None, t, small=item.small)
     else:
         value = "—" if item.value is None else publish.number(item.value)
     return _(
