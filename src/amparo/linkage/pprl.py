@@ -207,10 +207,19 @@ class Encoder:
         if processes <= 1 or n < min_records or "fork" not in multiprocessing.get_all_start_methods():
             return [self.encode(r) for r in records]
         _FORKED = (self, records)
+        # Not ``with Pool()``: its exit terminates the workers, and a worker killed while it holds the task
+        # queue's lock leaves another waiting for it forever (seen once in the test suite: a run hung for
+        # minutes in Pool.terminate). Closed after the work, the workers leave on their own.
+        pool = multiprocessing.get_context("fork").Pool(processes)
         try:
-            with multiprocessing.get_context("fork").Pool(processes) as pool:
-                parts = pool.map(_encode_range, [(i, min(n, i + chunk)) for i in range(0, n, chunk)])
+            parts = pool.map(_encode_range, [(i, min(n, i + chunk)) for i in range(0, n, chunk)])
+        except BaseException:
+            pool.terminate()
+            raise
+        else:
+            pool.close()
         finally:
+            pool.join()
             _FORKED = None
         return [part[i : i + FOLDED_BYTES] for part in parts for i in range(0, len(part), FOLDED_BYTES)]
 
