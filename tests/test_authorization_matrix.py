@@ -184,6 +184,7 @@ CASES = [
     Case("referrals:shelters", "get", lambda o: "/referrals/shelters/", any_of(Perm.CASE_VIEW, Perm.REFERRAL_RECEIVE)),
     Case("referrals:shelter", "get", lambda o: f"/referrals/shelters/{o['shelter'].pk}/", shelter_staff(200)),
     Case("referrals:admit", "get", lambda o: f"/referrals/{o['shelter_referral'].pk}/admit/", shelter_staff(200)),
+    Case("referrals:renew", "get", lambda o: f"/referrals/placements/{o['placement'].pk}/renew/", shelter_staff(200)),
     Case(
         "referrals:discharge",
         "post",

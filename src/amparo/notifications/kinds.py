@@ -25,6 +25,7 @@ REFERRAL_UNANSWERED = "referral.unanswered"
 REFERRAL_COMPLETION_OVERDUE = "referral.completion_overdue"
 PLACEMENT_ORDER_EXPIRING = "placement.order_expiring"
 PLACEMENT_ORDER_EXPIRED = "placement.order_expired"
+PLACEMENT_ORDER_RENEWED = "placement.order_renewed"
 FOLLOW_UP_DUE = "follow_up.due"
 FOLLOW_UP_OVERDUE = "follow_up.overdue"
 FOLLOW_UP_ALERT = "follow_up.alert"
@@ -60,6 +61,7 @@ LABELS: dict[str, Promise] = {
     REFERRAL_COMPLETION_OVERDUE: _("An accepted referral is waiting for its outcome"),
     PLACEMENT_ORDER_EXPIRING: _("A court order for a shelter placement ends soon"),
     PLACEMENT_ORDER_EXPIRED: _("A court order for a shelter placement has ended"),
+    PLACEMENT_ORDER_RENEWED: _("A court order for a shelter placement was renewed"),
     FOLLOW_UP_DUE: _("A follow-up after closure is due"),
     FOLLOW_UP_OVERDUE: _("A follow-up after closure is overdue"),
     FOLLOW_UP_ALERT: _("A follow-up found the person at risk or out of contact"),

@@ -248,3 +248,24 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"placement {self.pk}"
+
+
+class PlacementRenewal(models.Model):
+    """A new court order that extends a shelter stay. The placement carries the order in force (the lists,
+    the occupancy and the reminders read it there); each renewal keeps the order it replaced."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="renewals")
+    previous_court = models.CharField(_("court"), max_length=200)
+    previous_file_number = EncryptedTextField(_("file number"))
+    previous_judge = EncryptedTextField(_("judge"), blank=True, null=True)
+    previous_order_date = models.DateField(_("order date"))
+    previous_order_end = models.DateField(_("order ends"))
+    renewed_at = models.DateTimeField(_("renewed"), auto_now_add=True)
+    renewed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["renewed_at"]
+
+    def __str__(self) -> str:
+        return f"renewal {self.pk}"

@@ -29,6 +29,14 @@ class AdmitForm(forms.Form):
         field.queryset = shelters if shelters is not None else Shelter.objects.none()
 
 
+class RenewForm(forms.Form):
+    court = forms.CharField(label=_("Court"), max_length=200)
+    file_number = forms.CharField(label=_("Court file number"), max_length=100)
+    judge = forms.CharField(label=_("Judge"), required=False, max_length=200)
+    order_date = forms.DateField(label=_("Date of the new order"), widget=DATE)
+    stay_days = forms.IntegerField(label=_("Length of stay ordered (days)"), min_value=1)
+
+
 class DischargeForm(forms.Form):
     destination = forms.ChoiceField(label=_("Destination"), choices=Destination.choices)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

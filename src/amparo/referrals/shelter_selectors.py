@@ -94,6 +94,18 @@ class OrderAlerts:
     expired: list[Placement]
 
 
+def placement_for_renewal(*, actor: Actor, placement_id: uuid.UUID | str) -> Placement:
+    """A present placement in one of the actor's institution's shelters; anything else is not found."""
+    placement = (
+        Placement.objects.select_related("shelter", "case")
+        .filter(pk=placement_id, shelter__organization_id=actor.org_pk, discharged_at__isnull=True)
+        .first()
+    )
+    if placement is None:
+        raise NotFound()
+    return placement
+
+
 def order_alerts(*, actor: Actor, today: datetime.date | None = None) -> OrderAlerts:
     """Active placements whose court order ends within AMPARO_ORDER_EXPIRY_DAYS, and those already ended."""
     today = today or timezone.localdate()

@@ -16,7 +16,16 @@ from amparo.cases.models import Case
 from amparo.cases.vocab import ServiceType
 from amparo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 
-from .models import Destination, Placement, Referral, ReferralStatus, Shelter, ShelterBeds, ShelterCategory
+from .models import (
+    Destination,
+    Placement,
+    PlacementRenewal,
+    Referral,
+    ReferralStatus,
+    Shelter,
+    ShelterBeds,
+    ShelterCategory,
+)
 from .services import _notify, _senders, _user
 
 MAX_STAY_DAYS = 3 * 365
@@ -134,4 +143,89 @@ def placement_discharge(*, actor: Actor, placement_id: uuid.UUID | str, destinat
     )
     if placement.referral is not None:
         _notify(_senders(placement.referral), "referral.discharged", placement.referral)
+    return placement
+
+
+@transaction.atomic
+def placement_renew(
+    *,
+    actor: Actor,
+    placement_id: uuid.UUID | str,
+    court: str,
+    file_number: str,
+    judge: str = "",
+    order_date: datetime.date,
+    stay_days: int,
+) -> Placement:
+    """Record a new court order that extends a stay (a judge renews the protection measure). The placement
+    takes the new order, the renewal keeps the one it replaced, and the referring institution is told; the
+    reminders follow the new end (they are keyed by it). Only the shelter's institution renews."""
+    if not actor.has(Perm.SHELTER_ADMIT):
+        raise PermissionDenied()
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("referral")
+        .filter(pk=placement_id, shelter__organization_id=actor.org_pk)
+        .first()
+    )
+    if placement is None:
+        raise NotFound()
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if placement.discharged_at is not None:
+        raise ValidationFailed({"order_date": [_("The person has left the shelter: there is no stay to renew.")]})
+    if not court.strip():
+        add("court", _("Name the court that ordered the placement."))
+    if not file_number.strip():
+        add("file_number", _("Give the court file number."))
+    today = timezone.localdate()
+    if order_date > today:
+        add("order_date", _("The order date cannot be in the future."))
+    elif order_date < placement.order_date:
+        add("order_date", _("The new order cannot be older than the order in force."))
+    if not 1 <= stay_days <= MAX_STAY_DAYS:
+        add("stay_days", _("The length of stay must be between 1 and %(max)s days.") % {"max": MAX_STAY_DAYS})
+    order_end = order_date + datetime.timedelta(days=max(stay_days, 0))
+    if not errors and order_end <= placement.order_end:
+        add(
+            "stay_days",
+            _("The new order must end after the order in force (%(date)s).")
+            % {"date": formats.date_format(placement.order_end, "SHORT_DATE_FORMAT")},
+        )
+    elif not errors and order_end < today:
+        add(
+            "order_date",
+            _("The order ended on %(date)s: a new order is needed.")
+            % {"date": formats.date_format(order_end, "SHORT_DATE_FORMAT")},
+        )
+    if errors:
+        raise ValidationFailed(errors)
+    previous_end = placement.order_end
+    PlacementRenewal.objects.create(
+        placement=placement,
+        previous_court=placement.court,
+        previous_file_number=placement.file_number,
+        previous_judge=placement.judge,
+        previous_order_date=placement.order_date,
+        previous_order_end=previous_end,
+        renewed_by=_user(actor),
+    )
+    placement.court = court.strip()
+    placement.file_number = file_number.strip()
+    placement.judge = judge.strip() or None
+    placement.order_date = order_date
+    placement.order_end = order_end
+    placement.save(update_fields=["court", "file_number", "judge", "order_date", "order_end"])
+    audit_record(
+        actor=actor,
+        action="shelter.order_renewed",
+        target_type="placement",
+        target_id=placement.pk,
+        details={"previous_end": previous_end.isoformat(), "order_end": order_end.isoformat()},
+    )
+    if placement.referral is not None:
+        _notify(_senders(placement.referral), "placement.order_renewed", placement.referral)
     return placement

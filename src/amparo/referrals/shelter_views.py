@@ -16,7 +16,7 @@ from amparo.core.exceptions import ValidationFailed
 from amparo.core.views import actor_from, add_service_errors, requires
 
 from . import selectors, shelter_selectors, shelter_services
-from .shelter_forms import AdmitForm, AvailabilityForm, DischargeForm
+from .shelter_forms import AdmitForm, AvailabilityForm, DischargeForm, RenewForm
 
 
 @requires()
@@ -98,6 +98,39 @@ def admit_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
         request,
         "referrals/admit.html",
         {"view": view, "referral": view.referral, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@sensitive_post_parameters()
+@requires(Perm.SHELTER_ADMIT)
+def renew_view(request: HttpRequest, placement_id: uuid.UUID) -> HttpResponse:
+    """A judge renewed the protection measure: the new order extends the stay (the court file number is
+    identifying: not in error reports)."""
+    actor = actor_from(request)
+    placement = shelter_selectors.placement_for_renewal(actor=actor, placement_id=placement_id)
+    form = RenewForm(request.POST or None, initial={"court": placement.court})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            shelter_services.placement_renew(
+                actor=actor,
+                placement_id=placement.pk,
+                court=d["court"],
+                file_number=d["file_number"],
+                judge=d["judge"],
+                order_date=d["order_date"],
+                stay_days=d["stay_days"],
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            messages.success(request, _("Court order renewed. The referring institution has been notified."))
+            return redirect("referrals:shelter", shelter_id=placement.shelter_id)
+    return render(
+        request,
+        "referrals/renew.html",
+        {"placement": placement, "form": form, "today": timezone.localdate()},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path("<uuid:referral_id>/admit/", shelter_views.admit_view, name="admit"),
     path("shelters/", shelter_views.availability_view, name="shelters"),
     path("shelters/<uuid:shelter_id>/", shelter_views.shelter_detail_view, name="shelter"),
+    path("placements/<uuid:placement_id>/renew/", shelter_views.renew_view, name="renew"),
     path("placements/<uuid:placement_id>/discharge/", shelter_views.discharge_view, name="discharge"),
 ]
