@@ -132,7 +132,9 @@ CASES = [
         case_team(Perm.CASE_VIEW),
     ),
     Case("api:cases", "get", lambda o: "/api/v1/cases/?scope=all", by_perm(Perm.CASE_VIEW)),
-    Case("api:cases", "post", lambda o: "/api/v1/cases/", own_object(Perm.CASE_CREATE, 201), "person_ref"),
+    # The person already has an open case in the home institution (build_objects): a role that may open cases
+    # gets past the permission check to a 400 (one active case per person and institution), others 403/404.
+    Case("api:cases", "post", lambda o: "/api/v1/cases/", own_object(Perm.CASE_CREATE, 400), "person_ref"),
     Case("api:case", "get", lambda o: f"/api/v1/cases/{o['case'].pk}/", case_team(Perm.CASE_VIEW)),
     # open -> closed is not a valid transition: the team gets a 400 with a clear message, others 403/404.
     Case(

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from amparo.accounts.roles import Role
 from amparo.cases import services
-from amparo.cases.models import Attachment, CarePlanStatus, Case, Consent
+from amparo.cases.models import Attachment, CarePlanStatus, Case, Consent, Task
 from amparo.cases.vocab import INDICATOR_BY_CODE, CaseStatus, TraffickingStatus
 from amparo.people.models import Person
 
@@ -365,13 +365,15 @@ def test_case_screens_fit_the_viewport(new_page: Any, world: Any, live_server: A
     minor = make_person(actor, given="Ana", surnames="Xol", documents=[], date_of_birth=_years_ago(15))
     case = services.case_open(actor=actor, person_id=adult.pk)
     minor_case = services.case_open(actor=actor, person_id=minor.pk, priority="urgent")
-    services.task_create(
+    task = services.task_create(
         actor=actor,
         case_id=minor_case.pk,
         title="Pedir certificado de nacimiento",
-        due_date=timezone.localdate() - datetime.timedelta(days=3),
+        due_date=timezone.localdate(),
         assigned_to_id=actor.user.pk,
     )
+    # overdue by three days (a new task cannot be due in the past)
+    Task.objects.filter(pk=task.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=3))
     overflowing: list[str] = []
     page = new_page(SCREEN_WIDTHS[width])
     sign_in_by_cookie(page, actor.user, live_server.url)

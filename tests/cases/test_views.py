@@ -116,3 +116,22 @@ def test_case_list_filters_and_overdue(world, case) -> None:
     assert client.get("/cases/", {"status": "closed"}).context["page"].cases == []
     bad = client.get("/cases/", {"opened_from": "not-a-date"})
     assert bad.status_code == 200 and bad.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_api_names_unknown_indicators_in_the_users_language(world, case, monkeypatch) -> None:
+    # The catalogue gets this msgid's Spanish when the .po files are next updated; simulated here.
+    msgid = "Unknown indicators: %(codes)s"
+    from django.utils.translation import trans_real
+
+    catalog = trans_real.translation("es")._catalog._catalogs[0]
+    monkeypatch.setitem(catalog, msgid, "Indicadores desconocidos: %(codes)s")
+    client = login(Client(), world.user("caseworker"))
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/screenings/",
+        {"answers": {"ilo_deception": "yes", "zz_bogus": "yes", "aa_bogus": "no"}},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["answers"] == ["Indicadores desconocidos: aa_bogus, zz_bogus"]

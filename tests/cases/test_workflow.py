@@ -8,7 +8,7 @@ from django.utils import timezone
 from amparo.accounts.models import User
 from amparo.audit.models import AuditEvent
 from amparo.cases import services
-from amparo.cases.models import CarePlanStatus, Case
+from amparo.cases.models import CarePlanStatus, Case, Task
 from amparo.cases.screening import age_group, propose_status
 from amparo.cases.selectors import CaseFilters, case_list, overdue_tasks
 from amparo.cases.services import EventInput, PlannedServiceInput
@@ -319,12 +319,10 @@ def test_overdue_tasks(world) -> None:
     actor = world.actor("caseworker")
     user: User = world.user("caseworker")
     late = services.task_create(
-        actor=actor,
-        case_id=case.pk,
-        title="Llamar a la PGN",
-        due_date=TODAY - datetime.timedelta(days=2),
-        assigned_to_id=user.pk,
+        actor=actor, case_id=case.pk, title="Llamar a la PGN", due_date=TODAY, assigned_to_id=user.pk
     )
+    # A new task cannot be due in the past: this one was due today, and two days have gone by.
+    Task.objects.filter(pk=late.pk).update(due_date=TODAY - datetime.timedelta(days=2))
     services.task_create(
         actor=actor,
         case_id=case.pk,
@@ -339,6 +337,25 @@ def test_overdue_tasks(world) -> None:
         services.task_create(
             actor=actor, case_id=case.pk, title="x", due_date=TODAY, assigned_to_id=world.user("caseworker", "other").pk
         )
+
+
+@pytest.mark.django_db
+def test_a_new_task_is_not_due_in_the_past(world, english) -> None:
+    case = _open(world)
+    actor = world.actor("caseworker")
+    user: User = world.user("caseworker")
+    with pytest.raises(ValidationFailed) as exc:
+        services.task_create(
+            actor=actor,
+            case_id=case.pk,
+            title="Llamar a la PGN",
+            due_date=TODAY - datetime.timedelta(days=1),
+            assigned_to_id=user.pk,
+        )
+    assert exc.value.errors == {"due_date": ["The due date cannot be in the past."]}
+    assert not Task.objects.filter(case=case).exists()
+    # Due today is fine (and, once today is past, it is simply overdue).
+    services.task_create(actor=actor, case_id=case.pk, title="Visita", due_date=TODAY, assigned_to_id=user.pk)
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -73,7 +74,7 @@ class ScreeningSerializer(serializers.Serializer):
     def validate_answers(self, value: dict[str, str]) -> dict[str, str]:
         unknown = sorted(set(value) - set(INDICATOR_BY_CODE))
         if unknown:
-            raise serializers.ValidationError(f"Unknown indicators: {', '.join(unknown)}")
+            raise serializers.ValidationError(_("Unknown indicators: %(codes)s") % {"codes": ", ".join(unknown)})
         return value
 
 

@@ -160,13 +160,26 @@ def _next_number(organization: Organization) -> str:
     return f"{prefix}-{year}-{counter.last:05d}"
 
 
+def _refuse_second_active_case(person_id: uuid.UUID, organization_id: int, reopened: uuid.UUID | None = None) -> None:
+    """One active (not closed) case per person and institution: a double-clicked "Open a case" must not
+    number two cases. The other case's number is not given: it may belong to another team of the institution.
+    The caller holds the person's row lock (select_for_update), so that two requests at once cannot both
+    pass (PostgreSQL; SQLite runs write transactions one at a time)."""
+    active = Case.objects.filter(person_id=person_id, owner_org_id=organization_id).exclude(status=CaseStatus.CLOSED)
+    if reopened is not None:
+        active = active.exclude(pk=reopened)
+    if active.exists():
+        raise _fail("person", _("This person already has an open case in your institution."))
+
+
 @transaction.atomic
 def case_open(
     *, actor: Actor, person_id: uuid.UUID | str, priority: str = Priority.NORMAL, unit: Unit | None = None
 ) -> Case:
     if not actor.has(Perm.CASE_CREATE):
         raise PermissionDenied()
-    person = Person.objects.filter(pk=person_id).first()
+    # Locked for the one-active-case check (_refuse_second_active_case).
+    person = Person.objects.select_for_update().filter(pk=person_id).first()
     if person is None or not can_view_person(actor, person):
         raise NotFound()
     if priority not in Priority.values:
@@ -175,6 +188,7 @@ def case_open(
     organization = actor.membership.organization
     if unit is not None and unit.organization_id != organization.pk:
         raise _fail("unit", _("The unit does not belong to the institution."))
+    _refuse_second_active_case(person.pk, organization.pk)
     today = timezone.localdate()
     low, high = person.age_range_on(today)
     case = Case.objects.create(
@@ -279,6 +293,10 @@ def case_transition(*, actor: Actor, case_id: uuid.UUID | str, to_status: str, r
         )
     if case.status == CaseStatus.CLOSED and not reason.strip():
         raise _fail("reason", _("Give the reason for reopening the case."))
+    if case.status == CaseStatus.CLOSED:
+        # Reopening must not give the person a second active case (one was opened after this one closed).
+        Person.objects.select_for_update().filter(pk=case.person_id).values_list("pk", flat=True).first()
+        _refuse_second_active_case(case.person_id, case.owner_org_id, reopened=case.pk)
     if to_status == CaseStatus.ASSISTANCE and case.status == CaseStatus.IDENTIFICATION:
         if case.trafficking_status == TraffickingStatus.NOT_A_VICTIM:
             raise _fail("status", _("The person was determined not to be a victim: refer them instead."))
@@ -745,6 +763,8 @@ def task_create(
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = [_("Describe the task.")]
+    if due_date < timezone.localdate():
+        errors["due_date"] = [_("The due date cannot be in the past.")]
     if not Membership.objects.filter(
         user_id=assigned_to_id, organization_id=case.owner_org_id, is_active=True
     ).exists():

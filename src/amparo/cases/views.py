@@ -20,6 +20,8 @@ from amparo.accounts.models import Membership
 from amparo.accounts.roles import Perm
 from amparo.core.exceptions import StaleEdit, TamperedCiphertext, ValidationFailed
 from amparo.core.views import actor_from, add_service_errors, requires
+from amparo.people.integrity import mark_unreadable
+from amparo.people.services import tampering_report
 from amparo.people.views import tampered_response
 
 from . import selectors, services
@@ -42,7 +44,7 @@ from .forms import (
     WithdrawForm,
 )
 from .identity import hidden_as
-from .models import CarePlan, CarePlanStatus, Case, Consent
+from .models import CarePlan, CarePlanStatus, Case, Consent, Task
 from .permissions import can_edit_case, can_supervise_case, supervisors_of
 from .vocab import CLOSABLE_FROM, INDICATORS, TRANSITIONS, CaseStatus
 
@@ -73,25 +75,44 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         for name, value in form.cleaned_data.items():
             setattr(filters, name, value)
     page = selectors.case_list(actor=actor, filters=filters, cursor=request.GET.get("after", ""))
+    overdue = list(selectors.overdue_tasks(actor=actor)[:20])
+    # One record failing its integrity check shows a placeholder (reported) instead of failing the whole list.
+    mark_unreadable(actor=actor, persons=[c.person for c in page.cases if not getattr(c, "hidden_as", "")])
+    _mark_unreadable_tasks(actor, overdue)
     query = request.GET.copy()
     query.pop("after", None)
     return render(
         request,
         "cases/list.html",
-        {
-            "form": form,
-            "page": page,
-            "scope": scope,
-            "query": query.urlencode(),
-            "overdue": selectors.overdue_tasks(actor=actor)[:20],
-        },
+        {"form": form, "page": page, "scope": scope, "query": query.urlencode(), "overdue": overdue},
     )
+
+
+def _mark_unreadable_tasks(actor: Actor, tasks: list[Task]) -> None:
+    """Like people.integrity.mark_unreadable, for the overdue tasks' titles (reported as their case's, as the
+    case page does)."""
+    reported: set[uuid.UUID] = set()
+    for task in tasks:
+        try:
+            task.title  # noqa: B018  (decrypts it)
+        except TamperedCiphertext:
+            task.unreadable = True  # type: ignore[attr-defined]
+            if task.case_id not in reported:
+                reported.add(task.case_id)
+                tampering_report(actor=actor, target_type="case", target_id=task.case_id)
 
 
 @requires(Perm.CASE_CREATE)
 @require_POST
 def case_open_view(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    case = services.case_open(actor=actor_from(request), person_id=person_id)
+    try:
+        case = services.case_open(actor=actor_from(request), person_id=person_id)
+    except ValidationFailed as exc:
+        # Back to the person's page (its open cases are listed there), with the reason.
+        for errors in exc.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("people:detail", person_id=person_id)
     messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
     return redirect(_detail_url(case))
 

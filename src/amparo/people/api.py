@@ -13,8 +13,10 @@ from rest_framework.views import APIView
 
 from amparo.accounts.api_auth import actor_of
 from amparo.core import geo
+from amparo.core.exceptions import TamperedCiphertext
 
 from . import selectors, services
+from .integrity import mark_unreadable
 from .models import DocumentType, Gender, People, Person
 from .validation import DocumentInput, PersonInput
 
@@ -108,7 +110,11 @@ class PersonCollectionApi(APIView):
     def get(self, request: Request) -> Response:
         name = request.query_params.get("name", "")
         document = request.query_params.get("document", "")
-        result = selectors.person_search(actor=actor_of(request), name=name, document=document)
+        actor = actor_of(request)
+        result = selectors.person_search(actor=actor, name=name, document=document)
+        # A record failing its integrity check: 409 as before, now in the audit trail (each such record once).
+        if mark_unreadable(actor=actor, persons=result.persons):
+            raise TamperedCiphertext()
         rows = [_summary(p, result.scores.get(p.pk, 0)) for p in result.persons]
         return Response({"results": PersonSummarySerializer(rows, many=True).data})
 
@@ -123,18 +129,30 @@ class PersonCollectionApi(APIView):
 class PersonDetailApi(APIView):
     @extend_schema(responses={200: PersonReadSerializer}, summary="A person's record (audited)")
     def get(self, request: Request, person_id: str) -> Response:
-        person = selectors.person_get_for_view(actor=actor_of(request), person_id=person_id)
-        return Response(PersonReadSerializer(person).data)
+        actor = actor_of(request)
+        person = selectors.person_get_for_view(actor=actor, person_id=person_id)
+        try:
+            return Response(PersonReadSerializer(person).data)
+        except TamperedCiphertext:
+            services.tampering_report(actor=actor, target_type="person", target_id=person.pk)
+            raise
 
     @extend_schema(request=PersonUpdateSerializer, responses={200: PersonReadSerializer}, summary="Edit a person")
     def put(self, request: Request, person_id: str) -> Response:
         serializer = PersonUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         version = serializer.validated_data.pop("version")
-        person = services.person_update(
-            actor=actor_of(request), person_id=person_id, data=serializer.to_input(), expected_version=version
-        )
-        return Response(PersonReadSerializer(person).data)
+        actor = actor_of(request)
+        try:
+            person = services.person_update(
+                actor=actor, person_id=person_id, data=serializer.to_input(), expected_version=version
+            )
+            return Response(PersonReadSerializer(person).data)
+        except TamperedCiphertext:
+            # Raised after the edit was authorized (the stored values are compared with the new ones); the
+            # edit itself was rolled back.
+            services.tampering_report(actor=actor, target_type="person", target_id=person_id)
+            raise
 
 
 class VocabularySerializer(serializers.Serializer):

@@ -19,6 +19,7 @@ from amparo.linkage.selectors import linked_person_ids
 
 from . import selectors, services
 from .forms import DocumentFormSet, PersonForm, PersonSearchForm
+from .integrity import ROW_FIELDS, mark_unreadable
 from .permissions import can_edit_person, hidden_ids
 
 
@@ -34,6 +35,8 @@ def person_search_view(request: HttpRequest) -> HttpResponse:
         context.update(searched=True, persons=result.persons)
     else:
         context["persons"] = selectors.person_recent(actor=actor) if actor.has(Perm.PERSON_VIEW) else []
+    # A record failing its integrity check shows a placeholder (reported) instead of failing the whole list.
+    mark_unreadable(actor=actor, persons=context["persons"], fields=ROW_FIELDS)
     template = "people/_results.html" if request.headers.get("HX-Request") else "people/search.html"
     return render(request, template, context)
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from amparo.cases.models import Case
 from amparo.cases.vocab import CaseStatus, Priority, RiskLevel, TraffickingStatus
 from amparo.core.choices import choice_label
+from amparo.people.integrity import UNREADABLE, is_readable
 
 register = template.Library()
 
@@ -34,6 +35,18 @@ ROW = (
 )
 
 
+def _person_cell(case: Case) -> object:
+    # A protected witness appears by the pseudonym (cases.identity.attach_shown_persons).
+    hidden = getattr(case, "hidden_as", "")
+    if hidden:
+        return hidden
+    # A name failing its integrity check: a marked placeholder, not a failed page. The view reported it
+    # (people.integrity.mark_unreadable) before rendering.
+    if getattr(case.person, "unreadable", False) or not is_readable(case.person):
+        return format_html('<span class="badge danger">{}</span>', UNREADABLE)
+    return case.person.full_name
+
+
 def _row(case: Case) -> tuple[object, ...]:
     minor = format_html(' <span class="badge warn">{}</span>', gettext("minor")) if case.minor_protocol else ""
     closure = ""
@@ -43,8 +56,7 @@ def _row(case: Case) -> tuple[object, ...]:
         reverse("cases:detail", args=[case.pk]),
         case.number,
         minor,
-        # A protected witness appears by the pseudonym (cases.identity.attach_shown_persons).
-        getattr(case, "hidden_as", "") or case.person.full_name,
+        _person_cell(case),
         choice_label(CaseStatus, case.status),
         closure,
         choice_label(TraffickingStatus, case.trafficking_status),
