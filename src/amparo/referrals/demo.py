@@ -9,6 +9,7 @@ import datetime
 import random
 from typing import Any
 
+from django.db import models, transaction
 from django.utils import timezone
 
 from amparo.organizations.models import Organization, Unit
@@ -64,6 +65,38 @@ def _category(case: Any) -> str:
     return "adult_women" if person.gender == "Feminine" else "men"
 
 
+def _keep_dates(batch: Any, row: models.Model, **dates: datetime.datetime) -> None:
+    """The caller bulk-creates the batch, which stamps ``auto_now_add`` fields (``Referral.sent_at``,
+    ``Placement.admitted_at``) with the time of the load. The demo's own dates are written over them once
+    the batch's transaction has committed: one callback per batch (the caller saves it in a transaction)."""
+    pending: list[tuple[models.Model, dict[str, datetime.datetime]]] | None = getattr(batch, "demo_dates", None)
+    if pending is None:
+        fresh: list[tuple[models.Model, dict[str, datetime.datetime]]] = []
+        batch.demo_dates = pending = fresh
+        transaction.on_commit(lambda: _write_dates(fresh))
+    pending.append((row, dates))
+
+
+def _write_dates(pending: list[tuple[models.Model, dict[str, datetime.datetime]]]) -> None:
+    with transaction.atomic():
+        for row, dates in pending:
+            type(row)._default_manager.filter(pk=row.pk).update(**dates)
+
+
+def _status_for(rng: random.Random, case: Any) -> str:
+    options = [
+        ReferralStatus.SENT,
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.DECLINED,
+        ReferralStatus.COMPLETED,
+        ReferralStatus.CANCELLED,
+    ]
+    weights = [15, 35, 10, 30, 10]
+    if case.status == "closed":  # a case closes only once its referrals are closed
+        weights = [0, 0, 10, 30, 10]
+    return str(rng.choices(options, weights)[0])
+
+
 def build_referrals(
     rng: random.Random,
     case: Any,
@@ -72,24 +105,19 @@ def build_referrals(
     shelters: dict[int, list[tuple[Shelter, dict[str, int]]]],
     receivers: dict[int, int],
 ) -> None:
-    """One or two referrals for a case in assistance or later; a shelter placement when accepted."""
+    """One or two referrals for a case in assistance or later; a shelter placement when accepted. The dates
+    follow one another (sent, answered, admitted, closed or discharged) and none is in the future."""
+    now = timezone.now()
     today = timezone.localdate()
     shelter_orgs = [org for org in shelters if org != case.owner_org_id]
     if not shelter_orgs:
         return
     to_org = rng.choice(shelter_orgs)
-    status = rng.choices(
-        [
-            ReferralStatus.SENT,
-            ReferralStatus.ACCEPTED,
-            ReferralStatus.DECLINED,
-            ReferralStatus.COMPLETED,
-            ReferralStatus.CANCELLED,
-        ],
-        [15, 35, 10, 30, 10],
-    )[0]
+    status = _status_for(rng, case)
     minor = case.minor_protocol
-    sent = case.opened_at + datetime.timedelta(days=rng.randint(5, 40))
+    # Nothing after now, nor after the case's closure (when that is in the past).
+    latest = min(now, case.closed_at) if case.closed_at and case.closed_at > case.opened_at else now
+    sent = min(case.opened_at + datetime.timedelta(days=rng.randint(5, 40)), latest)
     referral = Referral(
         case=case,
         from_org_id=case.owner_org_id,
@@ -105,25 +133,33 @@ def build_referrals(
         respond_by=(sent + datetime.timedelta(days=3)).date(),
         sent_by_id=case.owner_id,
     )
+    if status == ReferralStatus.SENT:  # awaiting an answer: sent in the last days, some overdue
+        referral.respond_by = today + datetime.timedelta(days=rng.randint(-5, 3))
+        sent = max(now - datetime.timedelta(days=(today - referral.respond_by).days + 3), case.opened_at)
+        referral.respond_by = max(referral.respond_by, timezone.localtime(sent).date())
     referral.sent_at = sent
+    answered = sent
     if status != ReferralStatus.SENT and status != ReferralStatus.CANCELLED:
-        referral.responded_at = sent + datetime.timedelta(days=rng.randint(0, 3))
+        answered = min(sent + datetime.timedelta(days=rng.randint(0, 3)), latest)
+        referral.responded_at = answered
         referral.responded_by_id = receivers.get(to_org)
     if status == ReferralStatus.DECLINED:
         referral.decline_reason = "Sin cupo para la categoría"
     if status == ReferralStatus.COMPLETED:
         referral.outcome = rng.choice(OUTCOMES)
     if status in (ReferralStatus.DECLINED, ReferralStatus.COMPLETED, ReferralStatus.CANCELLED):
-        referral.closed_at = sent + datetime.timedelta(days=rng.randint(20, 200))
-    if status == ReferralStatus.SENT:
-        referral.respond_by = today + datetime.timedelta(days=rng.randint(-5, 3))  # some overdue
+        referral.closed_at = min(sent + datetime.timedelta(days=rng.randint(20, 200)), latest)
+        if status == ReferralStatus.DECLINED:  # a refusal closes the referral when it is answered
+            referral.closed_at = answered
     batch.add(referral)
+    _keep_dates(batch, referral, sent_at=sent)
     if status in (ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED) and receivers.get(to_org):
         category = _category(case)
         for shelter, free in shelters[to_org]:
             if free.get(category, 0) > 0:
-                order_date = referral.sent_at.date()
+                admitted = answered  # on the day the shelter accepted, under the judge's order of that day
                 active = status == ReferralStatus.ACCEPTED
+                order_date = timezone.localtime(admitted).date()
                 placement = Placement(
                     shelter=shelter,
                     category=category,
@@ -140,4 +176,5 @@ def build_referrals(
                 if active:
                     free[category] -= 1
                 batch.add(placement)
+                _keep_dates(batch, placement, admitted_at=admitted)
                 break

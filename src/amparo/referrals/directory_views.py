@@ -24,7 +24,7 @@ def manage_view(request: HttpRequest) -> HttpResponse:
 
 @requires(Perm.DIRECTORY_MANAGE)
 def offer_new_view(request: HttpRequest) -> HttpResponse:
-    form = OfferForm(request.POST or None)
+    form = OfferForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             directory_services.offer_create(actor=actor_from(request), data=form.to_input())
@@ -59,7 +59,7 @@ def offer_edit_view(request: HttpRequest, offer_id: int) -> HttpResponse:
             "opening_hours",
         )
     }
-    form = OfferForm(request.POST or None, initial=initial)
+    form = OfferForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             directory_services.offer_update(actor=actor_from(request), offer_id=offer.pk, data=form.to_input())

@@ -41,6 +41,11 @@ class ReferralView:
     # the sender told "admitted", "order ends" or "discharged" finds them on the page the notice links to.
     placements: list[Placement] = dataclasses.field(default_factory=list)
 
+    @property
+    def person_placed(self) -> bool:
+        """The person of an active referral lives in one of its shelter placements (not yet discharged)."""
+        return self.referral.is_active and any(p.discharged_at is None for p in self.placements)
+
 
 def _placements(referral: Referral) -> list[Placement]:
     return list(referral.placements.select_related("shelter").order_by("admitted_at"))

@@ -20,7 +20,7 @@ from amparo.cases.vocab import MINOR_CONSENT_GIVERS, CaseStatus, ConsentScope, S
 from amparo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from amparo.organizations.models import Organization
 
-from .models import ACTIVE_STATUSES, LegalBasis, Referral, ReferralStatus, Section, ServiceOffer, Shelter
+from .models import ACTIVE_STATUSES, LegalBasis, Placement, Referral, ReferralStatus, Section, ServiceOffer, Shelter
 from .permissions import is_receiver
 
 DEFAULT_ANSWER_DAYS = 3
@@ -274,6 +274,16 @@ def referral_cancel(*, actor: Actor, referral_id: uuid.UUID | str) -> Referral:
         raise PermissionDenied()
     if referral.status not in ACTIVE_STATUSES:
         raise _fail("status", _("This referral is already closed."))
+    # Cancelling ends the shelter's access to the shared identity: not while the person lives there. The
+    # referral row is locked, and placement_admit locks it too, so no admission slips in after this check.
+    if Placement.objects.filter(referral=referral, discharged_at__isnull=True).exists():
+        raise _fail(
+            "status",
+            _(
+                "The person is still in the shelter: the referral can be cancelled once the shelter records "
+                "the discharge."
+            ),
+        )
     referral.status = ReferralStatus.CANCELLED
     referral.closed_at = timezone.now()
     referral.save(update_fields=["status", "closed_at"])

@@ -106,6 +106,16 @@ def placement_for_renewal(*, actor: Actor, placement_id: uuid.UUID | str) -> Pla
     return placement
 
 
+def placement_of_institution(*, actor: Actor, placement_id: uuid.UUID | str) -> Placement:
+    """A placement, present or past, in one of the actor's institution's shelters; another's is not found."""
+    if not actor.has(Perm.SHELTER_ADMIT):
+        raise PermissionDenied()
+    placement = Placement.objects.filter(pk=placement_id, shelter__organization_id=actor.org_pk).first()
+    if placement is None:
+        raise NotFound()
+    return placement
+
+
 def order_alerts(*, actor: Actor, today: datetime.date | None = None) -> OrderAlerts:
     """Active placements whose court order ends within AMPARO_ORDER_EXPIRY_DAYS, and those already ended."""
     today = today or timezone.localdate()

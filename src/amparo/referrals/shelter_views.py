@@ -74,7 +74,7 @@ def admit_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     view = selectors.referral_get_for_view(actor=actor, referral_id=referral_id)
     if view.as_sender or view.access_ended:  # admissions are the receiving shelter's act, while active
         raise Http404()
-    form = AdmitForm(request.POST or None, shelters=shelter_selectors.shelters_of(actor))
+    form = AdmitForm(request.POST if request.method == "POST" else None, shelters=shelter_selectors.shelters_of(actor))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -109,7 +109,7 @@ def renew_view(request: HttpRequest, placement_id: uuid.UUID) -> HttpResponse:
     identifying: not in error reports)."""
     actor = actor_from(request)
     placement = shelter_selectors.placement_for_renewal(actor=actor, placement_id=placement_id)
-    form = RenewForm(request.POST or None, initial={"court": placement.court})
+    form = RenewForm(request.POST if request.method == "POST" else None, initial={"court": placement.court})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -138,13 +138,16 @@ def renew_view(request: HttpRequest, placement_id: uuid.UUID) -> HttpResponse:
 @requires(Perm.SHELTER_ADMIT)
 @require_POST
 def discharge_view(request: HttpRequest, placement_id: uuid.UUID) -> HttpResponse:
+    actor = actor_from(request)
+    # Another institution's placement is not found (404); errors go back to the page of the placement's shelter.
+    placement = shelter_selectors.placement_of_institution(actor=actor, placement_id=placement_id)
     form = DischargeForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationFailed({"destination": [_("Choose where the person goes.")]})
-        placement = shelter_services.placement_discharge(
-            actor=actor_from(request),
-            placement_id=placement_id,
+        shelter_services.placement_discharge(
+            actor=actor,
+            placement_id=placement.pk,
             destination=form.cleaned_data["destination"],
             notes=form.cleaned_data["notes"],
         )
@@ -152,6 +155,6 @@ def discharge_view(request: HttpRequest, placement_id: uuid.UUID) -> HttpRespons
         for msgs in exc.errors.values():
             for msg in msgs:
                 messages.error(request, msg)
-        return redirect("referrals:shelters")
-    messages.success(request, _("Discharged."))
+    else:
+        messages.success(request, _("Discharged."))
     return redirect("referrals:shelter", shelter_id=placement.shelter_id)

@@ -20,7 +20,6 @@ from amparo.core.views import actor_from, add_service_errors, requires
 
 from . import selectors, services
 from .forms import BoxFilterForm, DirectoryForm, OutcomeForm, ReferralForm, RespondForm
-from .models import Placement
 from .pdf import referral_pdf
 from .permissions import is_receiver
 
@@ -51,7 +50,7 @@ def referral_new_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied()
-    form = ReferralForm(request.POST or None, exclude_org=case.owner_org_id)
+    form = ReferralForm(request.POST if request.method == "POST" else None, exclude_org=case.owner_org_id)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -81,6 +80,7 @@ def referral_new_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def referral_detail_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     actor = actor_from(request)
     view = selectors.referral_get_for_view(actor=actor, referral_id=referral_id)
+    may_cancel = view.as_sender and view.referral.is_active and can_edit_case(actor, view.referral.case)
     return render(
         request,
         "referrals/detail.html",
@@ -92,11 +92,11 @@ def referral_detail_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpRe
             "outcome_form": OutcomeForm(),
             "today": timezone.localdate(),
             "can_answer": not view.as_sender and not view.access_ended and is_receiver(actor, view.referral),
-            "can_cancel": view.as_sender and view.referral.is_active and can_edit_case(actor, view.referral.case),
+            "can_cancel": may_cancel and not view.person_placed,
+            # The sender may not cancel while the person is placed (the page says why the button is missing).
+            "cancel_waits_for_discharge": may_cancel and view.person_placed,
             # The receiver is about to close a shelter referral while the person is still placed.
-            "still_placed": not view.as_sender
-            and view.referral.is_active
-            and Placement.objects.filter(referral=view.referral, discharged_at__isnull=True).exists(),
+            "still_placed": not view.as_sender and view.person_placed,
         },
     )
 
