@@ -126,7 +126,7 @@ class ChartDetailApi(APIView):
             raise NotFound()
         form = FilterForm(request.query_params or None)
         if form.is_bound and not form.is_valid():
-            raise ValidationFailed({k: [str(m) for m in v] for k, v in form.errors.items()})
+            raise ValidationFailed({k: [str(m) for m in v] for k, v in form.errors.items()}, form.error_text())
         chart = publish.chart(key, form.filters(), threshold_from_settings())
         return Response(chart_data(chart, form))
 

@@ -328,6 +328,10 @@ def parse_htcds(name: str, content: bytes) -> list[dict[str, Any]]:
     return records
 
 
+# no case was opened before this year (nor can a reporting period start before it: stats.forms.FIRST_YEAR)
+FIRST_OPENED_YEAR = 1900
+
+
 @dataclass
 class ImportRow:
     person: PersonInput
@@ -373,6 +377,14 @@ def _validate_record(record: dict[str, Any]) -> tuple[ImportRow | None, list[str
             opened = datetime.date.fromisoformat(text("cas_OpenedDate"))
         except ValueError:
             errors.append(_("cas_OpenedDate is not a date (YYYY-MM-DD)."))
+        else:
+            if opened > timezone.localdate():
+                errors.append(_("cas_OpenedDate %(date)s is in the future.") % {"date": opened.isoformat()})
+            elif opened.year < FIRST_OPENED_YEAR:
+                errors.append(
+                    _("cas_OpenedDate %(date)s is before %(year)s.")
+                    % {"date": opened.isoformat(), "year": FIRST_OPENED_YEAR}
+                )
     gender = text("prs_Gender") or Gender.UNKNOWN
     if gender not in Gender.values:
         errors.append(_("Unknown prs_Gender: %(v)s") % {"v": gender})

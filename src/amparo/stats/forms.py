@@ -71,6 +71,16 @@ class FilterForm(forms.Form):
         institution = data.get("institution")
         return Filters(self._period(data), institution.pk if institution else None, data.get("department") or "")
 
+    def error_text(self) -> str:
+        """What is wrong with the filters, one line per filter named by its label (plain-text 400s, the API)."""
+        lines = []
+        for name, errors in self.errors.items():
+            text = " ".join(str(m) for m in errors)
+            if name in self.fields:
+                text = _("%(filter)s: %(errors)s") % {"filter": self.fields[name].label, "errors": text}
+            lines.append(text)
+        return "\n".join(lines)
+
     def query(self) -> str:
         f = self.filters()
         parts = {"start": f.period.start.isoformat(), "end": f.period.end.isoformat()}

@@ -495,6 +495,10 @@ def _shelter(f: Filters, t: int) -> Chart:
     admitted = protect_series(categories, [data[c]["admitted"] for c in categories], t)
     result.extra = {
         "beds": [data[c]["beds"] for c in categories],
+        # (category, beds), for the note under the chart: a list of numbers alone says nothing
+        "beds_by_category": [
+            (label, number(data[c]["beds"])) for c, label in zip(categories, result.labels, strict=True)
+        ],
         "admitted": admitted.values,
         "admitted_total": admitted.total,
         "admitted_total_text": shown(admitted.total, t, small=admitted.total_small),

@@ -312,6 +312,8 @@ def build_report(filters: Filters, *, actor: Actor | None = None, threshold: int
         .select_related("organization")
         .order_by("organization__name")
     )
+    if filters.institution_id:  # the report of one institution: its own narratives only
+        narratives = narratives.filter(organization_id=filters.institution_id)
     by_section: dict[str, list[ReportNarrative]] = {}
     for n in narratives:
         by_section.setdefault(n.section, []).append(n)

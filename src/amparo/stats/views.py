@@ -33,6 +33,11 @@ def _form(request: HttpRequest, *, complete: bool = False) -> FilterForm:
     return form
 
 
+def _bad_filters(form: FilterForm) -> HttpResponse:
+    """A 400 for a download (or a page without the filter form) that names what is wrong with its filters."""
+    return HttpResponse(form.error_text(), status=400, content_type="text/plain; charset=utf-8")
+
+
 @requires(Perm.STATS_VIEW)
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     form = _form(request)
@@ -65,7 +70,7 @@ def chart_csv_view(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404()
     form = _form(request)
     if form.is_bound and form.errors:
-        return HttpResponse(_("Invalid period."), status=400, content_type="text/plain; charset=utf-8")
+        return _bad_filters(form)
     chart = publish.chart(key, form.filters())
     response = HttpResponse(publish.chart_csv(chart), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{key}.csv"'
@@ -80,6 +85,8 @@ def records_view(request: HttpRequest, key: str) -> HttpResponse:
     if not actor.has(Perm.CASE_VIEW):
         raise DjangoPermissionDenied()
     form = _form(request)
+    if form.is_bound and form.errors:
+        return _bad_filters(form)
     code = request.GET.get("code", "")
     try:
         cases = selectors.records_behind(actor=actor, key=key, code=code, filters=form.filters())
@@ -132,7 +139,7 @@ def report_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     actor = actor_from(request)
     form = _form(request, complete=True)
     if form.is_bound and form.errors:
-        return HttpResponse(_("Invalid period."), status=400, content_type="text/plain; charset=utf-8")
+        return _bad_filters(form)
     filters = form.filters()
     with translation.override(language):
         report = build_report(filters, actor=actor)
@@ -168,7 +175,7 @@ def narrative_edit_view(request: HttpRequest, section: str) -> HttpResponse:
     actor = actor_from(request)
     period_form = _form(request, complete=True)
     if period_form.is_bound and period_form.errors:
-        return HttpResponse(_("Invalid period."), status=400, content_type="text/plain; charset=utf-8")
+        return _bad_filters(period_form)
     period = period_form.filters().period
     current = ReportNarrative.objects.filter(
         organization_id=actor.org_pk, period_start=period.start, period_end=period.end, section=section
@@ -244,7 +251,7 @@ def export_view(request: HttpRequest, kind: str) -> HttpResponse:
     actor = actor_from(request)
     form = _form(request, complete=True)
     if form.is_bound and form.errors:
-        return HttpResponse(_("Invalid period."), status=400, content_type="text/plain; charset=utf-8")
+        return _bad_filters(form)
     filters = form.filters()
     threshold = threshold_from_settings()
     details: dict[str, object] = {"kind": kind}
