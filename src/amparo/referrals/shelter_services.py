@@ -30,6 +30,29 @@ from .services import _notify, _senders, _user
 
 MAX_STAY_DAYS = 3 * 365
 
+# Children are not housed with adults (the minor's protocol: the presumption of minority applies until an age
+# is proven), nor girls with boys. A sex not recorded or non-conforming is not refused: the staff decide.
+_CHILDREN = {ShelterCategory.GIRLS, ShelterCategory.BOYS, ShelterCategory.ADOLESCENT_MOTHERS}
+_ADULTS = {ShelterCategory.ADULT_WOMEN, ShelterCategory.MEN}
+_NOT_FOR_SEX = {
+    "Masculine": {ShelterCategory.GIRLS, ShelterCategory.ADOLESCENT_MOTHERS, ShelterCategory.ADULT_WOMEN},
+    "Feminine": {ShelterCategory.BOYS, ShelterCategory.MEN},
+}
+
+
+def _category_mismatch(case: Case, category: str) -> list[str]:
+    """Why ``category`` is not for the person of ``case`` (none: it is). Foreign victims' shelters take anyone."""
+    problems = []
+    if case.minor_protocol and category in _ADULTS:
+        problems.append(
+            _("The person is treated as a minor (presumption of minority): choose a category for children.")
+        )
+    elif not case.minor_protocol and category in _CHILDREN:
+        problems.append(_("The person is an adult: a category for children is not for her or him."))
+    if category in _NOT_FOR_SEX.get(case.person.gender, set()):
+        problems.append(_("The category does not match the person's sex as recorded."))
+    return problems
+
 
 @transaction.atomic
 def placement_admit(
@@ -54,7 +77,9 @@ def placement_admit(
     # The case row, then the referral's, are locked until commit (the order consent_withdraw takes them): one
     # person is not admitted twice by two submissions at once, nor under a referral cancelled meanwhile.
     list(Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True))
-    referral = Referral.objects.select_for_update(of=("self",)).select_related("case").get(pk=referral_id)
+    referral = (
+        Referral.objects.select_for_update(of=("self",)).select_related("case", "case__person").get(pk=referral_id)
+    )
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message: str) -> None:
@@ -64,6 +89,9 @@ def placement_admit(
         add("referral", _("Admissions come from an accepted shelter referral."))
     if category not in ShelterCategory.values:
         add("category", _("Choose a category."))
+    else:
+        for message in _category_mismatch(referral.case, category):
+            add("category", message)
     if not court.strip():
         add("court", _("Name the court that ordered the placement."))
     if not file_number.strip():
