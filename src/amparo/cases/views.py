@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +22,6 @@ from amparo.accounts.roles import Perm
 from amparo.core.exceptions import StaleEdit, TamperedCiphertext, ValidationFailed
 from amparo.core.views import actor_from, add_service_errors, requires
 from amparo.people.integrity import mark_unreadable
-from amparo.people.services import tampering_report
 from amparo.people.views import tampered_response
 
 from . import selectors, services
@@ -77,8 +77,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     page = selectors.case_list(actor=actor, filters=filters, cursor=request.GET.get("after", ""))
     overdue = list(selectors.overdue_tasks(actor=actor)[:20])
     # One record failing its integrity check shows a placeholder (reported) instead of failing the whole list.
-    mark_unreadable(actor=actor, persons=[c.person for c in page.cases if not getattr(c, "hidden_as", "")])
-    _mark_unreadable_tasks(actor, overdue)
+    mark_unreadable(actor=actor, records=[c.person for c in page.cases if not getattr(c, "hidden_as", "")])
+    mark_unreadable(actor=actor, records=overdue, fields=("title",), reported_as=_as_its_case)
     query = request.GET.copy()
     query.pop("after", None)
     return render(
@@ -88,18 +88,10 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _mark_unreadable_tasks(actor: Actor, tasks: list[Task]) -> None:
-    """Like people.integrity.mark_unreadable, for the overdue tasks' titles (reported as their case's, as the
-    case page does)."""
-    reported: set[uuid.UUID] = set()
-    for task in tasks:
-        try:
-            task.title  # noqa: B018  (decrypts it)
-        except TamperedCiphertext:
-            task.unreadable = True  # type: ignore[attr-defined]
-            if task.case_id not in reported:
-                reported.add(task.case_id)
-                tampering_report(actor=actor, target_type="case", target_id=task.case_id)
+def _as_its_case(task: Model) -> tuple[str, object]:
+    """A task's title failing its check is reported as its case's, as the case page reports it."""
+    assert isinstance(task, Task)
+    return "case", task.case_id
 
 
 @requires(Perm.CASE_CREATE)

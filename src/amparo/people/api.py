@@ -113,7 +113,7 @@ class PersonCollectionApi(APIView):
         actor = actor_of(request)
         result = selectors.person_search(actor=actor, name=name, document=document)
         # A record failing its integrity check: 409 as before, now in the audit trail (each such record once).
-        if mark_unreadable(actor=actor, persons=result.persons):
+        if mark_unreadable(actor=actor, records=result.persons):
             raise TamperedCiphertext()
         rows = [_summary(p, result.scores.get(p.pk, 0)) for p in result.persons]
         return Response({"results": PersonSummarySerializer(rows, many=True).data})

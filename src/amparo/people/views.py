@@ -36,7 +36,7 @@ def person_search_view(request: HttpRequest) -> HttpResponse:
     else:
         context["persons"] = selectors.person_recent(actor=actor) if actor.has(Perm.PERSON_VIEW) else []
     # A record failing its integrity check shows a placeholder (reported) instead of failing the whole list.
-    mark_unreadable(actor=actor, persons=context["persons"], fields=ROW_FIELDS)
+    mark_unreadable(actor=actor, records=context["persons"], fields=ROW_FIELDS)
     template = "people/_results.html" if request.headers.get("HX-Request") else "people/search.html"
     return render(request, template, context)
 

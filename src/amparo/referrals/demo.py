@@ -9,7 +9,6 @@ import datetime
 import random
 from typing import Any
 
-from django.db import models, transaction
 from django.utils import timezone
 
 from amparo.organizations.models import Organization, Unit
@@ -63,24 +62,6 @@ def _category(case: Any) -> str:
     if foreign:
         return "foreign_victims"
     return "adult_women" if person.gender == "Feminine" else "men"
-
-
-def _keep_dates(batch: Any, row: models.Model, **dates: datetime.datetime) -> None:
-    """The caller bulk-creates the batch, which stamps ``auto_now_add`` fields (``Referral.sent_at``,
-    ``Placement.admitted_at``) with the time of the load. The demo's own dates are written over them once
-    the batch's transaction has committed: one callback per batch (the caller saves it in a transaction)."""
-    pending: list[tuple[models.Model, dict[str, datetime.datetime]]] | None = getattr(batch, "demo_dates", None)
-    if pending is None:
-        fresh: list[tuple[models.Model, dict[str, datetime.datetime]]] = []
-        batch.demo_dates = pending = fresh
-        transaction.on_commit(lambda: _write_dates(fresh))
-    pending.append((row, dates))
-
-
-def _write_dates(pending: list[tuple[models.Model, dict[str, datetime.datetime]]]) -> None:
-    with transaction.atomic():
-        for row, dates in pending:
-            type(row)._default_manager.filter(pk=row.pk).update(**dates)
 
 
 def _status_for(rng: random.Random, case: Any) -> str:
@@ -152,7 +133,6 @@ def build_referrals(
         if status == ReferralStatus.DECLINED:  # a refusal closes the referral when it is answered
             referral.closed_at = answered
     batch.add(referral)
-    _keep_dates(batch, referral, sent_at=sent)
     if status in (ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED) and receivers.get(to_org):
         category = _category(case)
         for shelter, free in shelters[to_org]:
@@ -169,6 +149,7 @@ def build_referrals(
                     file_number=f"2026-{rng.randint(1, 99999):05d}",
                     order_date=order_date,
                     order_end=order_date + datetime.timedelta(days=rng.choice([60, 90, 180])),
+                    admitted_at=admitted,
                     admitted_by_id=receivers[to_org],
                     discharged_at=None if active else referral.closed_at,
                     destination="" if active else "family",
@@ -176,5 +157,4 @@ def build_referrals(
                 if active:
                     free[category] -= 1
                 batch.add(placement)
-                _keep_dates(batch, placement, admitted_at=admitted)
                 break

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amparo.cases.vocab import ServiceType
@@ -120,7 +121,8 @@ class Referral(models.Model):
     )
     respond_by = models.DateField(_("answer expected by"))
     sent_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    # a default, not auto_now_add: records loaded with their own dates (the demo, an import) keep them
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now, editable=False)
     responded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
     decline_reason = EncryptedTextField(_("reason for declining"), blank=True, null=True)
@@ -236,7 +238,7 @@ class Placement(models.Model):
     judge = EncryptedTextField(_("judge"), blank=True, null=True)
     order_date = models.DateField(_("order date"))
     order_end = models.DateField(_("order ends"), db_index=True)
-    admitted_at = models.DateTimeField(_("admitted"), auto_now_add=True)
+    admitted_at = models.DateTimeField(_("admitted"), default=timezone.now, editable=False)
     admitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     discharged_at = models.DateTimeField(_("discharged"), null=True, blank=True)
     destination = models.CharField(_("destination"), max_length=20, choices=Destination.choices, blank=True)
