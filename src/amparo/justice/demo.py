@@ -16,7 +16,7 @@ from amparo.accounts.models import User
 
 from . import court_services, operation_services, protection_services, services
 from .models import Investigation
-from .vocab import InvestigationStatus
+from .vocab import INVESTIGATION_STAGE_ORDER, InvestigationStatus
 
 PROSECUTOR = "gloria.prosecutor"
 INVESTIGATOR = "fabio.investigator"
@@ -168,7 +168,8 @@ def build_justice_demo() -> int:
             )
         if stage != InvestigationStatus.OPEN:
             _prosecution(prosecutor, investigation, suspect_ids[0], start, stage)
-        services.investigation_set_status(prosecutor, investigation_id=investigation.pk, status=stage)
+        for step in INVESTIGATION_STAGE_ORDER[1 : INVESTIGATION_STAGE_ORDER.index(stage) + 1]:
+            services.investigation_set_status(prosecutor, investigation_id=investigation.pk, status=step)
         if index == 0:
             _operations(prosecutor, investigator, investigation, place.pk, today)
         if index == 1:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.actor import Actor
-from amparo.accounts.models import User
+from amparo.accounts.models import Membership, User
 from amparo.cases.vocab import INDICATORS
 from amparo.core import geo
 from amparo.core.widgets import FastSelect
@@ -28,6 +28,7 @@ from .vocab import (
     InvestigationStatus,
     PlaceType,
     RoleInProcess,
+    TeamRole,
     VerdictOutcome,
 )
 
@@ -44,21 +45,33 @@ def _departments() -> list[tuple[str, str]]:
     return [("", "—"), *sorted(geo.DEPARTMENTS.items())]
 
 
+def _user_label(obj: Any) -> str:
+    # memberships are prefetched by justice_user_queryset (one query for every option of every row)
+    membership = next((m for m in obj.memberships.all() if m.is_active), None)
+    where = f" · {membership.organization.acronym} · {membership.get_role_display()}" if membership else ""
+    return f"{obj.get_full_name() or obj.username}{where}"
+
+
 class UserChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        membership = obj.memberships.filter(is_active=True).select_related("organization").first()
-        where = f" · {membership.organization.acronym} · {membership.get_role_display()}" if membership else ""
-        return f"{obj.get_full_name() or obj.username}{where}"
+        return _user_label(obj)
+
+
+class UserChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _user_label(obj)
 
 
 def justice_user_queryset() -> QuerySet[User]:
     from amparo.accounts.roles import ROLE_TABLE, Perm
 
     roles = [role for role, rules in ROLE_TABLE.items() if Perm.JUSTICE_VIEW in rules.permissions]
+    active = Membership.objects.filter(is_active=True).select_related("organization")
     return (
         User.objects.filter(is_active=True, memberships__is_active=True, memberships__role__in=roles)
         .distinct()
         .order_by("username")
+        .prefetch_related(Prefetch("memberships", queryset=active))
     )
 
 
@@ -106,13 +119,6 @@ class InvestigationForm(forms.Form):
     complaints = forms.MultipleChoiceField(
         label=_("Complaints"), required=False, widget=forms.CheckboxSelectMultiple, choices=[]
     )
-    members = UserChoices(
-        label=_("Team"),
-        required=False,
-        queryset=User.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Prosecutors and investigators who work on the file (you lead it)."),
-    )
 
     def __init__(self, *args: Any, complaints: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -121,12 +127,36 @@ class InvestigationForm(forms.Form):
         complaint_field.choices = [
             (str(c.pk), f"{c.number} · {c.received_on:%Y-%m-%d} · {c.get_source_display()}") for c in complaints or []
         ]
-        members = self.fields["members"]
-        assert isinstance(members, forms.ModelMultipleChoiceField)
-        members.queryset = justice_user_queryset()
 
 
-class TeamForm(forms.Form):
+class TeamMemberForm(forms.Form):
+    """One member of an investigation team and their role in it. An empty role takes the default for the
+    member's role in their institution; the service refuses a role that does not fit it."""
+
+    user = UserChoice(label=_("Member"), required=False, queryset=User.objects.none())
+    team_role = forms.ChoiceField(
+        label=_("Role in the team"),
+        required=False,
+        choices=[("", _("Default for their role")), *TeamRole.choices],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.fields["user"]
+        assert isinstance(user, forms.ModelChoiceField)
+        user.queryset = justice_user_queryset()
+
+
+TeamFormSet = forms.formset_factory(TeamMemberForm, extra=3, max_num=50, validate_max=True)
+
+
+def team_members(formset: forms.BaseFormSet) -> list[tuple[int, str]]:  # type: ignore[type-arg]
+    """The (user id, team role) pairs of a valid ``TeamFormSet``; a row without a member is ignored."""
+    rows = (form.cleaned_data for form in formset.forms)
+    return [(d["user"].pk, d.get("team_role") or "") for d in rows if d and d.get("user") is not None]
+
+
+class OperationMembersForm(forms.Form):
     members = UserChoices(
         label=_("Team"),
         required=False,
@@ -142,7 +172,24 @@ class TeamForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=InvestigationStatus.choices)
+    """The next status of an investigation. On screen only the steps allowed from the current status are
+    offered (``allowed``); the service decides (a posted form accepts any status and gets its clear error)."""
+
+    status = forms.ChoiceField(label=_("New status"), choices=InvestigationStatus.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to go back to an earlier stage or to reopen a closed investigation."),
+    )
+
+    def __init__(self, *args: Any, allowed: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            field = self.fields["status"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(s, InvestigationStatus(s).label) for s in allowed]
 
 
 class PlaceForm(forms.Form):
@@ -266,10 +313,6 @@ class OperationForm(forms.Form):
         members = self.fields["members"]
         assert isinstance(members, forms.ModelMultipleChoiceField)
         members.queryset = justice_user_queryset()
-
-
-class OperationMembersForm(TeamForm):
-    pass
 
 
 class ExecuteForm(forms.Form):

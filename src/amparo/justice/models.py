@@ -132,6 +132,25 @@ class Investigation(models.Model):
         return self.number
 
 
+class InvestigationStatusChange(models.Model):
+    """One step of the investigation along the procedure (vocab.INVESTIGATION_TRANSITIONS). The reason,
+    required to go back or to reopen, is free text: encrypted, never audited."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=12, choices=InvestigationStatus.choices)
+    to_status = models.CharField(max_length=12, choices=InvestigationStatus.choices)
+    reason = EncryptedTextField(_("reason"), blank=True, null=True)
+    actor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status}->{self.to_status}"
+
+
 class InvestigationMember(models.Model):
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="team")
     user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")

@@ -369,6 +369,7 @@ class InvestigationView:
     court_events: list[Any]
     cooperation: list[Any]
     charges: list[Any] = field(default_factory=list)
+    status_changes: list[Any] = field(default_factory=list)  # the steps along the procedure, oldest first
     shown: dict[uuid.UUID, PersonShown] = field(default_factory=dict)
     suspect_labels: dict[uuid.UUID, str] = field(default_factory=dict)  # suspect id -> name or pseudonym
     # the page's lists: one entry per real person, merged records under it (never a hidden person's)
@@ -418,6 +419,7 @@ def investigation_get_for_view(*, actor: Actor, investigation_id: uuid.UUID | st
         arrests=list(investigation.arrests.select_related("suspect")),
         court_events=list(investigation.court_events.all()),
         cooperation=list(investigation.cooperation.all()),
+        status_changes=list(investigation.status_changes.all()),
         charges=list(investigation.charges.select_related("article__law", "version", "verdict__sentence")),
         shown=shown,
         suspect_labels={

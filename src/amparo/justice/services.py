@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,7 @@ from .models import (
     Evidence,
     Investigation,
     InvestigationMember,
+    InvestigationStatusChange,
     InvestigationVictim,
     JusticeCounter,
     Place,
@@ -47,6 +48,7 @@ from .permissions import (
     complaints_visible_to,
 )
 from .vocab import (
+    INVESTIGATION_TRANSITIONS,
     ComplaintSource,
     CustodyAction,
     EvidenceKind,
@@ -55,9 +57,12 @@ from .vocab import (
     RoleInProcess,
     SuspectKind,
     TeamRole,
+    investigation_step_back,
+    team_roles_for,
 )
 
 SUMMARY_MAX = 20_000
+REASON_MAX = 2000
 EARLIEST_DATE = datetime.date(1990, 1, 1)
 
 
@@ -213,8 +218,9 @@ def complaint_link_cases(
 # --- investigations ---
 
 
-def justice_users(user_ids: Iterable[int]) -> list[User]:
-    """Active users with an active membership whose role has justice.view (any institution)."""
+def justice_user_roles(user_ids: Iterable[int]) -> dict[int, tuple[User, list[str]]]:
+    """Active users with an active membership whose role has justice.view (any institution), with those
+    roles: user id -> (user, roles in membership order)."""
     from amparo.accounts.models import Membership
     from amparo.accounts.roles import role_has
 
@@ -222,7 +228,16 @@ def justice_users(user_ids: Iterable[int]) -> list[User]:
     memberships = Membership.objects.filter(user_id__in=ids, is_active=True, user__is_active=True).select_related(
         "user"
     )
-    return list({m.user for m in memberships if role_has(m.role, Perm.JUSTICE_VIEW)})
+    found: dict[int, tuple[User, list[str]]] = {}
+    for m in memberships:
+        if role_has(m.role, Perm.JUSTICE_VIEW):
+            found.setdefault(m.user_id, (m.user, []))[1].append(m.role)
+    return found
+
+
+def justice_users(user_ids: Iterable[int]) -> list[User]:
+    """Active users with an active membership whose role has justice.view (any institution)."""
+    return [user for user, _roles in justice_user_roles(user_ids).values()]
 
 
 def investigation_for_edit(actor: Actor, investigation_id: uuid.UUID | str) -> Investigation:
@@ -288,7 +303,7 @@ def investigation_open(
     InvestigationMember.objects.create(
         investigation=investigation,
         user=_user(actor),
-        team_role=TeamRole.PROSECUTOR if actor.role == "prosecutor" else TeamRole.INVESTIGATOR,
+        team_role=next(iter(team_roles_for([actor.role or ""])), TeamRole.INVESTIGATOR),
     )
     for user, role in team:
         if user.pk != actor.user_pk:
@@ -306,15 +321,36 @@ def investigation_open(
 
 
 def _team_members(errors: _Errors, members: Iterable[tuple[int, str]]) -> list[tuple[User, str]]:
-    pairs = [(int(u), r) for u, r in members]
-    if any(r not in TeamRole.values for _u, r in pairs):
+    """The (user, team role) pairs of a team. An empty role takes the default for the member's role in their
+    institution; a role that does not fit it (vocab.TEAM_ROLES_FOR_USER_ROLE) is refused."""
+    pairs = [(int(u), (r or "").strip()) for u, r in members]
+    if any(r and r not in TeamRole.values for _u, r in pairs):
         errors.add("members", _("Choose a role for each team member."))
         return []
-    users = {u.pk: u for u in justice_users(u for u, _r in pairs)}
-    if len(users) != len({u for u, _r in pairs}):
+    if len({u for u, _r in pairs}) != len(pairs):
+        errors.add("members", _("Name each team member only once."))
+        return []
+    found = justice_user_roles(u for u, _r in pairs)
+    if len(found) != len(pairs):
         errors.add("members", _("Team members must be active prosecutors or investigators."))
         return []
-    return [(users[u], r) for u, r in pairs]
+    team: list[tuple[User, str]] = []
+    for user_id, role in pairs:
+        user, user_roles = found[user_id]
+        fitting = team_roles_for(user_roles)
+        if not fitting:
+            errors.add("members", _("Team members must be active prosecutors or investigators."))
+            return []
+        if role and role not in fitting:
+            message = _("%(user)s cannot be “%(role)s” in the team: choose %(allowed)s.") % {
+                "user": user.get_full_name() or user.username,
+                "role": TeamRole(role).label,
+                "allowed": ", ".join(f"“{TeamRole(r).label}”" for r in fitting),
+            }
+            errors.add("members", message)
+            continue
+        team.append((user, role or fitting[0]))
+    return team
 
 
 @transaction.atomic
@@ -332,19 +368,50 @@ def investigation_set_team(
     for user, role in team:
         if user.pk != investigation.lead_id:
             InvestigationMember.objects.create(investigation=investigation, user=user, team_role=role)
-    _audit(actor, "investigation.team", "investigation", investigation.pk, members=investigation.team.count())
+    roles = dict(investigation.team.values("team_role").annotate(n=Count("id")).values_list("team_role", "n"))
+    # counts per team role (codes and numbers only)
+    by_role = {f"as_{role}": roles.get(role, 0) for role in TeamRole.values}
+    _audit(
+        actor, "investigation.team", "investigation", investigation.pk, members=investigation.team.count(), **by_role
+    )
     return investigation
 
 
 @transaction.atomic
-def investigation_set_status(actor: Actor, *, investigation_id: uuid.UUID | str, status: str) -> Investigation:
+def investigation_set_status(
+    actor: Actor, *, investigation_id: uuid.UUID | str, status: str, reason: str = ""
+) -> Investigation:
+    """Move the investigation along the procedure: only the steps of ``vocab.INVESTIGATION_TRANSITIONS``.
+    Going back to an earlier stage or reopening a closed file needs a ``reason`` (kept encrypted with the
+    step, never audited). The audit event holds the two status codes only."""
     investigation = investigation_for_edit(actor, investigation_id)
     if status not in InvestigationStatus.values:
         raise ValidationFailed({"status": [_("Choose a valid status.")]})
     previous = investigation.status
+    if status not in INVESTIGATION_TRANSITIONS.get(previous, frozenset()):
+        message = _("An investigation cannot go from “%(from)s” to “%(to)s”.") % {
+            "from": InvestigationStatus(previous).label,
+            "to": InvestigationStatus(status).label,
+        }
+        raise ValidationFailed({"status": [message]})
+    reason = (reason or "").strip()
+    back = investigation_step_back(previous, status)
+    if back and not reason:
+        message = (
+            _("Give the reason for reopening the investigation.")
+            if previous == InvestigationStatus.CLOSED
+            else _("Give the reason for going back to an earlier stage.")
+        )
+        raise ValidationFailed({"reason": [message]})
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed({"reason": [_("The reason is too long.")]})
+    InvestigationStatusChange.objects.create(
+        investigation=investigation, from_status=previous, to_status=status, reason=reason or None, actor=_user(actor)
+    )
     investigation.status = status
     investigation.save(update_fields=["status"])
-    _audit(actor, "investigation.status", "investigation", investigation.pk, previous=previous, status=status)
+    action = "investigation.reopen" if previous == InvestigationStatus.CLOSED else "investigation.status"
+    _audit(actor, action, "investigation", investigation.pk, previous=previous, status=status, back=back)
     return investigation
 
 

@@ -40,6 +40,7 @@ from . import (
 from .models import Complaint, Cooperation, Evidence, Investigation, ProtectedWitness, Witness
 from .permissions import can_edit_complaint, can_edit_investigation, can_manage_team, can_view_complaint
 from .protection import is_on_protection_team, shown_person
+from .vocab import investigation_next_statuses
 
 TABS = [
     ("overview", gettext_lazy("Overview")),
@@ -156,7 +157,8 @@ def investigation_new_view(request: HttpRequest) -> HttpResponse:
     form = forms.InvestigationForm(
         request.POST or None, complaints=complaints, initial={"complaints": request.GET.getlist("complaint")}
     )
-    if request.method == "POST" and form.is_valid():
+    team = forms.TeamFormSet(request.POST or None, prefix="team")
+    if request.method == "POST" and form.is_valid() and team.is_valid():
         d = form.cleaned_data
         try:
             investigation = services.investigation_open(
@@ -165,7 +167,7 @@ def investigation_new_view(request: HttpRequest) -> HttpResponse:
                 opened_on=d["opened_on"],
                 mp_file_number=d["mp_file_number"],
                 complaint_ids=d["complaints"],
-                members=[(u.pk, _team_role(u)) for u in d["members"]],
+                members=forms.team_members(team),
             )
         except ValidationFailed as exc:
             add_service_errors(form, exc.errors)
@@ -173,13 +175,16 @@ def investigation_new_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Investigation %(number)s opened.") % {"number": investigation.number})
             return redirect("justice:detail", investigation_id=investigation.pk)
     return render(
-        request, "justice/form.html", {"form": form, "title": _("Open an investigation")}, status=_status(request)
+        request,
+        "justice/form.html",
+        {
+            "form": form,
+            "team_formset": team,
+            "team_help": _("Prosecutors and investigators who work on the file (you lead it), with their role."),
+            "title": _("Open an investigation"),
+        },
+        status=_status(request),
     )
-
-
-def _team_role(user: Any) -> str:
-    membership = user.memberships.filter(is_active=True).first()
-    return "prosecutor" if membership and membership.role == "prosecutor" else "investigator"
 
 
 @requires(Perm.JUSTICE_VIEW)
@@ -197,7 +202,7 @@ def investigation_detail_view(request: HttpRequest, investigation_id: uuid.UUID)
             "investigation": view.investigation,
             "tab": tab,
             "tabs": TABS,
-            "status_form": forms.StatusForm(initial={"status": view.investigation.status}),
+            "status_form": forms.StatusForm(allowed=investigation_next_statuses(view.investigation.status)),
             "custody_form": forms.CustodyForm(),
             "cooperation_form": forms.CooperationStatusForm(),
             "can_protect": actor.has(Perm.WITNESS_PROTECT) and view.can_edit,
@@ -215,7 +220,9 @@ def investigation_status_view(request: HttpRequest, investigation_id: uuid.UUID)
         investigation_id,
         form=forms.StatusForm(request.POST),
         invalid={"status": [_("Choose a valid status.")]},
-        act=lambda d: services.investigation_set_status(actor, investigation_id=investigation_id, status=d["status"]),
+        act=lambda d: services.investigation_set_status(
+            actor, investigation_id=investigation_id, status=d["status"], reason=d["reason"]
+        ),
         done=_("Status changed."),
         tab="overview",
     )
@@ -284,19 +291,35 @@ def _investigation_form(
 
 @requires(Perm.JUSTICE_EDIT)
 def team_view(request: HttpRequest, investigation_id: uuid.UUID) -> HttpResponse:
-    def make(inv: Investigation, data: Any) -> forms.TeamForm:
-        if not can_manage_team(actor_from(request), inv):
-            raise DjangoPermissionDenied()
-        initial = {"members": list(inv.team.values_list("user_id", flat=True))}
-        return forms.TeamForm(data, initial=initial)
-
-    def submit(actor: Actor, inv: Investigation, d: dict[str, Any]) -> object:
-        return services.investigation_set_team(
-            actor, investigation_id=inv.pk, members=[(u.pk, _team_role(u)) for u in d["members"]]
-        )
-
-    return _investigation_form(
-        request, investigation_id, make_form=make, submit=submit, title=_("Team"), tab="overview", done=_("Team saved.")
+    """The lead names the team and each member's role in it (the lead always stays, in their role)."""
+    actor = actor_from(request)
+    investigation = _editable(actor, investigation_id)
+    if not can_manage_team(actor, investigation):
+        raise DjangoPermissionDenied()
+    others = investigation.team.exclude(user_id=investigation.lead_id).order_by("added_at")
+    initial = [{"user": m.user_id, "team_role": m.team_role} for m in others]
+    team = forms.TeamFormSet(request.POST or None, prefix="team", initial=initial)
+    errors: list[str] = []
+    if request.method == "POST" and team.is_valid():
+        try:
+            services.investigation_set_team(actor, investigation_id=investigation.pk, members=forms.team_members(team))
+        except ValidationFailed as exc:
+            errors = [str(m) for msgs in exc.errors.values() for m in msgs]
+        else:
+            messages.success(request, _("Team saved."))
+            return redirect(_detail_url(investigation.pk, "overview"))
+    return render(
+        request,
+        "justice/team.html",
+        {
+            "team_formset": team,
+            "errors": errors,
+            "lead": investigation.team.filter(user_id=investigation.lead_id).select_related("user").first(),
+            "title": _("Team"),
+            "investigation": investigation,
+            "back": _detail_url(investigation.pk, "overview"),
+        },
+        status=_status(request),
     )
 
 

@@ -26,10 +26,66 @@ class InvestigationStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# The criminal procedure (Código Procesal Penal), one place for its order. The preparatory investigation
+# ends in an accusation (acusación: charges filed) or in a closure (archivo, desestimación, sobreseimiento);
+# the intermediate stage sends the accusation to trial (apertura a juicio), sends it back to the
+# investigation (clausura provisional) or closes it; the trial ends in a judgment (sentencia), which becomes
+# final (closed) or is annulled on appeal with a new trial (reenvío). The criminal action may end at any
+# stage (death of the accused, prescription), so every open stage may close. A closed file reopens only
+# into the investigation (new evidence after an archivo or a clausura provisional).
+INVESTIGATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    InvestigationStatus.OPEN: frozenset({InvestigationStatus.PROSECUTION, InvestigationStatus.CLOSED}),
+    InvestigationStatus.PROSECUTION: frozenset(
+        {InvestigationStatus.TRIAL, InvestigationStatus.CLOSED, InvestigationStatus.OPEN}
+    ),
+    InvestigationStatus.TRIAL: frozenset({InvestigationStatus.JUDGMENT, InvestigationStatus.CLOSED}),
+    InvestigationStatus.JUDGMENT: frozenset({InvestigationStatus.CLOSED, InvestigationStatus.TRIAL}),
+    InvestigationStatus.CLOSED: frozenset({InvestigationStatus.OPEN}),
+}
+INVESTIGATION_STAGE_ORDER: tuple[str, ...] = (
+    InvestigationStatus.OPEN,
+    InvestigationStatus.PROSECUTION,
+    InvestigationStatus.TRIAL,
+    InvestigationStatus.JUDGMENT,
+    InvestigationStatus.CLOSED,
+)
+
+
+def investigation_next_statuses(status: str) -> list[str]:
+    """The statuses an investigation may move to from ``status``, in the order of the procedure."""
+    allowed = INVESTIGATION_TRANSITIONS.get(status, frozenset())
+    return [s for s in INVESTIGATION_STAGE_ORDER if s in allowed]
+
+
+def investigation_step_back(from_status: str, to_status: str) -> bool:
+    """Whether the move goes back to an earlier stage (reopening a closed file included): it needs a reason."""
+    order = INVESTIGATION_STAGE_ORDER
+    return from_status in order and to_status in order and order.index(to_status) < order.index(from_status)
+
+
 class TeamRole(models.TextChoices):
     PROSECUTOR = "prosecutor", _("Prosecutor")
     INVESTIGATOR = "investigator", _("Investigator")
     ASSISTANT = "assistant", _("Assistant")
+
+
+# The roles a member may take in an investigation team, by their role in their institution (accounts
+# ``Role`` codes). Deny by default: a user role not listed here cannot join a team. The first is the default.
+# A prosecutor leads or assists (auxiliar fiscal); an investigator investigates or assists.
+TEAM_ROLES_FOR_USER_ROLE: dict[str, tuple[str, ...]] = {
+    "prosecutor": (TeamRole.PROSECUTOR, TeamRole.ASSISTANT),
+    "investigator": (TeamRole.INVESTIGATOR, TeamRole.ASSISTANT),
+}
+
+
+def team_roles_for(user_roles: list[str] | tuple[str, ...]) -> list[str]:
+    """The team roles that fit any of ``user_roles`` (a user's active roles), the default first."""
+    found: list[str] = []
+    for role in user_roles:
+        for team_role in TEAM_ROLES_FOR_USER_ROLE.get(role, ()):
+            if team_role not in found:
+                found.append(team_role)
+    return found
 
 
 class PlaceType(models.TextChoices):
