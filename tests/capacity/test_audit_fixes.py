@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
-from amparo.capacity import selectors, services
-from amparo.capacity.models import Participant
+from amparo.audit.models import AuditEvent
+from amparo.capacity import indicators, selectors, services
+from amparo.capacity.models import Indicator, IndicatorTarget, Participant, Training
+from amparo.core.exceptions import ValidationFailed
 from amparo.stats import publish
 from amparo.stats.aggregates import Filters, Period
 from tests.conftest import login
@@ -96,3 +100,135 @@ def test_prevention_list_names_the_media(world, client) -> None:
     )
     body = login(client, world.user("statistician")).get("/capacity/prevention/").content.decode()
     assert "Social media, Billboards" in body and "social, billboard" not in body
+
+
+# --- second audit: participants, targets, the progress form, names shown ---
+
+
+def _future_training(actor, days: int = 30):
+    start = timezone.localdate() + datetime.timedelta(days=days)
+    return services.training_create(
+        actor=actor,
+        data=services.TrainingInput(
+            title="Refresher for judges",
+            start_date=start,
+            end_date=start + datetime.timedelta(days=1),
+            topics=["legal_framework"],
+            target_groups=["judges"],
+            planned_participants=25,
+        ),
+    )
+
+
+def test_no_one_is_trained_by_a_training_that_has_not_taken_place(world, client) -> None:
+    sup = world.actor("supervisor")
+    training = _future_training(sup)
+    with pytest.raises(ValidationFailed) as exc:
+        services.participant_add(
+            actor=sup,
+            training_id=training.pk,
+            data=services.ParticipantInput(role="judges", institution_other="OJ", post_score=90),
+        )
+    assert "training" in exc.value.errors
+    page = login(client, world.user("supervisor"))
+    response = page.post(
+        f"/capacity/trainings/{training.pk}/participants/",
+        {"role": "judges", "sex": "F", "institution_other": "OJ", "attended": "on"},
+    )
+    assert response.status_code == 400
+    assert "The training has not started yet" in response.content.decode()
+    assert Participant.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="training.participant_added").exists()
+    assert indicators.judges_trained(training.start_date.year) == 0
+    detail = page.get(f"/capacity/trainings/{training.pk}/").content.decode()
+    assert "data-not-started" in detail and f"/capacity/trainings/{training.pk}/participants/" not in detail
+    # on its first day it can be recorded
+    Training.objects.filter(pk=training.pk).update(start_date=timezone.localdate())
+    services.participant_add(
+        actor=sup, training_id=training.pk, data=services.ParticipantInput(role="judges", institution_other="OJ")
+    )
+    assert Participant.objects.count() == 1
+
+
+def test_showing_participant_names_is_audited_without_the_names(world, client) -> None:
+    sup = world.actor("supervisor")
+    training = services.training_create(
+        actor=sup,
+        data=services.TrainingInput(
+            title="Trata", start_date=D(2011, 5, 2), end_date=D(2011, 5, 3), topics=["other"], target_groups=["police"]
+        ),
+    )
+    services.participant_add(
+        actor=sup, training_id=training.pk, data=services.ParticipantInput(role="police", institution_other="PNC")
+    )
+    selectors.training_get(actor=sup, training_id=training.pk)
+    assert not AuditEvent.objects.filter(action="training.participants_view").exists()  # no names: nothing shown
+    services.participant_add(
+        actor=sup,
+        training_id=training.pk,
+        data=services.ParticipantInput(role="police", institution_other="PNC", name="Agente Pérez"),
+    )
+    body = login(client, world.user("supervisor")).get(f"/capacity/trainings/{training.pk}/").content.decode()
+    assert "Agente Pérez" in body
+    event = AuditEvent.objects.get(action="training.participants_view")
+    assert event.target_id == str(training.pk) and event.details == {"named": 1}
+    # others see no names, and nothing is recorded for them
+    selectors.training_get(actor=world.actor("statistician"), training_id=training.pk)
+    assert AuditEvent.objects.filter(action="training.participants_view").count() == 1
+
+
+def test_a_new_indicator_refuses_a_bad_target_and_saves_nothing(world, client) -> None:
+    stat = world.actor("statistician")
+    action = services.plan_action_create(
+        actor=stat, code="2.1", title="Capacitar jueces", axis="prosecution", responsible_ids=[world.home.pk]
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        services.indicator_create(
+            actor=stat, action_id=action.pk, name="Jueces", computed="judges_trained", targets={2027: Decimal(-5)}
+        )
+    assert "target_value" in exc.value.errors
+    with pytest.raises(ValidationFailed) as exc:
+        services.indicator_create(
+            actor=stat, action_id=action.pk, name="Jueces", computed="judges_trained", targets={1999: Decimal(5)}
+        )
+    assert "target_year" in exc.value.errors
+    page = login(client, world.user("statistician"))
+    url = f"/capacity/plan/actions/{action.pk}/indicators/new/"
+    form = {"name": "Jueces", "computed": "judges_trained"}
+    for extra in ({"target_value": "-5", "target_year": "2027"}, {"target_year": "2027"}, {"target_value": "40"}):
+        response = page.post(url, {**form, **extra})
+        assert response.status_code == 400, extra
+    assert "Give both the target year and the target, or neither." in response.content.decode()
+    assert not Indicator.objects.exists() and not IndicatorTarget.objects.exists()
+    assert not AuditEvent.objects.filter(action="plan.indicator_created").exists()
+    assert page.post(url, {**form, "target_year": "2027", "target_value": "0"}).status_code == 302
+    assert IndicatorTarget.objects.get().value == 0
+
+
+def test_progress_on_a_computed_indicator_offers_no_value_field(world, client) -> None:
+    stat = world.actor("statistician")
+    action = services.plan_action_create(
+        actor=stat, code="2.1", title="Capacitar jueces", axis="prosecution", responsible_ids=[world.home.pk]
+    )
+    services.indicator_create(actor=stat, action_id=action.pk, name="Jueces", computed="judges_trained")
+    body = login(client, world.user("supervisor")).get("/capacity/plan/").content.decode()
+    assert 'name="note"' in body and 'name="value"' not in body
+    services.indicator_create(actor=stat, action_id=action.pk, name="Protocolos", source="Informe")
+    body = client.get("/capacity/plan/").content.decode()
+    assert body.count('name="value"') == 1
+
+
+def test_negative_participants_are_reported_on_their_own_field(world) -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        services.prevention_create(
+            actor=world.actor("supervisor"),
+            data=services.ActivityInput(
+                kind="campaign",
+                title="Campaña",
+                start_date=D(2011, 6, 1),
+                end_date=D(2011, 6, 30),
+                media=["radio"],
+                participants=-1,
+            ),
+        )
+    assert list(exc.value.errors) == ["participants"]

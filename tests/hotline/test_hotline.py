@@ -889,3 +889,109 @@ def test_api_rechecks_who_may_convert_the_call(world, hotline, english) -> None:
     supervisor = _api(world.user("supervisor"))
     filed = supervisor.post(url + "complaint/", {"receiving_org": mp.pk, "summary": "Denuncia"}, "application/json")
     assert filed.status_code == 201 and Complaint.objects.get().created_by == world.user("supervisor")
+
+
+# --- fixes from the area audit ---
+
+
+def _follow_up_form(received_at: datetime.datetime) -> dict[str, str]:
+    return {
+        "channel": "phone",
+        "received_at": timezone.localtime(received_at).strftime("%Y-%m-%dT%H:%M"),
+        "language": "spa",
+        "caller_type": "relative",
+        "summary": "Vuelve a llamar",
+    }
+
+
+@pytest.mark.django_db
+def test_a_follow_up_cannot_be_earlier_than_the_first_call(world, hotline) -> None:
+    call = _record(world, received_at=NOW() - datetime.timedelta(days=2))
+    actor = world.actor("hotline_operator")
+    events = AuditEvent.objects.filter(action="hotline.follow_up").count()
+    data = services.FollowUpInput(
+        channel="phone",
+        received_at=call.received_at - datetime.timedelta(days=1),
+        language="spa",
+        caller_type="relative",
+        summary="Vuelve a llamar",
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        services.call_follow_up(actor=actor, call_id=call.pk, data=data)
+    assert list(exc.value.errors) == ["received_at"]
+    client = login(Client(), world.user("hotline_operator"))
+    response = client.post(
+        f"/hotline/calls/{call.pk}/follow-up/", _follow_up_form(call.received_at - datetime.timedelta(hours=3))
+    )
+    assert response.status_code == 400
+    assert "received_at" in response.context["form"].errors
+    assert FollowUp.objects.count() == 0
+    assert AuditEvent.objects.filter(action="hotline.follow_up").count() == events
+    # the same day, later than the call: accepted
+    later = client.post(
+        f"/hotline/calls/{call.pk}/follow-up/", _follow_up_form(call.received_at + datetime.timedelta(hours=3))
+    )
+    assert later.status_code == 302 and FollowUp.objects.filter(call=call).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_double_submitted_shift_is_not_added_twice(world, hotline) -> None:
+    client = login(Client(), world.user("supervisor"))
+    start = timezone.localtime()
+    form = {
+        "duty": "police",
+        "user": hotline["police"][0].pk,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + datetime.timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    assert client.post("/hotline/roster/", form).status_code == 302
+    again = client.post("/hotline/roster/", form)
+    assert again.status_code == 400
+    assert "This officer already has a shift for this duty at that time." in again.content.decode()
+    assert DutyShift.objects.count() == 1
+    assert AuditEvent.objects.filter(action="hotline.duty_add").count() == 1
+    # an overlapping shift of the same officer is refused too; another officer, or the next shift, is not
+    supervisor = world.actor("supervisor")
+    with pytest.raises(ValidationFailed):
+        services.duty_shift_add(
+            actor=supervisor,
+            user_id=hotline["police"][0].pk,
+            duty="police",
+            starts_at=NOW() + datetime.timedelta(hours=4),
+            ends_at=NOW() + datetime.timedelta(hours=20),
+        )
+    services.duty_shift_add(
+        actor=supervisor,
+        user_id=hotline["police"][1].pk,
+        duty="police",
+        starts_at=NOW() + datetime.timedelta(hours=4),
+        ends_at=NOW() + datetime.timedelta(hours=20),
+    )
+    shift = DutyShift.objects.get(user=hotline["police"][0])
+    services.duty_shift_add(
+        actor=supervisor,
+        user_id=hotline["police"][0].pk,
+        duty="police",
+        starts_at=shift.ends_at,
+        ends_at=shift.ends_at + datetime.timedelta(hours=8),
+    )
+    assert DutyShift.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_lookup_finds_only_calls_of_the_shared_queue(world, hotline) -> None:
+    minex = _officer("minex-op", "minex", Role.HOTLINE_OPERATOR, "call-center")
+    call = _record(world)
+    assert services.reference_lookup(actor=_actor(minex), code=call.reference_code) == call
+    CallCenter.objects.filter(organization=world.home).delete()  # the home institution leaves the queue
+    with pytest.raises(ValidationFailed) as exc:
+        services.reference_lookup(actor=_actor(minex), code=call.reference_code)
+    assert exc.value.errors["code"] == [
+        translation.gettext("No report has this reference code. Check it with the caller.")
+    ]
+
+
+@pytest.mark.django_db
+def test_the_reference_code_is_kept_out_of_error_reports(world, hotline) -> None:
+    response = login(Client(), world.user("hotline_operator")).post("/hotline/lookup/", {"code": "7KQ3-M9TZ-4"})
+    assert response.wsgi_request.sensitive_post_parameters == ("code",)  # type: ignore[attr-defined]

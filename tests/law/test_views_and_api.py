@@ -116,3 +116,19 @@ def test_schema_documents_the_law_endpoints(tmp_path) -> None:
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     text = out.read_text()
     assert "/api/v1/law/calculate/" in text and "/api/v1/law/catalog/" in text
+
+
+def test_rules_of_application_name_their_law_in_the_users_language(client_for) -> None:
+    """The provisions' references ("Penal Code art. 44") were shown in English on the Spanish screens."""
+    client = client_for("prosecutor")
+    spanish = client.get("/law/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Código Penal, art. 44" in spanish and "Penal Code art. 44" not in spanish
+    assert "Constitución, art. 15" in spanish
+    query = {"offence_date": "2010-06-01", "articles": "penal-code:202 Ter"}
+    calculator = client.get("/law/calculator/", query, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Código Penal, art. 44:" in calculator and "Penal Code art. 44" not in calculator
+    english = client.get("/law/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Penal Code art. 44" in english
+    provisions = {p["code"]: p for p in client.get("/api/v1/law/catalog/").json()["provisions"]}
+    assert provisions["prison-cap"]["reference_en"] == "Penal Code art. 44"
+    assert provisions["prison-cap"]["reference_es"] == "Código Penal, art. 44"

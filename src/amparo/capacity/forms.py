@@ -91,7 +91,7 @@ class IndicatorForm(forms.Form):
     baseline = forms.DecimalField(label=_("Baseline"), required=False, max_digits=12, decimal_places=2)
     baseline_year = forms.IntegerField(label=_("Baseline year"), required=False, min_value=2000, max_value=2100)
     target_year = forms.IntegerField(label=_("Target year"), required=False, min_value=2000, max_value=2100)
-    target_value = forms.DecimalField(label=_("Target"), required=False, max_digits=12, decimal_places=2)
+    target_value = forms.DecimalField(label=_("Target"), required=False, max_digits=12, decimal_places=2, min_value=0)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,6 +99,14 @@ class IndicatorForm(forms.Form):
             ("", _("No: entered by hand")),
             *((key, label) for key, (label, _f) in indicators.COMPUTED.items()),
         ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "target_year" in self.fields and "target_year" not in self.errors and "target_value" not in self.errors:
+            year, value = data.get("target_year"), data.get("target_value")
+            if (year is None) != (value is None):
+                raise forms.ValidationError(_("Give both the target year and the target, or neither."))
+        return data
 
 
 class ProgressForm(forms.Form):

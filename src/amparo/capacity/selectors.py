@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
 
 from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
+from amparo.audit.services import audit_record
 from amparo.core.exceptions import NotFound, PermissionDenied
 from amparo.stats.disclosure import is_small, threshold_from_settings
 
@@ -46,9 +49,13 @@ class TrainingView:
     pre_avg: float | None
     post_avg: float | None
     participants: list[Participant] = field(default_factory=list)  # only for the organizing institution
+    started: bool = True  # participants are recorded once the training has started
 
 
+@transaction.atomic
 def training_get(*, actor: Actor, training_id: uuid.UUID) -> TrainingView:
+    """A training with its figures; the organizing institution's managers also see the participants
+    (their names are identifying data: showing them is audited)."""
     _require_view(actor)
     training = Training.objects.select_related("organization").filter(pk=training_id).first()
     if training is None:
@@ -61,6 +68,16 @@ def training_get(*, actor: Actor, training_id: uuid.UUID) -> TrainingView:
         for r in attended.values("role").annotate(n=Count("id")).order_by("role")
     ]
     scores = attended.aggregate(pre=Avg("pre_score"), post=Avg("post_score"))
+    participants = list(training.participants.select_related("institution").order_by("role")) if manage else []
+    named = sum(1 for p in participants if p.name)
+    if named:
+        audit_record(
+            actor=actor,
+            action="training.participants_view",
+            target_type="training",
+            target_id=training.pk,
+            details={"named": named},
+        )
     return TrainingView(
         training=training,
         can_manage=manage,
@@ -69,7 +86,8 @@ def training_get(*, actor: Actor, training_id: uuid.UUID) -> TrainingView:
         planned=training.planned_participants,
         pre_avg=scores["pre"],
         post_avg=scores["post"],
-        participants=list(training.participants.select_related("institution").order_by("role")) if manage else [],
+        participants=participants,
+        started=training.start_date <= timezone.localdate(),
     )
 
 

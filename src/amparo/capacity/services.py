@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from amparo.accounts.actor import Actor
@@ -155,6 +156,16 @@ class ParticipantInput:
 def participant_add(*, actor: Actor, training_id: uuid.UUID | str, data: ParticipantInput) -> Participant:
     training = _own_training(actor, training_id)
     errors = _Errors()
+    if training.start_date > timezone.localdate():
+        # Participants count as trained in the statistics and the plan: not before the training takes place.
+        errors.add(
+            "training",
+            _(
+                "The training has not started yet (it starts on %(date)s): "
+                "record its participants once it has taken place."
+            )
+            % {"date": formats.date_format(training.start_date, "SHORT_DATE_FORMAT")},
+        )
     if data.role not in TargetGroup.values:
         errors.add("role", _("Choose a role."))
     if data.sex not in Sex.values:
@@ -227,8 +238,10 @@ def prevention_create(*, actor: Actor, data: ActivityInput) -> PreventionActivit
     media, groups = data.media or [], data.target_groups or []
     _check_codes(errors, "media", media, Medium.values, data.kind == ActivityKind.CAMPAIGN)
     _check_codes(errors, "target_groups", groups, TargetGroup.values, False)
-    if data.estimated_reach < 0 or data.participants < 0:
+    if data.estimated_reach < 0:
         errors.add("estimated_reach", _("The number cannot be negative."))
+    if data.participants < 0:
+        errors.add("participants", _("The number cannot be negative."))
     if data.kind == ActivityKind.WORKSHOP and data.participants == 0:
         errors.add("participants", _("Give the number of workshop participants."))
     errors.raise_if_any()
@@ -412,6 +425,11 @@ def indicator_create(
         raise NotFound()
     errors = _Errors()
     _check_indicator(errors, name, computed, source, baseline, baseline_year)
+    for year, value in (targets or {}).items():
+        if not 2000 <= year <= 2100:
+            errors.add("target_year", _("Give a year between 2000 and 2100."))
+        if value < 0:
+            errors.add("target_value", _("A target cannot be negative."))
     errors.raise_if_any()
     indicator = Indicator.objects.create(
         action=action,

@@ -199,7 +199,7 @@ def indicator_new_view(request: HttpRequest, action_id: int) -> HttpResponse:
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        targets = {d["target_year"]: d["target_value"]} if d["target_year"] and d["target_value"] is not None else {}
+        targets = {d["target_year"]: d["target_value"]} if d["target_year"] is not None else {}
         try:
             services.indicator_create(
                 actor=actor_from(request),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from amparo.accounts.actor import Actor
@@ -48,6 +48,7 @@ from .models import (
 from .permissions import (
     alert_for,
     call_center_of,
+    calls_visible_to,
     can_file_complaint_from,
     can_open_case_from,
     can_view_call,
@@ -444,6 +445,11 @@ def call_follow_up(*, actor: Actor, call_id: uuid.UUID | str, data: FollowUpInpu
     center = _require_staff(actor)
     errors: dict[str, list[str]] = {}
     _check_contact(errors, data.channel, data.received_at)
+    if data.received_at is not None and data.received_at < call.received_at:
+        errors.setdefault("received_at", []).append(
+            _("A follow-up call cannot be earlier than the first call (%(when)s).")
+            % {"when": formats.date_format(timezone.localtime(call.received_at), "SHORT_DATETIME_FORMAT")}
+        )
     data.summary = (data.summary or "").strip()
     if data.language not in CallLanguage.values:
         errors.setdefault("language", []).append(_("Choose the language of the call."))
@@ -502,7 +508,7 @@ def reference_lookup(*, actor: Actor, code: str) -> Call:
                 )
                 reason = "malformed"
             else:
-                call = Call.objects.filter(reference_digest__in=reference.lookup_digests(canonical)).first()
+                call = calls_visible_to(actor).filter(reference_digest__in=reference.lookup_digests(canonical)).first()
                 error = _("No report has this reference code. Check it with the caller.")
                 reason = "unknown"
             if call is not None:
@@ -666,6 +672,11 @@ def duty_shift_add(
     if errors:
         raise ValidationFailed(errors)
     assert user is not None and starts_at is not None and ends_at is not None
+    # The same officer twice on the same duty at the same time (a double submit, or a typo) would only
+    # make the roster misleading: refuse an overlapping shift.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if DutyShift.objects.filter(user=user, duty=duty, starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
+        raise ValidationFailed({"starts_at": [_("This officer already has a shift for this duty at that time.")]})
     org_code = DUTY_UNITS[duty][0]
     shift = DutyShift.objects.create(
         user=user,

@@ -242,6 +242,7 @@ def call_follow_up_view(request: HttpRequest, call_id: uuid.UUID) -> HttpRespons
     )
 
 
+@sensitive_post_parameters("code")
 @requires(Perm.HOTLINE_TAKE)
 def lookup_view(request: HttpRequest) -> HttpResponse:
     """The caller gives their reference code: the operator finds the report, with no identity asked."""

@@ -92,7 +92,9 @@ class LawSerializer(serializers.Serializer):
 
 class ProvisionSerializer(serializers.Serializer):
     code = serializers.CharField()
-    reference = serializers.CharField()
+    reference = serializers.CharField(help_text="In the user's language.")
+    reference_en = serializers.CharField()
+    reference_es = serializers.CharField()
     summary_en = serializers.CharField()
     summary_es = serializers.CharField()
     max_prison_days = serializers.IntegerField(allow_null=True)

@@ -131,7 +131,8 @@ def read_catalog(path: Path = DEFAULT_PATH) -> dict[str, Any]:
         out["provisions"].append(
             {
                 "code": need(provision, "code", where),
-                "reference": need(provision, "reference", where),
+                "reference_en": need(provision, "reference_en", where),
+                "reference_es": need(provision, "reference_es", where),
                 "summary_en": need(provision, "summary_en", where),
                 "summary_es": need(provision, "summary_es", where),
                 "max_prison_days": cap_days,
@@ -342,8 +343,12 @@ def _sync(
 ) -> dict[Any, Any]:
     """Create or update `rows` (values already resolved to model fields); return key -> instance."""
     kept: dict[Any, Any] = {}
+    # A migration passes historical models, which may lack fields added later: those are left to the
+    # migration that adds them (it loads the catalog again).
+    fields = {f.name for f in model._meta.concrete_fields}
     for row in rows:
         k = key(row)
+        row = {f: v for f, v in row.items() if f in fields}
         instance = existing.get(k)
         if instance is None:
             instance = model.objects.create(**row)

@@ -79,7 +79,8 @@ class Provision(models.Model):
     """A general rule of application (the prison cap, the more favourable law...)."""
 
     code = models.SlugField(max_length=40, unique=True)
-    reference = models.CharField(max_length=200)
+    reference_en = models.CharField(max_length=200)
+    reference_es = models.CharField(max_length=200, blank=True)
     summary_en = models.TextField()
     summary_es = models.TextField()
     max_prison_days = models.PositiveIntegerField(null=True, blank=True)
@@ -96,6 +97,11 @@ class Provision(models.Model):
     @property
     def summary(self) -> str:
         return localized(self, "summary")
+
+    @property
+    def reference(self) -> str:
+        """Where the rule is written ("Código Penal, art. 44"), in the active language."""
+        return localized(self, "reference")
 
 
 class Article(models.Model):
