@@ -6,6 +6,8 @@ or when it is the receiving institution:
 
 - ``rep_adult``: an adult returning from Mexico; SBS is not a party -> the other institution gets 404.
 - ``rep_minor``: a minor; the current step is SBS's family assessment -> SBS's participants act on it.
+  Its evidence files: the consular interview's (not SBS's to see: 404) and PGN's best-interest assessment
+  (SBS needs it for the family assessment: 200).
 - ``rep_handover``: an adult received by SBS, at the hand-over -> only SBS confirms (the team gets 403).
 Actions are posted empty: whoever may act gets 400 (the evidence is missing), so nothing changes.
 """
@@ -91,10 +93,18 @@ CASES = [
     Case("repatriation:handover", "get", _url("rep_adult", "handover/"), access(None, needs=(PARTICIPATE,))),
     Case("repatriation:cancel", "get", _url("rep_adult", "cancel/"), cancel_access(False)),
     Case("repatriation:cancel", "post", _url("rep_minor", "cancel/"), cancel_access(True, 400)),
+    # Evidence files are need-to-know: SBS (a party) reads PGN's best-interest assessment, which it needs for
+    # the family assessment, but not the consular interview's file (404, as if there were no file).
     Case(
         "repatriation:attachment",
         "get",
         lambda o: f"/repatriations/{o['rep_minor'].pk}/files/{o['rep_minor_file_step'].pk}/",
+        access(200, 404),
+    ),
+    Case(
+        "repatriation:attachment",
+        "get",
+        lambda o: f"/repatriations/{o['rep_minor'].pk}/files/{o['rep_minor_assessment_step'].pk}/",
         access(200, 200),
     ),
     Case("api:repatriations", "get", lambda o: "/api/v1/repatriations/", any_of(MANAGE, PARTICIPATE)),
@@ -124,8 +134,9 @@ def objects(world: Any, base: dict[str, Any]) -> dict[str, Any]:
     rep_adult = start(world, case_for(world, minor=False))
     rep_minor = start(world, case_for(world, minor=True))
     file_step = complete(team, rep_minor, "consular_interview", file_name="acta.txt", file_data=b"Acta consular")
-    for code in ("travel_document", "minex_coordination", "best_interest"):
+    for code in ("travel_document", "minex_coordination"):
         complete(team, rep_minor, code)
+    assessment_step = complete(team, rep_minor, "best_interest", file_name="informe.txt", file_data=b"Informe")
     assert current_code(rep_minor) == "family_assessment"
     rep_handover = start(world, case_for(world, minor=False), receiving="sbs")
     while current_code(rep_handover) != "handover":
@@ -135,5 +146,6 @@ def objects(world: Any, base: dict[str, Any]) -> dict[str, Any]:
         "rep_adult": rep_adult,
         "rep_minor": rep_minor,
         "rep_minor_file_step": file_step,
+        "rep_minor_assessment_step": assessment_step,
         "rep_handover": rep_handover,
     }

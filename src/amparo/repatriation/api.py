@@ -51,6 +51,10 @@ class RepatriationStepSerializer(serializers.Serializer):
     done_by_org = serializers.CharField(allow_null=True)
     note = serializers.CharField(allow_null=True)
     not_applicable_reason = serializers.CharField(allow_null=True)
+    records_visible = serializers.BooleanField(
+        help_text="False: the note and the reason are withheld (null), seen only by the case team and the "
+        "institutions that need them"
+    )
 
 
 class RepatriationDetailSerializer(serializers.Serializer):
@@ -108,6 +112,7 @@ def _detail(view: selectors.RepatriationView) -> dict[str, Any]:
                 "done_by_org": row.step.done_by_org.code if row.step.done_by_org else None,
                 "note": row.step.note,
                 "not_applicable_reason": row.step.not_applicable_reason,
+                "records_visible": row.records_visible,
             }
             for row in view.steps
         ],

@@ -23,7 +23,8 @@ class Repatriation(models.Model):
     """The return of a victim under the inter-institutional protocol (protocol.py), for one case.
 
     ``nationality`` and ``minor`` are taken from the case when it starts: the participating institutions
-    see them (with the case number and age group) without ever loading the person.
+    see them (with the case number and age group) without ever loading the person. ``minor`` then follows
+    the person's age while the repatriation is in progress (services.repatriations_follow_person_age).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

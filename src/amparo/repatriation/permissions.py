@@ -6,10 +6,16 @@
   sees the step data and the minimum case data (number, age group, nationality), with
   ``repatriation.participate``; it may do the steps it is responsible for, when their turn comes.
 - Only the receiving institution confirms the hand-over.
+- What is recorded on a step (its note, the reason it did not apply, its evidence file) may identify the
+  person or hold the assessments of the child, the family and the person's health: a party sees it only
+  if it needs it (``step_records_orgs``, the one rule); the other parties see that the step was done, when,
+  by which institution and which evidence was confirmed.
 Anybody else: 404, so existence does not leak.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -68,3 +74,43 @@ def repatriations_visible_to(actor: Actor) -> QuerySet[Repatriation]:
         party = RepatriationParty.objects.filter(repatriation_id=OuterRef("pk"), organization_id=actor.org_pk)
         condition |= Q(Exists(party))
     return Repatriation.objects.filter(condition)
+
+
+def step_records_orgs(step: RepatriationStep, parties: Iterable[RepatriationParty]) -> set[int]:
+    """The institutions that see what was recorded on ``step``, besides the case team (which sees all):
+
+    - the institution responsible for the step (the team may have recorded it on its behalf);
+    - the institution that recorded it (when the case's own institution did, that is the team's record);
+    - the parties the protocol names for the step's records (``StepDef.records_to``): those that act on it
+      next, e.g. SBS reads PGN's best-interest assessment before assessing the family, PGN reads the family
+      assessment, DGM the travel document it checks at the border. Health and hand-over records stay with
+      the team and the institution that made them.
+    """
+    orgs = {step.organization_id}
+    if step.done_by_org_id is not None and step.done_by_org_id != step.repatriation.owner_org_id:
+        orgs.add(step.done_by_org_id)
+    wanted = set(step.definition.records_to)
+    orgs |= {p.organization_id for p in parties if p.role in wanted}
+    return orgs
+
+
+def can_see_step_records(
+    actor: Actor,
+    step: RepatriationStep,
+    *,
+    parties: Iterable[RepatriationParty] | None = None,
+    as_team: bool | None = None,
+) -> bool:
+    """Whether the actor sees the note, the reason and the file of ``step`` (``parties`` and ``as_team`` may
+    be passed when already loaded). A party of the repatriation that does not need them: no."""
+    repatriation = step.repatriation
+    if as_team is None:
+        as_team = is_team(actor, repatriation)
+    if as_team:
+        return True
+    if not actor.has(Perm.REPATRIATION_PARTICIPATE) or not actor.org_pk:
+        return False
+    rows = list(parties) if parties is not None else list(repatriation.parties.all())
+    if not any(p.organization_id == actor.org_pk for p in rows):
+        return False  # not (or no longer) a party
+    return actor.org_pk in step_records_orgs(step, rows)

@@ -10,7 +10,9 @@ the Foreign Ministry notifies PGN, DGM and SBS of the accompaniment required, th
 port of entry and her health assessed, and minors are reunited with their families unless the family was
 responsible for the exploitation (reference/guatemala-law.md, "Protocols").
 
-Services, selectors, screens and demo data read these tables; nothing else defines a step.
+Services, selectors, screens and demo data read these tables; nothing else defines a step. What a step
+records (its note and evidence file: identity documents, the best-interest and family assessments, health)
+is need-to-know: ``records_to`` names the parties that act on it next (see permissions.py).
 """
 
 from __future__ import annotations
@@ -88,6 +90,9 @@ class StepDef:
     evidence: tuple[Evidence, ...]
     notify_on_open: tuple[str, ...] = ()  # party roles told when the step opens (beside the responsible)
     notify_on_complete: tuple[str, ...] = ()  # party roles told when it is done
+    # Party roles that see what is recorded on the step (note, reason, evidence file) besides the case team and
+    # the responsible institution: those that act on it next (permissions.step_records_orgs is the rule).
+    records_to: tuple[str, ...] = ()
     minors_only: bool = False
     family_assessment: bool = False  # records whether the family took part in the exploitation
     handover: bool = False  # confirmed by the receiving institution; completes the repatriation
@@ -146,6 +151,7 @@ NATIONAL = Protocol(
             Due(3, "start"),
             (IDENTITY_VERIFIED, WISH_TO_RETURN),
             notify_on_complete=(P.MINEX,),
+            records_to=(P.MINEX,),
         ),
         StepDef(
             "travel_document",
@@ -155,6 +161,7 @@ NATIONAL = Protocol(
             Due(5, "previous"),
             (TRAVEL_DOCUMENT,),
             notify_on_complete=(P.MINEX,),
+            records_to=(P.MINEX, P.DGM),
         ),
         StepDef(
             "minex_coordination",
@@ -164,6 +171,7 @@ NATIONAL = Protocol(
             Due(2, "previous"),
             (ACCOMPANIMENT,),
             notify_on_complete=(P.PGN, P.DGM, P.SBS),
+            records_to=(P.PGN, P.DGM, P.SBS),
         ),
         StepDef(
             "best_interest",
@@ -174,6 +182,7 @@ NATIONAL = Protocol(
             (BEST_INTEREST,),
             notify_on_complete=(P.SBS,),
             minors_only=True,
+            records_to=(P.SBS,),
         ),
         StepDef(
             "family_assessment",
@@ -185,6 +194,7 @@ NATIONAL = Protocol(
             notify_on_complete=(P.PGN,),
             minors_only=True,
             family_assessment=True,
+            records_to=(P.PGN,),
         ),
         StepDef(
             "reception_conditions",
@@ -211,6 +221,7 @@ NATIONAL = Protocol(
             (ENTRY_REGISTERED,),
             notify_on_open=(P.PGN, P.SBS),
             notify_on_complete=(P.RECEIVING,),
+            records_to=(P.RECEIVING,),
         ),
         StepDef(
             "health_assessment",
@@ -244,6 +255,7 @@ FOREIGN = Protocol(
             Due(2, "start"),
             (IDENTITY_VERIFIED, NO_SANCTION),
             notify_on_complete=(P.MINEX,),
+            records_to=(P.MINEX,),
         ),
         StepDef(
             "minex_notice",
@@ -253,6 +265,7 @@ FOREIGN = Protocol(
             Due(2, "previous"),
             (CONSULATE_NOTIFIED, ACCOMPANIMENT),
             notify_on_complete=(P.CONSULATE, P.PGN, P.DGM, P.SBS),
+            records_to=(P.CONSULATE, P.PGN, P.DGM, P.SBS),
         ),
         StepDef(
             "best_interest",
@@ -263,6 +276,7 @@ FOREIGN = Protocol(
             (BEST_INTEREST,),
             notify_on_complete=(P.CONSULATE,),
             minors_only=True,
+            records_to=(P.CONSULATE,),
         ),
         StepDef(
             "family_assessment",
@@ -274,6 +288,7 @@ FOREIGN = Protocol(
             notify_on_complete=(P.PGN,),
             minors_only=True,
             family_assessment=True,
+            records_to=(P.PGN,),
         ),
         StepDef(
             "travel_document",
@@ -283,6 +298,7 @@ FOREIGN = Protocol(
             Due(5, "previous"),
             (TRAVEL_DOCUMENT,),
             notify_on_complete=(P.DGM,),
+            records_to=(P.DGM,),
         ),
         StepDef(
             "svet_notice",
@@ -309,6 +325,7 @@ FOREIGN = Protocol(
             (EXIT_REGISTERED,),
             notify_on_open=(P.CONSULATE, P.PGN),
             notify_on_complete=(P.RECEIVING,),
+            records_to=(P.RECEIVING,),
         ),
         StepDef(
             "handover",

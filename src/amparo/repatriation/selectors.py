@@ -20,6 +20,7 @@ from amparo.referrals.permissions import receiver_has_access
 
 from .models import Repatriation, RepatriationStatus, RepatriationStep, StepState
 from .permissions import (
+    can_see_step_records,
     can_view_repatriation,
     is_receiving_side,
     is_team,
@@ -48,6 +49,7 @@ class StepRow:
     due: datetime.date | None
     projected: bool  # the due date is an estimate: the step has not opened yet
     can_act: bool = False
+    records_visible: bool = True  # the step's note, reason and file (permissions.can_see_step_records)
 
 
 @dataclass
@@ -66,6 +68,14 @@ class RepatriationView:
 def _ensure_allowed(actor: Actor) -> None:
     if not (actor.has(Perm.REPATRIATION_MANAGE) or actor.has(Perm.REPATRIATION_PARTICIPATE)):
         raise PermissionDenied()
+
+
+def _withhold_records(step: RepatriationStep) -> None:
+    """Blank, in memory only, what a party that does not need it must not see: the screens and the API
+    render what the selector hands them."""
+    step.note = None
+    step.not_applicable_reason = None
+    step.attachment = None
 
 
 def timeline(repatriation: Repatriation, steps: list[RepatriationStep], today: datetime.date) -> list[StepRow]:
@@ -109,12 +119,16 @@ def repatriation_get_for_view(*, actor: Actor, repatriation_id: uuid.UUID | str)
     )
     for step in steps:
         step.repatriation = repatriation
+    party_rows = list(repatriation.parties.select_related("organization").order_by("pk"))
     rows = timeline(repatriation, steps, timezone.localdate())
+    for row in rows:
+        row.records_visible = can_see_step_records(actor, row.step, parties=party_rows, as_team=as_team)
+        if not row.records_visible:
+            _withhold_records(row.step)
     current = next((r for r in rows if r.status in (CURRENT, OVERDUE)), None)
     if current is not None:
         current.can_act = may_act_on_step(actor, repatriation, current.step)
     labels = dict(PartyRole.choices)
-    party_rows = list(repatriation.parties.select_related("organization").order_by("pk"))
     parties = [(str(labels.get(p.role, p.role)), p.organization.name) for p in party_rows]
     shared: list[Referral] = []
     if not as_team:
@@ -215,7 +229,8 @@ def repatriation_list(
 def step_attachment(
     *, actor: Actor, repatriation_id: uuid.UUID | str, step_id: uuid.UUID | str
 ) -> tuple[Attachment, bytes]:
-    """The evidence file of a step: for whoever can see the repatriation (it is step data)."""
+    """The evidence file of a step: for the case team and the parties that need the step's records
+    (permissions.can_see_step_records); anybody else gets 404, as if there were no file."""
     from amparo.cases import attachments
 
     _ensure_allowed(actor)
@@ -228,6 +243,9 @@ def step_attachment(
         .first()
     )
     if step is None or step.attachment is None:
+        raise NotFound()
+    step.repatriation = repatriation
+    if not can_see_step_records(actor, step):
         raise NotFound()
     data = attachments.load(step.attachment)
     audit_record(

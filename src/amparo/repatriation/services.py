@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,12 +27,14 @@ from amparo.core import geo
 from amparo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from amparo.notifications import kinds
 from amparo.organizations.models import Organization, OrganizationType
+from amparo.people.models import Person
 
 from .models import Repatriation, RepatriationParty, RepatriationStatus, RepatriationStep, StepState
 from .permissions import can_view_repatriation, is_receiving_side, is_team_editor, may_act_on_step
 from .protocol import (
     CHOSEN_PARTIES,
     FIXED_PARTIES,
+    MINORS_ONLY_PARTIES,
     Destination,
     PartyRole,
     StepDef,
@@ -233,6 +236,115 @@ def repatriation_in_progress_blocks_closure(case: Case) -> list[str]:
             )
         ]
     return []
+
+
+# --- the presumption of minority follows the person's age ------------------------------------------------
+
+
+def repatriations_follow_person_age(actor: Actor, person: Person) -> None:
+    """The person's age was corrected: each repatriation in progress of the person's cases follows the case's
+    presumption of minority (the same as when it started, ``treated_as_minor``). A completed or cancelled
+    repatriation stays as it was.
+
+    Called by people.services.person_update in its transaction (PERSON_AGE_CHANGED_HOOKS), after the cases'
+    hook has updated their minor's protocol (cases comes first in INSTALLED_APPS): a consequence of the
+    authorized person edit, not an action on the repatriation by the actor.
+    """
+    repatriations = (
+        Repatriation.objects.select_for_update(of=("self",))
+        .select_related("case", "case__owner", "started_by")
+        .filter(case__person_id=person.pk, status=RepatriationStatus.IN_PROGRESS)
+        .order_by("pk")
+    )
+    for repatriation in repatriations:
+        repatriation.case.person = person
+        minor = treated_as_minor(repatriation.case)
+        if minor != repatriation.minor:
+            _follow_minority(actor, repatriation, minor)
+
+
+def _follow_minority(actor: Actor, repatriation: Repatriation, minor: bool) -> None:
+    """Switch the repatriation to the minor's steps or back to the adult's ones.
+
+    What was recorded stays, with its records. Becoming a minor adds the minor's steps (and the children's
+    institutions, PGN and SBS) in the protocol's order among the steps still to do: when that puts them
+    before the current step, they come first (the assessments precede the rest of the return) and that
+    step waits. Becoming an adult again removes the minor's steps not yet recorded; the children's
+    institutions stay only where they recorded a step.
+    """
+    protocol = protocol_for(repatriation.track)
+    order = {d.code: i for i, d in enumerate(protocol.steps)}
+    steps = list(repatriation.steps.order_by("position"))
+    for step in steps:
+        step.repatriation = repatriation
+    recorded = [s for s in steps if s.state in (StepState.DONE, StepState.NOT_APPLICABLE)]
+    to_do = [s for s in steps if s.state in (StepState.CURRENT, StepState.PENDING)]
+    current = next((s for s in to_do if s.state == StepState.CURRENT), None)
+    parties = {p.role: p for p in repatriation.parties.all()}
+    added: list[RepatriationStep] = []
+    removed: list[RepatriationStep] = []
+    if minor:
+        orgs = {role: p.organization_id for role, p in parties.items()}
+        missing = [role for role in protocol.parties_for(minor=True) if role not in orgs]
+        fixed = {o.code: o.pk for o in Organization.objects.filter(code__in=[FIXED_PARTIES[r] for r in missing])}
+        absent = sorted(FIXED_PARTIES[r] for r in missing if FIXED_PARTIES[r] not in fixed)
+        if absent:
+            raise _fail(
+                "__all__",
+                _("Institutions the protocol names are not registered: %(codes)s.") % {"codes": ", ".join(absent)},
+            )
+        new_parties = [
+            RepatriationParty(repatriation=repatriation, role=role, organization_id=fixed[FIXED_PARTIES[role]])
+            for role in missing
+        ]
+        RepatriationParty.objects.bulk_create(new_parties)
+        orgs.update({p.role: p.organization_id for p in new_parties})
+        have = {s.code for s in steps}
+        added = [
+            RepatriationStep(repatriation=repatriation, position=0, code=d.code, organization_id=orgs[d.responsible])
+            for d in protocol.steps_for(minor=True)
+            if d.code not in have
+        ]
+    else:
+        removed = [s for s in to_do if s.definition.minors_only]
+        RepatriationStep.objects.filter(pk__in=[s.pk for s in removed]).delete()
+        to_do = [s for s in to_do if s not in removed]
+        kept = recorded + to_do
+        still_involved = {s.organization_id for s in kept} | {s.done_by_org_id for s in kept}
+        RepatriationParty.objects.filter(
+            pk__in=[
+                p.pk
+                for role, p in parties.items()
+                if role in MINORS_ONLY_PARTIES and p.organization_id not in still_involved
+            ]
+        ).delete()
+    to_do = sorted([*to_do, *added], key=lambda s: order[s.code])
+    # Renumber: recorded steps first as they were, then what is still to do in the protocol's order.
+    repatriation.steps.update(position=F("position") + 1000)
+    for position, step in enumerate([*recorded, *to_do], start=1):
+        step.position = position
+        if step.pk is not None and step not in added:
+            step.save(update_fields=["position"])
+    RepatriationStep.objects.bulk_create(added)
+    repatriation.minor = minor
+    repatriation.save(update_fields=["minor"])
+    first = to_do[0] if to_do else None
+    if current is not None and current is not first and current not in removed:
+        current.state, current.opened_at, current.due_date = StepState.PENDING, None, None
+        current.save(update_fields=["state", "opened_at", "due_date"])
+    _audit(
+        actor,
+        "repatriation.minor_changed",
+        repatriation,
+        minor=minor,
+        steps_added=[s.code for s in added],
+        steps_removed=[s.code for s in removed],
+    )
+    if first is not None and first is not current:
+        _open(repatriation, first)
+    everyone = {p.organization_id for p in repatriation.parties.all()}
+    recipients = [u for u in [*participants_of(everyone), *_team(repatriation)] if u.pk != actor.user_pk]
+    _notify(repatriation, recipients, kinds.REPATRIATION_NOTICE)
 
 
 # --- steps ----------------------------------------------------------------------------------------------
