@@ -112,7 +112,9 @@ def build_case(
     low, high = person.age_range_on(today)
     minor = person.presumed_minor_on(today)
     forms = _weighted(rng, FORMS)
-    opened = timezone.now() - datetime.timedelta(days=rng.randint(1, 900), minutes=rng.randint(0, 1440))
+    now = timezone.now()
+    opened = now - datetime.timedelta(days=rng.randint(1, 900), minutes=rng.randint(0, 1440))
+    deliveries: list[ServiceDelivery] = []
     case = Case(
         id=uuid.uuid5(DEMO_NAMESPACE, f"case:{person.pk}"),  # one case per person, stable across reruns
         number=numbers.next(person.owner_org_id),
@@ -203,7 +205,7 @@ def build_case(
             given_by=giver,
             giver_name="Tutora" if giver == ConsentGiver.GUARDIAN else None,
             reference="Juzgado de Niñez 2026-001" if giver == ConsentGiver.JUDGE_ORDER else None,
-            given_on=opened.date(),
+            given_on=timezone.localdate(opened),
             recorded_by_id=owner_id,
         )
         batch.add(consent)
@@ -231,17 +233,18 @@ def build_case(
         batch.add(plan)
         for service in rng.sample([s.value for s in ServiceType], 3):
             batch.add(PlannedService(plan=plan, service_type=service, provider_id=person.owner_org_id))
-            batch.add(
-                ServiceDelivery(
-                    case=case,
-                    service_type=service,
-                    provider_id=person.owner_org_id,
-                    start_date=opened.date() + datetime.timedelta(days=rng.randint(1, 30)),
-                    recorded_by_id=owner_id,
-                )
+            delivery = ServiceDelivery(
+                case=case,
+                service_type=service,
+                provider_id=person.owner_org_id,
+                start_date=timezone.localdate(opened) + datetime.timedelta(days=rng.randint(1, 30)),
+                recorded_by_id=owner_id,
             )
+            deliveries.append(delivery)
+            batch.add(delivery)
     if status != CaseStatus.CLOSED and rng.random() < 0.6:
-        due = today + datetime.timedelta(days=rng.randint(-20, 30))  # some are overdue
+        # Some are overdue, none was due before the case was opened.
+        due = max(today + datetime.timedelta(days=rng.randint(-20, 30)), timezone.localdate(opened))
         batch.add(
             Task(
                 case=case,
@@ -252,10 +255,23 @@ def build_case(
             )
         )
     if status == CaseStatus.CLOSED:
-        case.closed_at = opened + datetime.timedelta(days=rng.randint(90, 400))
+        case.closed_at = _closure(opened, now, datetime.timedelta(days=rng.randint(90, 400)))
         case.closure_reason = "Reintegración completada"
-
+    # Nothing the case records happens after now, nor (a closed case) after its closure.
+    latest = case.closed_at or now
+    if case.status_determined_at is not None:
+        case.status_determined_at = min(case.status_determined_at, latest)
+    for delivery in deliveries:
+        delivery.start_date = min(delivery.start_date, timezone.localdate(latest))
     return case, consent
+
+
+def _closure(opened: datetime.datetime, now: datetime.datetime, duration: datetime.timedelta) -> datetime.datetime:
+    """When a case that took ``duration`` (90 to 400 days) closed: never after now. A case opened more
+    recently than that closed sooner, at the same share of its time so far (so not all on the same day)."""
+    if opened + duration <= now:
+        return opened + duration
+    return opened + (now - opened) * (duration / datetime.timedelta(days=400))
 
 
 @transaction.atomic

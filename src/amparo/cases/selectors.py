@@ -26,6 +26,7 @@ from amparo.people.permissions import hidden_by_protection
 from .identity import attach_shown_persons
 from .models import Attachment, Case, Task
 from .permissions import can_view_case, cases_visible_to
+from .vocab import CaseStatus
 
 PAGE_SIZE = 50
 
@@ -43,6 +44,53 @@ def case_get_for_view(*, actor: Actor, case_id: uuid.UUID | str) -> Case:
         raise NotFound()
     audit_record(actor=actor, action="case.view", target_type="case", target_id=case.pk)
     return case
+
+
+def active_cases_of_person(person_id: uuid.UUID, organization_id: int | None = None) -> QuerySet[Case]:
+    """The active (not closed) cases of a person, in one institution if given, following merges: the cases
+    of every record merged with the person count (amparo.linkage.resolve). Not scoped to a user: it serves the
+    one-active-case rule (cases.services) and ``other_active_cases``, which checks what the user may see."""
+    from amparo.people.models import Person
+
+    group = members_of(Person.objects.filter(pk=person_id).values("pk"))
+    cases = Case.objects.filter(person_id__in=group).exclude(status=CaseStatus.CLOSED)
+    return cases if organization_id is None else cases.filter(owner_org_id=organization_id)
+
+
+@dataclass(frozen=True)
+class OtherActiveCases:
+    shown: list[Case]  # the actor may open these: linked, with their number
+    unseen: int  # outside what the actor may see: counted, never numbered
+
+    @property
+    def total(self) -> int:
+        return len(self.shown) + self.unseen
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def other_active_cases(*, actor: Actor, case: Case) -> OtherActiveCases:
+    """The person's other active cases in the case's institution (two records merged after each had a case
+    there), for the members of that institution only. A case is linked only when the actor may see it and
+    neither case shows a protected witness by pseudonym to the actor (a link would tie the two together)."""
+    if actor.org_pk != case.owner_org_id:
+        return OtherActiveCases(shown=[], unseen=0)
+    others = list(
+        active_cases_of_person(case.person_id, case.owner_org_id)
+        .exclude(pk=case.pk)
+        .select_related("owner")
+        .order_by("opened_at")
+    )
+    if not others:
+        return OtherActiveCases(shown=[], unseen=0)
+    attach_shown_persons(actor, [case, *others])
+    shown = [
+        other
+        for other in others
+        if not case.hidden_as and not other.hidden_as and can_view_case(actor, other)  # type: ignore[attr-defined]
+    ]
+    return OtherActiveCases(shown=shown, unseen=len(others) - len(shown))
 
 
 @dataclass

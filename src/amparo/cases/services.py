@@ -7,6 +7,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
@@ -19,10 +20,14 @@ from amparo.accounts.roles import Perm
 from amparo.audit.services import audit_record
 from amparo.core import geo
 from amparo.core.exceptions import NotFound, PermissionDenied, StaleEdit, ValidationFailed
-from amparo.notifications.kinds import CARE_PLAN_SUBMITTED, CASE_NEEDS_TEAM, CLOSURE_REQUESTED
+from amparo.linkage.resolve import members_of
+from amparo.notifications.kinds import CARE_PLAN_SUBMITTED, CASE_NEEDS_TEAM, CASE_SECOND_ACTIVE, CLOSURE_REQUESTED
 from amparo.organizations.models import Organization, Unit
 from amparo.people.models import Person
 from amparo.people.permissions import can_view_person
+
+if TYPE_CHECKING:
+    from amparo.linkage.models import PersonMerge
 
 from .models import (
     Attachment,
@@ -42,6 +47,7 @@ from .models import (
 )
 from .permissions import can_edit_case, can_supervise_case, can_view_case, supervisors_of
 from .screening import age_group, propose_status
+from .selectors import active_cases_of_person
 from .vocab import (
     CLOSABLE_FROM,
     INDICATOR_BY_CODE,
@@ -72,7 +78,7 @@ def _fail(name: str, message: str) -> ValidationFailed:
 def _case_for_edit(actor: Actor, case_id: uuid.UUID | str, *, allow_closed: bool = False) -> Case:
     """The case locked for update, or NotFound/PermissionDenied (existence does not leak).
 
-    A closed case takes only notes, tasks, files, team changes, consent withdrawals and reopening."""
+    A closed case takes only notes, tasks, files, team changes, consents (recorded or withdrawn) and reopening."""
     if not actor.has(Perm.CASE_EDIT):
         raise PermissionDenied()
     case = Case.objects.select_for_update().filter(pk=case_id).first()
@@ -148,6 +154,28 @@ def has_consent(case: Case, scope: str) -> bool:
     return False
 
 
+def _refuse_reopening_after_withdrawal(case: Case) -> None:
+    """Reopening puts the case back into assistance or follow-up. If the consent to assistance was withdrawn
+    and none is in force, the person (for a minor: the guardian, the PGN attorney or a judge) said no to
+    assistance: the case is not reopened until a new consent is recorded, which a closed case takes for this.
+    There is no exception for minors: their assistance, too, rests on a consent or a judge's order
+    (MINOR_CONSENT_GIVERS), as for the move from identification to assistance."""
+    if has_consent(case, ConsentScope.ASSISTANCE):
+        return
+    withdrawn = case.consents.filter(withdrawn_at__isnull=False)
+    if not any(ConsentScope.ASSISTANCE in consent.scopes for consent in withdrawn):
+        return
+    raise _fail(
+        "consent",
+        _(
+            "The consent to assistance was withdrawn: record the new consent of a guardian, the PGN attorney "
+            "or a judge's order (minor) before reopening the case."
+        )
+        if case.minor_protocol
+        else _("The person withdrew their consent to assistance: record their new consent before reopening the case."),
+    )
+
+
 # --- opening and the case team ---
 
 
@@ -162,10 +190,14 @@ def _next_number(organization: Organization) -> str:
 
 def _refuse_second_active_case(person_id: uuid.UUID, organization_id: int, reopened: uuid.UUID | None = None) -> None:
     """One active (not closed) case per person and institution: a double-clicked "Open a case" must not
-    number two cases. The other case's number is not given: it may belong to another team of the institution.
-    The caller holds the person's row lock (select_for_update), so that two requests at once cannot both
-    pass (PostgreSQL; SQLite runs write transactions one at a time)."""
-    active = Case.objects.filter(person_id=person_id, owner_org_id=organization_id).exclude(status=CaseStatus.CLOSED)
+    number two cases. The person's merged records count as the person (a case of any of them is the person's).
+    The other case's number is not given: it may belong to another team of the institution.
+    The caller holds the person's row lock (select_for_update) and the other merged records are locked here,
+    so that two requests at once cannot both pass (PostgreSQL; SQLite runs write transactions one at a time).
+    A merge may still bring two active cases together: see cases_after_person_merge."""
+    group = members_of(Person.objects.filter(pk=person_id).values("pk"))
+    list(Person.objects.select_for_update().filter(pk__in=group).values_list("pk", flat=True))
+    active = active_cases_of_person(person_id, organization_id)
     if reopened is not None:
         active = active.exclude(pk=reopened)
     if active.exists():
@@ -230,6 +262,33 @@ def cases_follow_person_age(actor: Actor, person: Person) -> None:
         case.save(update_fields=changed)
         _bump(case)
         _audit(actor, "case.age_corrected", case, fields=changed, minor_protocol=minor)
+
+
+def cases_after_person_merge(actor: Actor, merge: PersonMerge) -> None:
+    """Two person records were merged (amparo.linkage): if that gives the person two active cases in one
+    institution, the teams of those cases are told, and each case page shows the other (other_active_cases),
+    so that one of them is closed. The merge itself is not refused: the reviewer confirmed the identity and
+    may not see those cases.
+
+    Called by linkage.services in the merge's transaction (PERSON_MERGED_HOOKS). The notification names no
+    person and no case number: only its kind and the link to the recipient's case."""
+    from amparo.notifications.services import notify
+
+    by_institution: dict[int, list[Case]] = {}
+    for case in active_cases_of_person(merge.survivor_id).order_by("opened_at"):
+        by_institution.setdefault(case.owner_org_id, []).append(case)
+    for organization_id, cases in by_institution.items():
+        if len(cases) < 2:
+            continue
+        supervisors = [user_id for user_id, _name in supervisors_of(organization_id)]
+        for case in cases:
+            team = {case.owner_id, *case.assigned.values_list("pk", flat=True)}
+            team |= {case.supervisor_id} if case.supervisor_id in supervisors else set(supervisors)
+            recipients = User.objects.filter(
+                pk__in=team, memberships__organization_id=organization_id, memberships__is_active=True
+            ).distinct()
+            notify(recipients=recipients, kind=CASE_SECOND_ACTIVE, target_url=_case_url(case))
+            _audit(actor, "case.second_active_after_merge", case, active_cases=len(cases))
 
 
 @transaction.atomic
@@ -297,6 +356,7 @@ def case_transition(*, actor: Actor, case_id: uuid.UUID | str, to_status: str, r
         # Reopening must not give the person a second active case (one was opened after this one closed).
         Person.objects.select_for_update().filter(pk=case.person_id).values_list("pk", flat=True).first()
         _refuse_second_active_case(case.person_id, case.owner_org_id, reopened=case.pk)
+        _refuse_reopening_after_withdrawal(case)
     if to_status == CaseStatus.ASSISTANCE and case.status == CaseStatus.IDENTIFICATION:
         if case.trafficking_status == TraffickingStatus.NOT_A_VICTIM:
             raise _fail("status", _("The person was determined not to be a victim: refer them instead."))
@@ -547,7 +607,8 @@ def consent_record(
     reference: str = "",
     referral_services: list[str] | None = None,
 ) -> Consent:
-    case = _case_for_edit(actor, case_id)
+    # A closed case takes a consent too: a person who withdrew theirs gives a new one before it is reopened.
+    case = _case_for_edit(actor, case_id, allow_closed=True)
     errors: dict[str, list[str]] = {}
     if not scopes or any(s not in ConsentScope.values for s in scopes):
         errors["scopes"] = [_("Choose what is consented to.")]

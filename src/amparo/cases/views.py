@@ -157,9 +157,11 @@ def _detail_context(actor: Actor, case: Case) -> dict[str, Any]:
         "hidden": bool(pseudonym),
         "person_name": pseudonym or case.person.full_name,
         "can_edit": editable,
-        # A closed case takes only notes, tasks, files and team changes until it is reopened.
+        # A closed case takes only notes, tasks, files, consents and team changes until it is reopened.
         "can_work": editable and case.status != CaseStatus.CLOSED,
         "can_supervise": can_supervise_case(actor, case),
+        # After a merge of person records: the person's other active case(s) in this institution.
+        "other_active": selectors.other_active_cases(actor=actor, case=case),
         "transitions": [CaseStatus(s) for s in sorted(TRANSITIONS.get(case.status, ()))] if editable else [],
         "can_request_closure": editable and case.status in CLOSABLE_FROM and not case.closure_requested,
         "screening": case.screenings.first(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,9 @@ from .permissions import can_review_pair, partner_links_visible_to
 from .resolve import canonical_id
 
 SYSTEM = Actor.for_system("task:linkage-run")
+# Called in the merge's transaction, once the merge is recorded, by apps whose records follow the merged
+# person (cases registers here: the merge may give the person two active cases in one institution).
+PERSON_MERGED_HOOKS: list[Callable[[Actor, PersonMerge], object]] = []
 
 
 def _threshold() -> float:
@@ -311,7 +315,10 @@ def _merge(actor: Actor, pair: CandidatePair) -> PersonMerge | None:
     if left == right:
         return None
     older, newer = sorted(Person.objects.filter(pk__in=[left, right]), key=lambda p: (p.created_at, str(p.pk)))
-    return PersonMerge.objects.create(survivor=older, absorbed=newer, pair=pair, merged_by=actor.user)
+    merge = PersonMerge.objects.create(survivor=older, absorbed=newer, pair=pair, merged_by=actor.user)
+    for hook in PERSON_MERGED_HOOKS:
+        hook(actor, merge)
+    return merge
 
 
 @transaction.atomic

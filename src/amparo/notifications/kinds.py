@@ -45,6 +45,7 @@ HOTLINE_ASSIGNED = "hotline.assigned"
 CASE_NEEDS_TEAM = "case.needs_team"
 CARE_PLAN_SUBMITTED = "case.care_plan_submitted"
 CLOSURE_REQUESTED = "case.closure_requested"
+CASE_SECOND_ACTIVE = "case.second_active"  # a merge of person records left two active cases in one institution
 
 LABELS: dict[str, Promise] = {
     REFERRAL_RECEIVED: _("A referral was sent to your institution"),
@@ -81,6 +82,9 @@ LABELS: dict[str, Promise] = {
     CASE_NEEDS_TEAM: _("A new case of your institution needs a caseworker"),
     CARE_PLAN_SUBMITTED: _("A care plan is waiting for your approval"),
     CLOSURE_REQUESTED: _("A request to close a case is waiting for your approval"),
+    CASE_SECOND_ACTIVE: _(
+        "Two records of a person were merged: the person now has two active cases in your institution"
+    ),
 }
 GENERIC_LABEL: Promise = _("You have a new notification")
 
