@@ -54,7 +54,8 @@ CASES = [
     Case("audit:head", "get", lambda o: "/audit/head/", by_perm(Perm.AUDIT_VIEW)),
     Case("accounts:login", "get", lambda o: "/accounts/login/", everyone(302)),
     Case("accounts:two_factor_verify", "get", lambda o: "/accounts/two-factor/verify/", everyone()),
-    Case("accounts:two_factor_setup", "get", lambda o: "/accounts/two-factor/setup/", everyone()),
+    # Already enrolled and verified: replacing the authenticator asks to re-authenticate first.
+    Case("accounts:two_factor_setup", "get", lambda o: "/accounts/two-factor/setup/", everyone(302)),
     Case("accounts:security", "get", lambda o: "/accounts/security/", everyone()),
     Case("accounts:recovery_codes", "post", lambda o: "/accounts/security/recovery-codes/", everyone()),
     Case("accounts:reauth", "get", lambda o: "/accounts/reauth/", everyone()),

@@ -47,7 +47,7 @@ def test_prosecutor_opens_an_investigation_and_plans_a_compartmented_raid(
     page.get_by_role("link", name=_es("Open an investigation")).click()
     page.fill("#id_opened_on", today)
     page.fill("#id_summary", "Explotación sexual de adolescentes en el Bar La Estrella.")
-    page.select_option("#id_members", [str(investigator.pk)])
+    page.select_option("#id_team-0-user", str(investigator.pk))
     assert page.locator(f"input[name=complaints][value='{complaint.pk}']").is_checked()
     page.get_by_role("button", name=_es("Save")).click()
     investigation = Investigation.objects.get()

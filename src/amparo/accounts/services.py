@@ -76,6 +76,27 @@ def user_create(
     return candidate
 
 
+def _require_account_managed_here(actor: Actor, user: User) -> None:
+    """Account-wide actions (activate, deactivate, reset two-factor, unlock, set a password) reach every
+    institution the user works for: an administrator may take them only for an account that works here and
+    nowhere else. A former member, or a member who also works for another institution, is managed through
+    their roles here (the other institution's administrator keeps control of the account)."""
+    memberships = Membership.objects.filter(user=user, is_active=True)
+    if not memberships.filter(organization_id=actor.org_pk).exists():
+        raise NotFound()
+    if memberships.exclude(organization_id=actor.org_pk).exists():
+        raise ValidationFailed(
+            {
+                "user": [
+                    _(
+                        "This account also works for another institution: only its roles here can be changed. "
+                        "Ask that institution's administrator for the rest."
+                    )
+                ]
+            }
+        )
+
+
 def _managed_membership(actor: Actor, membership_id: int) -> Membership:
     membership = Membership.objects.filter(pk=membership_id, organization_id=actor.org_pk).first()
     if membership is None:
@@ -89,6 +110,9 @@ def membership_grant(*, actor: Actor, user: User, role: str, unit: Unit | None =
     assert actor.membership is not None
     if not Membership.objects.filter(user=user, organization_id=actor.org_pk).exists():
         raise NotFound()  # only users already in the administrator's institution
+    if user.pk == actor.user_id:
+        # Administrators manage users, not case content: a role for oneself is granted by another administrator.
+        raise ValidationFailed({"role": [_("You cannot grant a role to yourself: ask another administrator.")]})
     if role not in Role.values:
         raise ValidationFailed({"role": [_("Choose a valid role.")]})
     _check_unit(actor.membership.organization, unit)
@@ -133,8 +157,7 @@ def membership_revoke(*, actor: Actor, membership_id: int) -> Membership:
 @transaction.atomic
 def user_set_active(*, actor: Actor, user: User, active: bool) -> User:
     _require(actor, Perm.USER_MANAGE)
-    if not Membership.objects.filter(user=user, organization_id=actor.org_pk).exists():
-        raise NotFound()
+    _require_account_managed_here(actor, user)
     if user.pk == actor.user_id and not active:
         raise ValidationFailed({"is_active": [_("You cannot deactivate yourself.")]})
     user.is_active = active
@@ -152,8 +175,7 @@ def user_set_active(*, actor: Actor, user: User, active: bool) -> User:
 def user_reset_two_factor(*, actor: Actor, user: User) -> None:
     """Remove a user's devices (lost phone): they enrol again at next sign-in."""
     _require(actor, Perm.USER_MANAGE)
-    if not Membership.objects.filter(user=user, organization_id=actor.org_pk).exists():
-        raise NotFound()
+    _require_account_managed_here(actor, user)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     audit_record(actor=actor, action="user.two_factor_reset", target_type="user", target_id=user.pk)
@@ -164,10 +186,54 @@ def user_unlock(*, actor: Actor, user: User) -> None:
     from axes.utils import reset
 
     _require(actor, Perm.USER_MANAGE)
-    if not Membership.objects.filter(user=user, organization_id=actor.org_pk).exists():
-        raise NotFound()
+    _require_account_managed_here(actor, user)
     reset(username=user.username)
     audit_record(actor=actor, action="user.unlock", target_type="user", target_id=user.pk)
+
+
+def _password_errors(password: str, user: User) -> list[str]:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
+@transaction.atomic
+def user_set_password(*, actor: Actor, user: User, password: str) -> User:
+    """An administrator gives a user a new password (forgotten password): every session of the user ends."""
+    _require(actor, Perm.USER_MANAGE)
+    _require_account_managed_here(actor, user)
+    if user.pk == actor.user_id:
+        raise ValidationFailed({"password": [_("Change your own password on your security page.")]})
+    errors = _password_errors(password, user)
+    if errors:
+        raise ValidationFailed({"password": errors})
+    user.set_password(password)  # the session hash changes: Django ends the user's open sessions
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, action="user.password_set", target_type="user", target_id=user.pk)
+    return user
+
+
+@transaction.atomic
+def password_change(*, actor: Actor, current_password: str, new_password: str) -> User:
+    """The user changes their own password; their other sessions end (the caller keeps the current one).
+    Screens check the current password through ``authenticate`` first, so failures count towards the lockout
+    and are audited like any failed sign-in."""
+    user = actor.user
+    if user is None or not user.is_active:
+        raise PermissionDenied()
+    if not user.check_password(current_password):
+        raise ValidationFailed({"current_password": [_("Your current password is not correct.")]})
+    if current_password == new_password:
+        raise ValidationFailed({"new_password": [_("The new password must be different from the current one.")]})
+    errors = _password_errors(new_password, user)
+    if errors:
+        raise ValidationFailed({"new_password": errors})
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, action="auth.password_changed", target_type="user", target_id=user.pk)
+    return user
 
 
 # --- two-factor enrolment (the user acts on their own account) ---

@@ -10,6 +10,7 @@ urlpatterns = [
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("security/", views.security_view, name="security"),
+    path("security/password/", views.password_change_view, name="password_change"),
     path("security/recovery-codes/", views.recovery_codes_view, name="recovery_codes"),
     path("reauth/", views.reauth_view, name="reauth"),
     path("membership/", views.membership_switch, name="membership_switch"),

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -25,8 +25,17 @@ from amparo.core.views import actor_from, add_service_errors, requires
 
 from . import selectors, services
 from .actor import Actor
-from .decorators import mark_reauthenticated, reauth_required
-from .forms import ApiTokenForm, LoginForm, MembershipGrantForm, ReauthForm, TokenForm, UserCreateForm
+from .decorators import mark_reauthenticated, reauth_required, recently_reauthenticated
+from .forms import (
+    ApiTokenForm,
+    LoginForm,
+    MembershipGrantForm,
+    PasswordChangeForm,
+    ReauthForm,
+    TokenForm,
+    UserCreateForm,
+    UserPasswordSetForm,
+)
 from .middleware import MEMBERSHIP_SESSION_KEY
 from .models import User
 from .roles import Perm
@@ -93,8 +102,12 @@ def _qr_data_uri(url: str) -> str:
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if selectors.user_has_confirmed_totp(user=user) and not request.user.is_verified():  # type: ignore[union-attr,arg-type]
+    enrolled = selectors.user_has_confirmed_totp(user=user)  # type: ignore[arg-type]
+    if enrolled and not request.user.is_verified():  # type: ignore[union-attr]
         return redirect("accounts:two_factor_verify")
+    if enrolled and not recently_reauthenticated(request):
+        # Enrolling replaces the current authenticator and the recovery codes: confirm it is the user first.
+        return redirect(f"{reverse('accounts:reauth')}?{urlencode({'next': request.get_full_path()})}")
     device = services.totp_device_start(user=user)  # type: ignore[arg-type]
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -125,6 +138,33 @@ def recovery_codes_view(request: HttpRequest) -> HttpResponse:
 def security_view(request: HttpRequest) -> HttpResponse:
     devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)
     return render(request, "accounts/security.html", {"devices": devices})
+
+
+@sensitive_post_parameters("current_password", "new_password", "new_password_again")
+@requires()
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # Through the authentication backends: wrong passwords are audited and count towards the lockout.
+        checked = authenticate(
+            request, username=request.user.get_username(), password=form.cleaned_data["current_password"]
+        )
+        if checked is None or checked.pk != request.user.pk:
+            form.add_error("current_password", _("Your current password is not correct."))
+            return render(request, "accounts/password_change.html", {"form": form})
+        try:
+            user = services.password_change(
+                actor=actor_from(request),
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            update_session_auth_hash(request, user)  # this session stays; the others end
+            messages.success(request, _("Your password was changed. Your other sessions were closed."))
+            return redirect("accounts:security")
+    return render(request, "accounts/password_change.html", {"form": form})
 
 
 @require_POST
@@ -164,7 +204,8 @@ def reauth_view(request: HttpRequest) -> HttpResponse:
 @requires()
 @require_POST
 def membership_switch(request: HttpRequest) -> HttpResponse:
-    wanted = int(request.POST.get("membership", "0") or 0)
+    raw = request.POST.get("membership", "")
+    wanted = int(raw) if raw.isdigit() else 0
     memberships = {m.pk: m for m in selectors.active_memberships(user=request.user)}  # type: ignore[arg-type]
     if wanted in memberships:
         request.session[MEMBERSHIP_SESSION_KEY] = wanted
@@ -249,6 +290,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form})
 
 
+@sensitive_post_parameters("password")
 @requires(Perm.USER_MANAGE)
 def user_detail_view(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = actor_from(request)
@@ -261,14 +303,16 @@ def user_detail_view(request: HttpRequest, user_id: int) -> HttpResponse:
     form = MembershipGrantForm(request.POST or None, organization=organization)
     if request.method == "POST":
         action = request.POST.get("action")
+        membership_raw = request.POST.get("membership", "")
+        password_form = UserPasswordSetForm(request.POST)
         try:
             if action == "grant" and form.is_valid():
                 services.membership_grant(
                     actor=actor, user=target, role=form.cleaned_data["role"], unit=form.cleaned_data["unit"]
                 )
                 messages.success(request, _("Role granted."))
-            elif action == "revoke":
-                services.membership_revoke(actor=actor, membership_id=int(request.POST.get("membership", 0)))
+            elif action == "revoke" and membership_raw.isdigit():
+                services.membership_revoke(actor=actor, membership_id=int(membership_raw))
                 messages.success(request, _("Role removed."))
             elif action in {"activate", "deactivate"}:
                 services.user_set_active(actor=actor, user=target, active=action == "activate")
@@ -279,6 +323,11 @@ def user_detail_view(request: HttpRequest, user_id: int) -> HttpResponse:
             elif action == "unlock":
                 services.user_unlock(actor=actor, user=target)
                 messages.success(request, _("Sign-in lock removed."))
+            elif action == "set_password":
+                if not password_form.is_valid():
+                    raise ValidationFailed({"password": [_("Enter the new password.")]})
+                services.user_set_password(actor=actor, user=target, password=password_form.cleaned_data["password"])
+                messages.success(request, _("New password set: the user's open sessions were closed."))
             else:
                 return render(
                     request,
@@ -302,4 +351,5 @@ def _user_context(target: User, organization: Any, form: Any) -> dict[str, Any]:
         "other_institutions": target.memberships.exclude(organization=organization).count(),
         "has_totp": selectors.user_has_confirmed_totp(user=target),
         "form": form,
+        "password_form": UserPasswordSetForm(),
     }

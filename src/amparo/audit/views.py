@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from amparo.accounts.roles import Perm
@@ -36,6 +37,20 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
+# The reasons `audit_verify` gives (in English, for the command line and the logs), as the screen says them.
+REASON_LABELS = {
+    "sequence gap: missing events (deleted)": _("Events are missing: some were deleted."),
+    "sequence gap: out of order": _("Events are out of order."),
+    "previous-hash link broken (deleted, inserted or reordered)": _(
+        "The link to the previous event is broken: events were deleted, inserted or reordered."
+    ),
+    "content does not match its hash (edited)": _("The event's content does not match its hash: it was edited."),
+    "differs from the exported chain head": _("The event differs from the exported chain head."),
+    "events after this one were deleted": _("The events after this one were deleted."),
+    "the exported chain head is missing": _("The exported chain head is missing from the trail."),
+}
+
+
 @requires(Perm.AUDIT_VIEW)
 @require_POST
 def audit_verify_view(request: HttpRequest) -> HttpResponse:
@@ -46,7 +61,8 @@ def audit_verify_view(request: HttpRequest) -> HttpResponse:
             action="audit.verify",  # type: ignore[attr-defined]
             details={"ok": result.ok, "checked": result.checked},
         )
-    return render(request, "audit/verify.html", {"result": result})
+    reason = REASON_LABELS.get(result.reason, result.reason)
+    return render(request, "audit/verify.html", {"result": result, "reason": reason})
 
 
 @requires(Perm.AUDIT_VIEW)

@@ -94,6 +94,10 @@ class Person(models.Model):
             dob = self.date_of_birth
             age = day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
             return age, age
+        return self.estimated_range_on(day)
+
+    def estimated_range_on(self, day: datetime.date) -> tuple[int | None, int | None]:
+        """The estimated age range (whatever the date of birth says) moved forward to ``day``."""
         if self.age_min is None and self.age_max is None:
             return None, None
         shift = (day - self.age_assessed_on).days // 365 if self.age_assessed_on else 0
@@ -102,9 +106,16 @@ class Person(models.Model):
         return low, high
 
     def presumed_minor_on(self, day: datetime.date) -> bool:
-        """Presumption of minority: if the age is unknown or could be under 18, treat as a minor."""
+        """Presumption of minority: if the age is unknown or could be under 18, treat as a minor. A date of
+        birth may come from a false document (traffickers make minors "adults"): an estimated age that
+        could be under 18 keeps the presumption even when the date of birth says otherwise."""
         low, _high = self.age_range_on(day)
-        return low is None or low < 18
+        if low is None or low < 18:
+            return True
+        if self.age_min is None and self.age_max is None:
+            return False
+        estimated_low, _estimated_high = self.estimated_range_on(day)
+        return estimated_low is None or estimated_low < 18
 
 
 class IdentityDocument(models.Model):

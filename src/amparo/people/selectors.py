@@ -119,6 +119,8 @@ def person_search(*, actor: Actor, name: str = "", document: str = "", limit: in
     if not actor.has(Perm.PERSON_SEARCH):
         raise PermissionDenied()
     limit = max(1, min(limit, MAX_RESULTS))
+    # The screens accept 200 and 60 characters; the API's query string is not bounded: keep the query small.
+    name, document = name[:200], document[:60]
     ids, scores, n_words = _ranked_ids(actor, name, document, limit)
     persons, scores, merged = _follow_merges(actor, ids, scores)
     # The query itself is identifying: only its shape and the result count are audited.

@@ -32,7 +32,9 @@ _PERSON_FIELDS = IDENTIFYING_FIELDS + CATEGORY_FIELDS
 def _apply(person: Person, data: PersonInput) -> None:
     for name in _PERSON_FIELDS:
         setattr(person, name, getattr(data, name))
-    person.age_assessed_on = None if data.date_of_birth else person.age_assessed_on
+    # The estimate's date is kept while there is an estimate (it may contradict a doubtful date of birth).
+    if data.age_min is None and data.age_max is None:
+        person.age_assessed_on = None
 
 
 def _documents_signature(docs: Any) -> list[tuple[str, str, str, bool]]:

@@ -9,10 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amparo.core import geo
+from amparo.core.normalize import normalize_document
 
 from .models import DocumentType, Gender, People
 
 MAX_AGE = 120
+MAX_ALIASES = 20
+MAX_DOCUMENTS = 10
+DPI_DIGITS = 13  # CUI: 8 digits, a check digit, the department (2) and the municipality (2)
 
 
 @dataclass
@@ -69,6 +73,15 @@ def validate_person(data: PersonInput) -> dict[str, list[str]]:
         add("given_names", _("Enter the given names (or a provisional name)."))
     if len(data.given_names) > 200 or len(data.surnames) > 200:
         add("given_names", _("Names are limited to 200 characters."))
+    if len(data.aliases) > MAX_ALIASES or any(len(a) > 200 for a in data.aliases):
+        add(
+            "aliases",
+            _("At most %(count)s aliases, each up to 200 characters.") % {"count": MAX_ALIASES},
+        )
+    if len(data.phone or "") > 40:
+        add("phone", _("The phone is limited to 40 characters."))
+    if len(data.address or "") > 500:
+        add("address", _("The address is limited to 500 characters."))
     today = timezone.localdate()
     if data.date_of_birth:
         if data.date_of_birth > today:
@@ -99,12 +112,32 @@ def validate_person(data: PersonInput) -> dict[str, list[str]]:
         add("residence_municipality", _("The municipality does not belong to the department."))
     if data.email and ("@" not in data.email or len(data.email) > 254):
         add("email", _("Enter a valid e-mail address."))
+    if len(data.documents) > MAX_DOCUMENTS:
+        add("documents", _("At most %(count)s documents.") % {"count": MAX_DOCUMENTS})
+    seen: set[tuple[str, str]] = set()
     for doc in data.documents:
-        doc.number = doc.number.strip()
+        doc.number = " ".join(doc.number.split())
+        normalized = normalize_document(doc.number)
         if doc.doc_type not in DocumentType.values:
             add("documents", _("Choose a valid document type."))
         if not doc.number:
             add("documents", _("Enter the document number."))
+        elif not normalized or len(doc.number) > 60:
+            add("documents", _("A document number has letters or digits, up to 60 characters."))
+        elif (
+            doc.doc_type == DocumentType.DPI
+            and not doc.suspected_false
+            and not (normalized.isdigit() and len(normalized) == DPI_DIGITS)
+        ):
+            # A false DPI is recorded as it is, marked as suspected false.
+            add(
+                "documents",
+                _("A DPI number has %(digits)s digits; mark the document as suspected false if it does not.")
+                % {"digits": DPI_DIGITS},
+            )
+        if (doc.doc_type, normalized) in seen and normalized:
+            add("documents", _("The same document is entered twice."))
+        seen.add((doc.doc_type, normalized))
         if doc.issuing_country and doc.issuing_country not in geo.COUNTRIES:
             add("documents", _("Unknown country code: %(code)s.") % {"code": doc.issuing_country})
     return errors

@@ -25,7 +25,9 @@ from .permissions import can_edit_person, hidden_ids
 
 @requires(Perm.PERSON_SEARCH)
 def person_search_view(request: HttpRequest) -> HttpResponse:
-    form = PersonSearchForm(request.GET or None)
+    # The screen searches by POST: a name or document in the address would stay in the browser history and
+    # in every access log on the way. A GET query is still answered (old bookmarks, links).
+    form = PersonSearchForm((request.POST if request.method == "POST" else request.GET) or None)
     actor = actor_from(request)
     context: dict[str, Any] = {"form": form, "searched": False}
     if form.is_valid() and (form.cleaned_data["name"] or form.cleaned_data["document"]):
