@@ -116,7 +116,7 @@ def test_urgent_call_becomes_case_complaint_investigation_and_charge(
     assert prosecutor.locator(f"input[name=complaints][value='{complaint.pk}']").is_checked()
     prosecutor.fill("#id_opened_on", today.isoformat())
     prosecutor.fill("#id_summary", "Retención de adolescentes en un bar de Malacatán con protección policial.")
-    prosecutor.select_option("#id_members", [str(people["investigator"].pk)])
+    prosecutor.select_option("#id_team-0-user", str(people["investigator"].pk))
     prosecutor.get_by_role("button", name=_es("Save")).click()
     investigation = Investigation.objects.get()
     prosecutor.wait_for_url(f"**/justice/{investigation.pk}/")
@@ -153,7 +153,7 @@ def test_urgent_call_becomes_case_complaint_investigation_and_charge(
     prosecutor.click(f"a[href='/justice/charges/{charge.pk}/']")
     prosecutor.wait_for_url(f"**/justice/charges/{charge.pk}/")
     # 8 years x 4/3 = 3,893 days = 10 years, 8 months, 3 days; 18 years x 4/3 = 24 years; the fine of
-    # Q300,000 to Q500,000 likewise (shown with the Spanish decimal comma).
+    # Q300,000 to Q500,000 likewise (shown with the Spanish decimal comma and digit grouping).
     shown = " ".join(prosecutor.locator(".result-range").inner_text().split())
     low = ", ".join(
         [
@@ -163,7 +163,7 @@ def test_urgent_call_becomes_case_complaint_investigation_and_charge(
         ]
     )
     high = _es_n("%(n)d year", "%(n)d years", 24)
-    assert shown == f"{low} – {high} · {_es('fine')} Q400000,00 – Q666666,66", shown
+    assert shown == f"{low} – {high} · {_es('fine')} Q400 000,00 – Q666 666,66", shown
     steps = prosecutor.locator("section:has(#range-title) ul").inner_text()
     assert "+1/3" in steps and "204 (g)" in steps, steps
     path = screenshot(prosecutor, "journey-call-to-charge")

@@ -42,7 +42,7 @@ def test_prosecutor_runs_the_calculator_and_reads_the_steps(
     assert "4380" in first and "8760" in first  # 12 to 24 years (6-12 + 2-4 + 4-8)
     assert "08GUATEMALA327" in first  # every step names its source
     second = outcomes.nth(1).inner_text()
-    assert "300000" in second  # the fine of 202 Ter
+    assert "Q300 000,00" in second.replace("\xa0", " ")  # the fine of 202 Ter, grouped
     screenshot(page, "law-calculator")
 
     mobile = new_page(viewport=MOBILE)

@@ -995,3 +995,60 @@ def test_lookup_finds_only_calls_of_the_shared_queue(world, hotline) -> None:
 def test_the_reference_code_is_kept_out_of_error_reports(world, hotline) -> None:
     response = login(Client(), world.user("hotline_operator")).post("/hotline/lookup/", {"code": "7KQ3-M9TZ-4"})
     assert response.wsgi_request.sensitive_post_parameters == ("code",)  # type: ignore[attr-defined]
+
+
+# --- fixes from the second audit ---
+
+
+@pytest.mark.django_db
+def test_case_from_a_call_labels_both_ends_of_the_age_range(world, hotline) -> None:
+    """The upper age read just "hasta": both fields say what they are, as on the person form."""
+    call = _record(world)
+    page = login(Client(), world.user("hotline_operator")).get(f"/hotline/calls/{call.pk}/case/").content.decode()
+    assert f'for="id_age_min">{es("Estimated age from")}' in page
+    assert f'for="id_age_max">{es("Estimated age to")}' in page
+    assert es("Estimated age to") == "Edad estimada hasta"
+    with translation.override("en"):
+        from amparo.hotline.forms import CaseForm
+
+        assert [str(CaseForm().fields[f].label) for f in ("age_min", "age_max")] == [
+            "Estimated age from",
+            "Estimated age to",
+        ]
+
+
+@pytest.mark.django_db
+def test_removing_a_shift_twice_says_so_instead_of_a_404(world, hotline) -> None:
+    police = hotline["police"][0]
+    shift = services.duty_shift_add(
+        actor=world.actor("supervisor"),
+        user_id=police.pk,
+        duty="police",
+        starts_at=NOW(),
+        ends_at=NOW() + datetime.timedelta(hours=8),
+    )
+    client = login(Client(), world.user("supervisor"))
+    url = f"/hotline/roster/{shift.pk}/remove/"
+    first = client.post(url, follow=True)
+    assert first.redirect_chain == [("/hotline/roster/", 302)]
+    assert es("Shift removed from the roster.") in first.content.decode()
+    second = client.post(url, follow=True)  # the double click
+    assert second.redirect_chain == [("/hotline/roster/", 302)]
+    assert es("This shift is no longer on the roster: it had already been removed.") in second.content.decode()
+    assert not DutyShift.objects.filter(pk=shift.pk).exists()
+    assert AuditEvent.objects.filter(action="hotline.duty_remove", target_id=str(shift.pk)).count() == 1
+    assert services.duty_shift_remove(actor=world.actor("supervisor"), shift_id=shift.pk) is False
+
+
+@pytest.mark.django_db
+def test_shift_removal_outside_the_call_centers_stays_a_404(world, hotline) -> None:
+    """A supervisor of a non-participating institution: 404 for an existing shift and a removed one alike."""
+    police = hotline["police"][0]
+    shift = _shift(police, "police", datetime.timedelta(hours=0), datetime.timedelta(hours=8))
+    outsider = login(Client(), world.user("supervisor", "other"))
+    assert outsider.post(f"/hotline/roster/{shift.pk}/remove/").status_code == 404
+    assert DutyShift.objects.filter(pk=shift.pk).exists()
+    assert outsider.post(f"/hotline/roster/{shift.pk + 1000}/remove/").status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.duty_shift_remove(actor=world.actor("supervisor", "other"), shift_id=shift.pk)
+    assert DutyShift.objects.filter(pk=shift.pk).exists()

@@ -12,7 +12,7 @@ def test_catalog_screen_lists_versions_ranges_increases_sources_and_flags(client
     assert "202 Ter" in page and "Decreto 9-2009" in page
     assert "08GUATEMALA327" in page  # sources
     assert "8 years – 18 years" in page or "8 años – 18 años" in page  # ranges in years
-    assert "300000" in page  # the fine
+    assert "Q300\xa0000,00 – Q500\xa0000,00" in page  # the fine, grouped (Spanish, the default language)
     assert "unverified" in page or "no verificad" in page  # flags
     assert "/law/calculator/" not in page  # no calculator link without the permission
 
@@ -132,3 +132,31 @@ def test_rules_of_application_name_their_law_in_the_users_language(client_for) -
     provisions = {p["code"]: p for p in client.get("/api/v1/law/catalog/").json()["provisions"]}
     assert provisions["prison-cap"]["reference_en"] == "Penal Code art. 44"
     assert provisions["prison-cap"]["reference_es"] == "Código Penal, art. 44"
+
+
+def test_amounts_of_money_are_grouped_in_spanish_and_english(client_for) -> None:
+    """Fines read "Q300000,00" before: amounts are localized with thousands grouped, in both languages."""
+    client = client_for("prosecutor")
+    query = {"offence_date": "2010-06-01", "articles": "penal-code:202 Ter"}
+    spanish = client.get("/law/calculator/", query, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    english = client.get("/law/calculator/", query, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Q300\xa0000,00 – Q500\xa0000,00" in spanish and "300000" not in spanish
+    assert "Q300,000.00 – Q500,000.00" in english and "300000" not in english
+    assert "Q300,000.00 – Q500,000.00" in client.get("/law/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_the_sentence_check_names_the_fines_grouped() -> None:
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from amparo.law.calculator import check_sentence
+    from amparo.law.circumstances import Circumstances
+    from amparo.law.selectors import article_by_ref
+
+    version = article_by_ref("penal-code:202 Ter").versions.order_by("effective_from").first()
+    check = check_sentence(version=version, circumstances=Circumstances(), fine=Decimal("1250000"))
+    assert "The fine (Q1,250,000.00) is outside the range Q300,000.00 to Q500,000.00." in check.problems
+    with translation.override("es"):
+        check = check_sentence(version=version, circumstances=Circumstances(), fine=Decimal("1250000"))
+    assert any("1\xa0250\xa0000,00" in p and "Q300\xa0000,00" in p for p in check.problems)

@@ -28,6 +28,19 @@ CASES = [
         lambda o: f"/capacity/trainings/{o['training'].pk}/",
         by_perm(Perm.CAPACITY_VIEW),
     ),
+    # Editing a training or a participant: the organizing (home) institution's managers; 404 elsewhere.
+    Case(
+        "capacity:training_edit",
+        "get",
+        lambda o: f"/capacity/trainings/{o['training'].pk}/edit/",
+        own_object(Perm.CAPACITY_MANAGE),
+    ),
+    Case(
+        "capacity:participant_edit",
+        "get",
+        lambda o: f"/capacity/trainings/{o['training'].pk}/participants/{o['participant'].pk}/edit/",
+        own_object(Perm.CAPACITY_MANAGE),
+    ),
     Case(
         "capacity:participant_add",
         "post",

@@ -11,7 +11,7 @@ from amparo.organizations.models import Organization
 from . import indicators
 from .models import ActivityKind, Axis, Medium, Sex, TargetGroup, Topic
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 
 
 def _departments() -> list[tuple[str, str]]:

@@ -91,6 +91,34 @@ def training_get(*, actor: Actor, training_id: uuid.UUID) -> TrainingView:
     )
 
 
+def training_for_edit(*, actor: Actor, training_id: uuid.UUID) -> Training:
+    """A training its organizing institution's managers may edit; 404 for everybody else."""
+    _require_view(actor)
+    training = Training.objects.prefetch_related("co_organizers").filter(pk=training_id).first()
+    if training is None or not can_manage_training(actor, training):
+        raise NotFound()
+    return training
+
+
+@transaction.atomic
+def participant_for_edit(*, actor: Actor, training_id: uuid.UUID, participant_id: uuid.UUID) -> Participant:
+    """A participant of a training the actor's institution organizes, for its managers; 404 for everybody
+    else. Showing a participant's name is a view of identifying data: audited (without the name)."""
+    training = training_for_edit(actor=actor, training_id=training_id)
+    participant = training.participants.filter(pk=participant_id).first()
+    if participant is None:
+        raise NotFound()
+    if participant.name:
+        audit_record(
+            actor=actor,
+            action="training.participants_view",
+            target_type="training",
+            target_id=training.pk,
+            details={"named": 1},
+        )
+    return participant
+
+
 def prevention_list(*, actor: Actor, year: int | None = None) -> QuerySet[PreventionActivity]:
     _require_view(actor)
     rows = PreventionActivity.objects.select_related("organization")

@@ -90,11 +90,9 @@ class TrainingInput:
     co_organizer_ids: Sequence[int] = ()
 
 
-@transaction.atomic
-def training_create(*, actor: Actor, data: TrainingInput) -> Training:
-    if not actor.has(Perm.CAPACITY_MANAGE):
-        raise PermissionDenied()
-    errors = _Errors()
+def _check_training(errors: _Errors, data: TrainingInput) -> list[Organization]:
+    """The rules of a training's description, the same when it is recorded and when it is edited;
+    returns the co-organizers."""
     if not data.title.strip():
         errors.add("title", _("Give the training a title."))
     _check_dates(errors, data.start_date, data.end_date)
@@ -106,19 +104,32 @@ def training_create(*, actor: Actor, data: TrainingInput) -> Training:
     co_organizers = list(Organization.objects.filter(pk__in=data.co_organizer_ids))
     if len(co_organizers) != len(set(data.co_organizer_ids)):
         errors.add("co_organizers", _("Unknown institution."))
+    return co_organizers
+
+
+def _training_values(data: TrainingInput) -> dict[str, object]:
+    return {
+        "title": data.title.strip(),
+        "funders": data.funders.strip(),
+        "start_date": data.start_date,
+        "end_date": data.end_date,
+        "place": data.place.strip(),
+        "department": data.department,
+        "topics": list(dict.fromkeys(data.topics)),
+        "target_groups": list(dict.fromkeys(data.target_groups)),
+        "planned_participants": data.planned_participants,
+    }
+
+
+@transaction.atomic
+def training_create(*, actor: Actor, data: TrainingInput) -> Training:
+    if not actor.has(Perm.CAPACITY_MANAGE):
+        raise PermissionDenied()
+    errors = _Errors()
+    co_organizers = _check_training(errors, data)
     errors.raise_if_any()
     training = Training.objects.create(
-        organization_id=actor.org_pk,
-        title=data.title.strip(),
-        funders=data.funders.strip(),
-        start_date=data.start_date,
-        end_date=data.end_date,
-        place=data.place.strip(),
-        department=data.department,
-        topics=list(dict.fromkeys(data.topics)),
-        target_groups=list(dict.fromkeys(data.target_groups)),
-        planned_participants=data.planned_participants,
-        created_by_id=actor.user_pk,
+        organization_id=actor.org_pk, created_by_id=actor.user_pk, **_training_values(data)
     )
     training.co_organizers.set(co_organizers)
     audit_record(
@@ -140,6 +151,38 @@ def _own_training(actor: Actor, training_id: uuid.UUID | str) -> Training:
     return training
 
 
+@transaction.atomic
+def training_update(*, actor: Actor, training_id: uuid.UUID | str, data: TrainingInput) -> Training:
+    """Correct a training's description: its organizing institution's managers only (404 for the others),
+    with the rules of ``training_create``. A training with participants cannot move into the future
+    (participants are recorded once a training has taken place)."""
+    training = _own_training(actor, training_id)
+    errors = _Errors()
+    co_organizers = _check_training(errors, data)
+    if data.start_date and data.start_date > timezone.localdate() and training.participants.exists():
+        errors.add(
+            "start_date",
+            _("Participants are already recorded: the training cannot start after today."),
+        )
+    errors.raise_if_any()
+    values = _training_values(data)
+    changed = [name for name, value in values.items() if getattr(training, name) != value]
+    if {o.pk for o in training.co_organizers.all()} != {o.pk for o in co_organizers}:
+        changed.append("co_organizers")
+    for name, value in values.items():
+        setattr(training, name, value)
+    training.save(update_fields=list(values))
+    training.co_organizers.set(co_organizers)
+    audit_record(
+        actor=actor,
+        action="training.updated",
+        target_type="training",
+        target_id=training.pk,
+        details={"fields": changed},
+    )
+    return training
+
+
 @dataclass
 class ParticipantInput:
     role: str
@@ -152,10 +195,8 @@ class ParticipantInput:
     post_score: int | None = None
 
 
-@transaction.atomic
-def participant_add(*, actor: Actor, training_id: uuid.UUID | str, data: ParticipantInput) -> Participant:
-    training = _own_training(actor, training_id)
-    errors = _Errors()
+def _check_participant(errors: _Errors, training: Training, data: ParticipantInput) -> None:
+    """The rules of a participant, the same when added and when edited."""
     if training.start_date > timezone.localdate():
         # Participants count as trained in the statistics and the plan: not before the training takes place.
         errors.add(
@@ -179,18 +220,28 @@ def participant_add(*, actor: Actor, training_id: uuid.UUID | str, data: Partici
             errors.add(name, _("A score is between 0 and 100."))
     if not data.attended and data.post_score is not None:
         errors.add("post_score", _("Someone who did not attend has no post-test score."))
+
+
+def _participant_values(data: ParticipantInput) -> dict[str, object]:
+    return {
+        "institution_id": data.institution_id,
+        "institution_other": data.institution_other.strip(),
+        "role": data.role,
+        "sex": data.sex,
+        "name": data.name.strip() or None,
+        "attended": data.attended,
+        "pre_score": data.pre_score,
+        "post_score": data.post_score,
+    }
+
+
+@transaction.atomic
+def participant_add(*, actor: Actor, training_id: uuid.UUID | str, data: ParticipantInput) -> Participant:
+    training = _own_training(actor, training_id)
+    errors = _Errors()
+    _check_participant(errors, training, data)
     errors.raise_if_any()
-    participant = Participant.objects.create(
-        training=training,
-        institution_id=data.institution_id,
-        institution_other=data.institution_other.strip(),
-        role=data.role,
-        sex=data.sex,
-        name=data.name.strip() or None,
-        attended=data.attended,
-        pre_score=data.pre_score,
-        post_score=data.post_score,
-    )
+    participant = Participant.objects.create(training=training, **_participant_values(data))
     audit_record(
         actor=actor,
         action="training.participant_added",
@@ -202,12 +253,44 @@ def participant_add(*, actor: Actor, training_id: uuid.UUID | str, data: Partici
 
 
 @transaction.atomic
-def participant_remove(*, actor: Actor, training_id: uuid.UUID | str, participant_id: uuid.UUID | str) -> None:
+def participant_update(
+    *, actor: Actor, training_id: uuid.UUID | str, participant_id: uuid.UUID | str, data: ParticipantInput
+) -> Participant:
+    """Correct a participant: the organizing institution's managers only (404 for the others), with the
+    rules of ``participant_add``. The audit event names the fields changed, never their values (the name
+    is identifying data)."""
+    training = _own_training(actor, training_id)
+    participant = Participant.objects.select_for_update().filter(pk=participant_id, training=training).first()
+    if participant is None:
+        raise NotFound()
+    errors = _Errors()
+    _check_participant(errors, training, data)
+    errors.raise_if_any()
+    values = _participant_values(data)
+    changed = [name.removesuffix("_id") for name, value in values.items() if getattr(participant, name) != value]
+    for name, value in values.items():
+        setattr(participant, name, value)
+    participant.save(update_fields=[name.removesuffix("_id") for name in values])
+    audit_record(
+        actor=actor,
+        action="training.participant_updated",
+        target_type="training",
+        target_id=training.pk,
+        details={"fields": changed, "role": data.role, "attended": data.attended},
+    )
+    return participant
+
+
+@transaction.atomic
+def participant_remove(*, actor: Actor, training_id: uuid.UUID | str, participant_id: uuid.UUID | str) -> bool:
+    """Remove a participant of one's own training (404 for another institution's). False, with nothing
+    done, when the participant is no longer there (a second click)."""
     training = _own_training(actor, training_id)
     deleted, _detail = Participant.objects.filter(pk=participant_id, training=training).delete()
     if not deleted:
-        raise NotFound()
+        return False
     audit_record(actor=actor, action="training.participant_removed", target_type="training", target_id=training.pk)
+    return True
 
 
 @dataclass

@@ -8,7 +8,13 @@ urlpatterns = [
     path("trainings/", views.training_list_view, name="trainings"),
     path("trainings/new/", views.training_new_view, name="training_new"),
     path("trainings/<uuid:training_id>/", views.training_detail_view, name="training"),
+    path("trainings/<uuid:training_id>/edit/", views.training_edit_view, name="training_edit"),
     path("trainings/<uuid:training_id>/participants/", views.participant_add_view, name="participant_add"),
+    path(
+        "trainings/<uuid:training_id>/participants/<uuid:participant_id>/edit/",
+        views.participant_edit_view,
+        name="participant_edit",
+    ),
     path(
         "trainings/<uuid:training_id>/participants/<uuid:participant_id>/remove/",
         views.participant_remove_view,

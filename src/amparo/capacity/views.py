@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -45,23 +46,8 @@ def training_list_view(request: HttpRequest) -> HttpResponse:
 def training_new_view(request: HttpRequest) -> HttpResponse:
     form = TrainingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
-            training = services.training_create(
-                actor=actor_from(request),
-                data=services.TrainingInput(
-                    title=d["title"],
-                    start_date=d["start_date"],
-                    end_date=d["end_date"],
-                    topics=d["topics"],
-                    target_groups=d["target_groups"],
-                    funders=d["funders"],
-                    place=d["place"],
-                    department=d["department"],
-                    planned_participants=d["planned_participants"],
-                    co_organizer_ids=[o.pk for o in d["co_organizers"]],
-                ),
-            )
+            training = services.training_create(actor=actor_from(request), data=_training_input(form.cleaned_data))
         except ValidationFailed as exc:
             add_service_errors(form, exc.errors)
         else:
@@ -69,6 +55,54 @@ def training_new_view(request: HttpRequest) -> HttpResponse:
             return redirect("capacity:training", training_id=training.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "capacity/training_new.html", {"form": form}, status=status)
+
+
+def _training_input(d: dict[str, Any]) -> services.TrainingInput:
+    return services.TrainingInput(
+        title=d["title"],
+        start_date=d["start_date"],
+        end_date=d["end_date"],
+        topics=d["topics"],
+        target_groups=d["target_groups"],
+        funders=d["funders"],
+        place=d["place"],
+        department=d["department"],
+        planned_participants=d["planned_participants"],
+        co_organizer_ids=[o.pk for o in d["co_organizers"]],
+    )
+
+
+@requires(Perm.CAPACITY_MANAGE)
+def training_edit_view(request: HttpRequest, training_id: uuid.UUID) -> HttpResponse:
+    """The organizing institution's managers correct a training (404 for the others)."""
+    actor = actor_from(request)
+    training = selectors.training_for_edit(actor=actor, training_id=training_id)
+    initial = {
+        name: getattr(training, name)
+        for name in (
+            "title",
+            "start_date",
+            "end_date",
+            "funders",
+            "place",
+            "department",
+            "planned_participants",
+            "topics",
+            "target_groups",
+        )
+    }
+    initial["co_organizers"] = list(training.co_organizers.all())
+    form = TrainingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.training_update(actor=actor, training_id=training.pk, data=_training_input(form.cleaned_data))
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            messages.success(request, _("Training saved."))
+            return redirect("capacity:training", training_id=training.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "capacity/training_edit.html", {"form": form, "training": training}, status=status)
 
 
 @requires(Perm.CAPACITY_VIEW)
@@ -91,22 +125,8 @@ def participant_add_view(request: HttpRequest, training_id: uuid.UUID) -> HttpRe
     actor = actor_from(request)
     form = ParticipantForm(request.POST)
     if form.is_valid():
-        d = form.cleaned_data
         try:
-            services.participant_add(
-                actor=actor,
-                training_id=training_id,
-                data=services.ParticipantInput(
-                    role=d["role"],
-                    sex=d["sex"],
-                    institution_id=d["institution"].pk if d["institution"] else None,
-                    institution_other=d["institution_other"],
-                    name=d["name"],
-                    attended=d["attended"],
-                    pre_score=d["pre_score"],
-                    post_score=d["post_score"],
-                ),
-            )
+            services.participant_add(actor=actor, training_id=training_id, data=_participant_input(form.cleaned_data))
         except ValidationFailed as exc:
             add_service_errors(form, exc.errors)
         else:
@@ -118,11 +138,64 @@ def participant_add_view(request: HttpRequest, training_id: uuid.UUID) -> HttpRe
     return render(request, "capacity/training.html", {"view": view, "form": form, **_labels(view)}, status=400)
 
 
+def _participant_input(d: dict[str, Any]) -> services.ParticipantInput:
+    return services.ParticipantInput(
+        role=d["role"],
+        sex=d["sex"],
+        institution_id=d["institution"].pk if d["institution"] else None,
+        institution_other=d["institution_other"],
+        name=d["name"],
+        attended=d["attended"],
+        pre_score=d["pre_score"],
+        post_score=d["post_score"],
+    )
+
+
+@requires(Perm.CAPACITY_MANAGE)
+def participant_edit_view(request: HttpRequest, training_id: uuid.UUID, participant_id: uuid.UUID) -> HttpResponse:
+    """The organizing institution's managers correct a participant (404 for the others)."""
+    actor = actor_from(request)
+    participant = selectors.participant_for_edit(actor=actor, training_id=training_id, participant_id=participant_id)
+    initial = {
+        "role": participant.role,
+        "sex": participant.sex,
+        "institution": participant.institution_id,
+        "institution_other": participant.institution_other,
+        "name": participant.name or "",
+        "attended": participant.attended,
+        "pre_score": participant.pre_score,
+        "post_score": participant.post_score,
+    }
+    form = ParticipantForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_update(
+                actor=actor,
+                training_id=training_id,
+                participant_id=participant.pk,
+                data=_participant_input(form.cleaned_data),
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc.errors)
+        else:
+            messages.success(request, _("Participant saved."))
+            return redirect("capacity:training", training_id=training_id)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "capacity/participant_edit.html",
+        {"form": form, "training": participant.training, "participant": participant},
+        status=status,
+    )
+
+
 @requires(Perm.CAPACITY_MANAGE)
 @require_POST
 def participant_remove_view(request: HttpRequest, training_id: uuid.UUID, participant_id: uuid.UUID) -> HttpResponse:
-    services.participant_remove(actor=actor_from(request), training_id=training_id, participant_id=participant_id)
-    messages.success(request, _("Participant removed."))
+    if services.participant_remove(actor=actor_from(request), training_id=training_id, participant_id=participant_id):
+        messages.success(request, _("Participant removed."))
+    else:
+        messages.info(request, _("This participant had already been removed."))
     return redirect("capacity:training", training_id=training_id)
 
 
@@ -154,7 +227,20 @@ def prevention_new_view(request: HttpRequest) -> HttpResponse:
 def plan_view(request: HttpRequest) -> HttpResponse:
     form, year = _year(request)
     year = year or timezone.localdate().year
-    rows = selectors.plan_overview(actor=actor_from(request), year=year)
+    if not form.errors:  # the box shows the year the page shows (a wrong year stays, with its error)
+        form = YearForm(initial={"year": year})
+    actor = actor_from(request)
+    rows = [
+        (
+            row,
+            [
+                # one form per indicator, each with its own ids (id_progress_<pk>_year...) so labels work
+                (item, ProgressForm(initial={"year": year}, auto_id=f"id_progress_{item.indicator.pk}_%s"))
+                for item in row.indicators
+            ],
+        )
+        for row in selectors.plan_overview(actor=actor, year=year)
+    ]
     return render(
         request,
         "capacity/plan.html",
@@ -163,8 +249,7 @@ def plan_view(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "year": year,
             "threshold": threshold_from_settings(),
-            "progress_form": ProgressForm(initial={"year": year}),
-            "current_org_id": actor_from(request).org_pk,
+            "current_org_id": actor.org_pk,
         },
     )
 

@@ -132,7 +132,7 @@ class CaseForm(forms.Form):
     surnames = forms.CharField(label=_("Surnames"), max_length=200, required=False)
     gender = forms.ChoiceField(label=_("Sex / gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
     age_min = forms.IntegerField(label=_("Estimated age from"), required=False, min_value=0, max_value=120)
-    age_max = forms.IntegerField(label=_("to"), required=False, min_value=0, max_value=120)
+    age_max = forms.IntegerField(label=_("Estimated age to"), required=False, min_value=0, max_value=120)
     nationality = forms.ChoiceField(
         label=_("Nationality"),
         required=False,

@@ -215,10 +215,9 @@ def duty_roster(*, actor: Actor, days: int = 14) -> list[DutyShift]:
     )
 
 
-def find_shift_or_404(*, actor: Actor, shift_id: int) -> DutyShift:
+def find_shift(*, actor: Actor, shift_id: int) -> DutyShift | None:
+    """A shift of the shared roster, or None if there is none (already removed: a second click). Outside
+    the participating call centers the roster does not exist (404, whether the shift exists or not)."""
     if not is_hotline_staff(actor):
         raise NotFound()
-    shift = DutyShift.objects.filter(pk=shift_id).first()
-    if shift is None:
-        raise NotFound()
-    return shift
+    return DutyShift.objects.filter(pk=shift_id).first()

@@ -697,12 +697,14 @@ def duty_shift_add(
 
 
 @transaction.atomic
-def duty_shift_remove(*, actor: Actor, shift_id: int) -> None:
+def duty_shift_remove(*, actor: Actor, shift_id: int) -> bool:
+    """Take a shift off the roster. False (nothing done, nothing audited) when it is no longer there: a
+    double click, or two supervisors removing it at once."""
     if not actor.has(Perm.HOTLINE_SUPERVISE) or not is_hotline_staff(actor):
         raise PermissionDenied()
     shift = DutyShift.objects.select_for_update().filter(pk=shift_id).first()
     if shift is None:
-        raise NotFound()
+        return False
     audit_record(
         actor=actor,
         action="hotline.duty_remove",
@@ -711,3 +713,4 @@ def duty_shift_remove(*, actor: Actor, shift_id: int) -> None:
         details={"duty": shift.duty, "user": shift.user_id},
     )
     shift.delete()
+    return True

@@ -369,9 +369,12 @@ def roster_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def roster_remove_view(request: HttpRequest, shift_id: int) -> HttpResponse:
     actor = actor_from(request)
-    selectors.find_shift_or_404(actor=actor, shift_id=shift_id)
-    services.duty_shift_remove(actor=actor, shift_id=shift_id)
-    messages.success(request, _("Shift removed from the roster."))
+    if selectors.find_shift(actor=actor, shift_id=shift_id) is None or not services.duty_shift_remove(
+        actor=actor, shift_id=shift_id
+    ):
+        messages.info(request, _("This shift is no longer on the roster: it had already been removed."))
+    else:
+        messages.success(request, _("Shift removed from the roster."))
     return redirect("hotline:roster")
 
 

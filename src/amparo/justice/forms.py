@@ -131,7 +131,8 @@ class InvestigationForm(forms.Form):
 
 class TeamMemberForm(forms.Form):
     """One member of an investigation team and their role in it. An empty role takes the default for the
-    member's role in their institution; the service refuses a role that does not fit it."""
+    member's role in their institution; the service refuses a role that does not fit it. The lead is not
+    offered (``lead_id``): they are always on the team, in their own role."""
 
     user = UserChoice(label=_("Member"), required=False, queryset=User.objects.none())
     team_role = forms.ChoiceField(
@@ -140,11 +141,12 @@ class TeamMemberForm(forms.Form):
         choices=[("", _("Default for their role")), *TeamRole.choices],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lead_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = self.fields["user"]
         assert isinstance(user, forms.ModelChoiceField)
-        user.queryset = justice_user_queryset()
+        users = justice_user_queryset()
+        user.queryset = users.exclude(pk=lead_id) if lead_id is not None else users
 
 
 TeamFormSet = forms.formset_factory(TeamMemberForm, extra=3, max_num=50, validate_max=True)

@@ -157,7 +157,7 @@ def investigation_new_view(request: HttpRequest) -> HttpResponse:
     form = forms.InvestigationForm(
         request.POST or None, complaints=complaints, initial={"complaints": request.GET.getlist("complaint")}
     )
-    team = forms.TeamFormSet(request.POST or None, prefix="team")
+    team = forms.TeamFormSet(request.POST or None, prefix="team", form_kwargs={"lead_id": actor.user_pk})
     if request.method == "POST" and form.is_valid() and team.is_valid():
         d = form.cleaned_data
         try:
@@ -298,7 +298,9 @@ def team_view(request: HttpRequest, investigation_id: uuid.UUID) -> HttpResponse
         raise DjangoPermissionDenied()
     others = investigation.team.exclude(user_id=investigation.lead_id).order_by("added_at")
     initial = [{"user": m.user_id, "team_role": m.team_role} for m in others]
-    team = forms.TeamFormSet(request.POST or None, prefix="team", initial=initial)
+    team = forms.TeamFormSet(
+        request.POST or None, prefix="team", initial=initial, form_kwargs={"lead_id": investigation.lead_id}
+    )
     errors: list[str] = []
     if request.method == "POST" and team.is_valid():
         try:

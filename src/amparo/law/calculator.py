@@ -254,6 +254,17 @@ def article_label(article: Article) -> str:
     return _("%(law)s art. %(number)s") % {"law": article.law.name, "number": article.number}
 
 
+def format_amount(value: Decimal | int) -> str:
+    """An amount of money in the active language, with two decimals and thousands grouped
+    (300000 -> "300 000,00" in Spanish, "300,000.00" in English), whatever USE_THOUSAND_SEPARATOR says."""
+    return formats.number_format(Decimal(value), decimal_pos=2, force_grouping=True)
+
+
+def format_money(value: Decimal | int) -> str:
+    """An amount in quetzales: "Q" and the localized amount."""
+    return f"Q{format_amount(value)}"
+
+
 def _to_cents(value: Fraction) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
@@ -750,6 +761,6 @@ def check_sentence(
         elif not fines.low <= fine <= fines.high:
             problems.append(
                 _("The fine (Q%(fine)s) is outside the range Q%(low)s to Q%(high)s.")
-                % {"fine": fine, "low": fines.low, "high": fines.high}
+                % {"fine": format_amount(fine), "low": format_amount(fines.low), "high": format_amount(fines.high)}
             )
     return SentenceCheck(within=not problems, reason_required=bool(problems), outcome=outcome, problems=problems)

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import template
 
+from amparo.law.calculator import format_money, fraction_text, period_text, version_period
 from amparo.law.calculator import format_term as _format_term
-from amparo.law.calculator import fraction_text, period_text, version_period
 from amparo.law.circumstances import label
 
 register = template.Library()
@@ -14,6 +14,12 @@ register = template.Library()
 @register.filter
 def term(days: int | None) -> str:
     return "" if days is None else _format_term(int(days))
+
+
+@register.filter
+def money(amount: Any) -> str:
+    """An amount in quetzales, localized with thousands grouped (Q300 000,00 / Q300,000.00); "—" for none."""
+    return "—" if amount is None or amount == "" else format_money(amount)
 
 
 @register.filter
