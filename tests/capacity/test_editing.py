@@ -6,6 +6,7 @@ import datetime
 import re
 from collections import Counter
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -319,3 +320,25 @@ def test_each_progress_form_of_the_plan_has_its_own_ids(world, client) -> None:
     assert len(labels) == 6 and all(f'id="{target}"' in body for target in labels)  # year, value, note x 2
     # the forms still post the plain field names
     assert body.count('name="note"') == 2
+
+
+def test_large_plan_figures_are_grouped_in_the_users_language(world, client) -> None:
+    stat = world.actor("statistician")
+    action = services.plan_action_create(
+        actor=stat, code="4.1", title="Prevenir", axis="prevention", responsible_ids=[world.home.pk]
+    )
+    this_year = timezone.localdate().year
+    services.indicator_create(
+        actor=stat,
+        action_id=action.pk,
+        name="Alcance",
+        source="Campañas",
+        baseline=Decimal("125000"),
+        baseline_year=this_year - 1,
+        targets={this_year: Decimal("930000")},
+    )
+    login(client, world.user("supervisor"))
+    spanish = client.get("/capacity/plan/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "930\xa0000" in spanish and "125\xa0000" in spanish and "930000" not in spanish
+    english = client.get("/capacity/plan/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "930,000" in english and "125,000" in english
