@@ -408,3 +408,23 @@ def test_api_token_acts_with_its_membership_and_dies_when_revoked(world, objects
     response = client.get("/api/v1/me/")
     assert response.status_code == 401 and response.json()["error"]["code"] == "authentication_failed"
     assert ApiToken.objects.get(pk=home_token.pk).revoked_at is not None
+
+
+@pytest.mark.django_db
+def test_person_search_post_is_scoped_to_the_institution(world, objects) -> None:
+    """The POST search (tests/matrix/people.py) finds the home person for home roles only."""
+    person_id = str(objects["person"].pk)
+    for where in ("home", "other"):
+        for role in ALL:
+            if not role_has_search(role):
+                continue
+            client = login(Client(), world.user(role, where))
+            response = client.post("/api/v1/persons/search/", {"name": "Valeria"}, content_type="application/json")
+            found = person_id in {row["id"] for row in response.json()["results"]}
+            assert found == (where == "home"), f"{role}@{where}"
+
+
+def role_has_search(role: str) -> bool:
+    from amparo.accounts.roles import role_has
+
+    return role_has(role, Perm.PERSON_SEARCH)

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from amparo.organizations.models import Organization, Unit
 
 from .models import Membership, User
-from .roles import Role
+from .roles import Role, role_allowed_in
 
 DEMO_PASSWORD = "Amparo-demo-2026!"
 
@@ -55,6 +55,8 @@ def ensure_demo_accounts() -> list[tuple[str, str, str]]:
     rows = []
     for username, org_code, role, unit_code in DEMO_ACCOUNTS:
         organization = Organization.objects.get(code=org_code)
+        if not role_allowed_in(role, organization):  # demo accounts follow the same rule as real ones
+            raise ValueError(f"Demo account {username}: {org_code} cannot hold the role {role}.")
         unit = Unit.objects.filter(organization=organization, code=unit_code).first() if unit_code else None
         user, created = User.objects.get_or_create(
             username=username,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.organizations.models import Unit
 
-from .roles import Role
+from .roles import Role, role_choices_for
 
 
 class LoginForm(forms.Form):
@@ -43,6 +43,13 @@ class ReauthForm(forms.Form):
     )
 
 
+def _offer_allowed_roles(form: forms.Form, organization: Any) -> None:
+    """Only the roles the institution may hold (the services refuse the others too)."""
+    role_field = form.fields["role"]
+    assert isinstance(role_field, forms.ChoiceField)
+    role_field.choices = role_choices_for(organization)
+
+
 class UserCreateForm(forms.Form):
     username = forms.RegexField(
         label=_("Username"),
@@ -66,6 +73,7 @@ class UserCreateForm(forms.Form):
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         unit_field.queryset = Unit.objects.filter(organization=organization)
+        _offer_allowed_roles(self, organization)
 
 
 class MembershipGrantForm(forms.Form):
@@ -77,6 +85,7 @@ class MembershipGrantForm(forms.Form):
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         unit_field.queryset = Unit.objects.filter(organization=organization)
+        _offer_allowed_roles(self, organization)
 
 
 class PasswordChangeForm(forms.Form):

@@ -7,6 +7,7 @@ a permission applies to) live in each app's permissions.py and always start from
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from django.db import models
 from django.utils.functional import Promise
@@ -238,3 +239,79 @@ def role_has(role: str, perm: str) -> bool:
 def role_requires_two_factor(role: str) -> bool:
     rules = ROLE_TABLE.get(role)
     return True if rules is None else rules.two_factor
+
+
+# --- which institutions may hold which role: the one place for this rule ---
+# Roles that carry state powers (prosecution, criminal investigation, consular protection, the PGN's
+# representation of children) belong to the institutions that hold those powers by law; the general roles
+# may be held in any member institution. Deny by default: a role missing from ROLE_HOLDERS is held nowhere.
+# Institutions are matched by their code (organizations/seed.py), their parent's code (the Guatemalan
+# consulates hang from the Foreign Ministry) or a code prefix (the consulates of other countries registered
+# as institutions: ``consulado-honduras``).
+
+
+class Institution(Protocol):
+    code: str
+
+    @property
+    def parent(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Holders:
+    """The institutions that may hold a role. ``anywhere`` for the general roles."""
+
+    anywhere: bool = False
+    codes: frozenset[str] = frozenset()
+    parent_codes: frozenset[str] = frozenset()
+    code_prefixes: tuple[str, ...] = ()
+
+    def admit(self, organization: Institution) -> bool:
+        if self.anywhere:
+            return True
+        code = (organization.code or "").lower()
+        if code in self.codes or code.startswith(self.code_prefixes):
+            return True
+        parent = organization.parent if getattr(organization, "parent_id", None) else None
+        return parent is not None and (parent.code or "").lower() in self.parent_codes
+
+
+ANYWHERE = Holders(anywhere=True)
+PUBLIC_MINISTRY = "mp"
+NATIONAL_POLICE = "pnc"
+FOREIGN_MINISTRY = "minex"
+SOLICITOR_GENERAL = "pgn"
+
+ROLE_HOLDERS: dict[str, Holders] = {
+    Role.CASEWORKER: ANYWHERE,
+    Role.SUPERVISOR: ANYWHERE,
+    Role.SHELTER_STAFF: ANYWHERE,
+    Role.HOTLINE_OPERATOR: ANYWHERE,  # call centers are registered per institution (hotline app)
+    Role.STATISTICIAN: ANYWHERE,
+    Role.AUDITOR: ANYWHERE,
+    Role.ADMINISTRATOR: ANYWHERE,
+    # Prosecution is the Public Ministry's alone; its own investigators (DICRI) work beside the police.
+    Role.PROSECUTOR: Holders(codes=frozenset({PUBLIC_MINISTRY})),
+    Role.INVESTIGATOR: Holders(codes=frozenset({NATIONAL_POLICE, PUBLIC_MINISTRY})),
+    # The Foreign Ministry (its consular affairs and call center), its consulates, and the consulates of
+    # other countries that take part in repatriations.
+    Role.CONSULAR_OFFICER: Holders(
+        codes=frozenset({FOREIGN_MINISTRY}),
+        parent_codes=frozenset({FOREIGN_MINISTRY}),
+        code_prefixes=("consulado-",),
+    ),
+    Role.PGN_ATTORNEY: Holders(codes=frozenset({SOLICITOR_GENERAL})),
+}
+
+
+def role_allowed_in(role: str, organization: Institution) -> bool:
+    """Whether a user of this institution may be given this role."""
+    holders = ROLE_HOLDERS.get(role)
+    return holders is not None and holders.admit(organization)
+
+
+def role_choices_for(organization: Institution | None) -> list[tuple[str, str | Promise]]:
+    """The roles a user of this institution may be given, for forms (none without an institution)."""
+    if organization is None:
+        return []
+    return [(value, label) for value, label in Role.choices if role_allowed_in(value, organization)]

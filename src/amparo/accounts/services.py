@@ -18,7 +18,7 @@ from amparo.organizations.models import Organization, Unit
 
 from .actor import Actor
 from .models import ApiToken, Membership, User
-from .roles import Perm, Role
+from .roles import Perm, Role, role_allowed_in
 
 RECOVERY_CODE_COUNT = 10
 
@@ -26,6 +26,18 @@ RECOVERY_CODE_COUNT = 10
 def _require(actor: Actor, perm: str) -> None:
     if not actor.has(perm):
         raise PermissionDenied()
+
+
+def _role_errors(organization: Organization, role: str) -> list[str]:
+    """Why this institution may not hold the role (the rule: roles.ROLE_HOLDERS), or nothing."""
+    if role not in Role.values:
+        return [_("Choose a valid role.")]
+    if not role_allowed_in(role, organization):
+        return [
+            _("%(institution)s cannot hold the role %(role)s: it carries powers reserved to other institutions.")
+            % {"institution": organization, "role": Role(role).label}
+        ]
+    return []
 
 
 def _check_unit(organization: Organization, unit: Unit | None) -> None:
@@ -52,8 +64,9 @@ def user_create(
     errors: dict[str, list[str]] = {}
     if User.objects.filter(username__iexact=username).exists():
         errors["username"] = [_("This username is already taken.")]
-    if role not in Role.values:
-        errors["role"] = [_("Choose a valid role.")]
+    role_errors = _role_errors(organization, role)
+    if role_errors:
+        errors["role"] = role_errors
     candidate = User(username=username, first_name=first_name, last_name=last_name, email=email)
     try:
         validate_password(password, candidate)
@@ -113,8 +126,9 @@ def membership_grant(*, actor: Actor, user: User, role: str, unit: Unit | None =
     if user.pk == actor.user_id:
         # Administrators manage users, not case content: a role for oneself is granted by another administrator.
         raise ValidationFailed({"role": [_("You cannot grant a role to yourself: ask another administrator.")]})
-    if role not in Role.values:
-        raise ValidationFailed({"role": [_("Choose a valid role.")]})
+    role_errors = _role_errors(actor.membership.organization, role)
+    if role_errors:
+        raise ValidationFailed({"role": role_errors})
     _check_unit(actor.membership.organization, unit)
     membership, created = Membership.objects.get_or_create(
         user=user, organization=actor.membership.organization, role=role, defaults={"unit": unit}
@@ -323,6 +337,9 @@ def admin_create_initial(*, username: str, password: str, organization: Organiza
         validate_password(password, candidate)
     except ValidationError as exc:
         errors["password"] = list(exc.messages)
+    role_errors = _role_errors(organization, Role.ADMINISTRATOR)
+    if role_errors:
+        errors["role"] = role_errors
     if errors:
         raise ValidationFailed(errors)
     candidate.set_password(password)

@@ -296,16 +296,43 @@ AMPARO_REMINDERS_EVERY_SECONDS = envint("AMPARO_REMINDERS_EVERY_SECONDS", 3600)
 EMAIL_BACKEND = envget("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envget("DEFAULT_FROM_EMAIL", "amparo@localhost")
 
+# Request paths are logged without their query strings (they can carry names: /persons/?name=...): the
+# filter sits on the loggers that log requests and on the handler every other logger reaches.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "amparo.audit.middleware.RequestIdLogFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "filters": {
+        "request_id": {"()": "amparo.audit.middleware.RequestIdLogFilter"},
+        "no_query_strings": {"()": "amparo.core.logfilters.StripQueryStrings"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_query_strings", "request_id"],
+        },
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
     },
     "root": {"handlers": ["console"], "level": envget("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The development server's request lines (Django's own set-up, plus the filter).
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["no_query_strings"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        "django.request": {"filters": ["no_query_strings"]},
+    },
 }
 # Error reports never carry POST data or local variables (they could hold identities).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "amparo.core.reporting.NoSensitiveDataReporterFilter"

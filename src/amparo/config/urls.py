@@ -15,6 +15,7 @@ from amparo.web import api as web_api
 api_v1 = [
     path("me/", web_api.me_api, name="me"),
     path("persons/", people_api.person_collection_api, name="persons"),
+    path("persons/search/", people_api.person_search_api, name="person_search"),
     path("persons/<uuid:person_id>/", people_api.person_detail_api, name="person"),
     path("vocabularies/persons/", people_api.vocabulary_api, name="person_vocabularies"),
     path("cases/", cases_api.case_collection_api, name="cases"),

@@ -14,13 +14,17 @@ from amparo.core.exceptions import NotFound
 
 from .kinds import is_safe_target, is_valid_kind
 from .models import Notification
+from .selectors import reachable_recipients
 from .tasks import send_notification_email
 
 
 @transaction.atomic
-def notify(*, recipients: Iterable[User], kind: str, target_url: str) -> list[Notification]:
-    """Notify each active recipient once; e-mail those with an address after the caller's transaction
-    commits (a rolled-back change notifies nobody and sends nothing).
+def notify(
+    *, recipients: Iterable[User], kind: str, target_url: str, organization_id: int | None = None
+) -> list[Notification]:
+    """Notify each recipient who still works in Amparo once (an active account with an active role; in
+    ``organization_id`` when given: see ``reachable_recipients``); e-mail those with an address after the
+    caller's transaction commits (a rolled-back change notifies nobody and sends nothing).
 
     ``kind`` is a code from ``kinds.py``; ``target_url`` a path inside Amparo (``/referrals/<uuid>/``).
     Both are checked because they end up in e-mails: no names, no free text.
@@ -30,12 +34,8 @@ def notify(*, recipients: Iterable[User], kind: str, target_url: str) -> list[No
     if not is_safe_target(target_url):
         raise ValueError("A notification target must be a path inside Amparo such as '/referrals/<id>/'.")
     now = timezone.now()
-    seen: set[int] = set()
     created: list[Notification] = []
-    for user in recipients:
-        if user.pk is None or user.pk in seen or not user.is_active:
-            continue
-        seen.add(user.pk)
+    for user in reachable_recipients(recipients, organization_id=organization_id):
         notification = Notification.objects.create(recipient=user, kind=kind, target_url=target_url, created_at=now)
         created.append(notification)
         if user.email:

@@ -10,6 +10,7 @@ from django_tasks import task
 
 from .kinds import is_safe_target
 from .models import Notification
+from .selectors import reachable_recipients
 
 
 @task()
@@ -24,7 +25,9 @@ def send_notification_email(notification_id: int) -> bool:
     if notification is None or notification.emailed_at is not None:
         return False
     recipient = notification.recipient
-    if not recipient.email or not recipient.is_active or not is_safe_target(notification.target_url):
+    if not recipient.email or not is_safe_target(notification.target_url):
+        return False
+    if not reachable_recipients([recipient]):  # left between the notice and the e-mail: nothing leaves
         return False
     claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
     if not claimed:

@@ -98,25 +98,55 @@ def _summary(person: Person, score: int) -> dict[str, Any]:
     }
 
 
+class PersonSearchSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="Name or part of it (fuzzy, phonetic)."
+    )
+    document = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, default="", help_text="Identity document number."
+    )
+
+
+class PersonSearchResultsSerializer(serializers.Serializer):
+    results = PersonSummarySerializer(many=True)
+
+
+SEARCH_PATH = "/api/v1/persons/search/"
+
+
+def _search(request: Request, *, name: str, document: str) -> Response:
+    """One search for both entry points: the same selector, scoping, audit and answer."""
+    actor = actor_of(request)
+    result = selectors.person_search(actor=actor, name=name, document=document)
+    # A record failing its integrity check: 409 as before, now in the audit trail (each such record once).
+    if mark_unreadable(actor=actor, records=result.persons):
+        raise TamperedCiphertext()
+    rows = [_summary(p, result.scores.get(p.pk, 0)) for p in result.persons]
+    return Response({"results": PersonSummarySerializer(rows, many=True).data})
+
+
 class PersonCollectionApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("name", str, description="Name or part of it (fuzzy, phonetic)."),
             OpenApiParameter("document", str, description="Identity document number."),
         ],
-        responses={200: PersonSummarySerializer(many=True)},
-        summary="Search persons by name or document",
+        responses={200: PersonSearchResultsSerializer},
+        operation_id="v1_persons_list",  # the id it always had (clients generated from the schema keep it)
+        summary="Search persons by name or document (deprecated: use POST /api/v1/persons/search/)",
+        description=(
+            "Deprecated: the name and document travel in the URL, which proxies and servers write to their "
+            "access logs. Use POST /api/v1/persons/search/ with a JSON body: same results and scoping."
+        ),
+        deprecated=True,
     )
     def get(self, request: Request) -> Response:
-        name = request.query_params.get("name", "")
-        document = request.query_params.get("document", "")
-        actor = actor_of(request)
-        result = selectors.person_search(actor=actor, name=name, document=document)
-        # A record failing its integrity check: 409 as before, now in the audit trail (each such record once).
-        if mark_unreadable(actor=actor, records=result.persons):
-            raise TamperedCiphertext()
-        rows = [_summary(p, result.scores.get(p.pk, 0)) for p in result.persons]
-        return Response({"results": PersonSummarySerializer(rows, many=True).data})
+        response = _search(
+            request, name=request.query_params.get("name", ""), document=request.query_params.get("document", "")
+        )
+        response["Deprecation"] = "true"
+        response["Link"] = f'<{SEARCH_PATH}>; rel="successor-version"'
+        return response
 
     @extend_schema(request=PersonWriteSerializer, responses={201: PersonReadSerializer}, summary="Register a person")
     def post(self, request: Request) -> Response:
@@ -124,6 +154,22 @@ class PersonCollectionApi(APIView):
         serializer.is_valid(raise_exception=True)
         person = services.person_create(actor=actor_of(request), data=serializer.to_input())
         return Response(PersonReadSerializer(person).data, status=status.HTTP_201_CREATED)
+
+
+class PersonSearchApi(APIView):
+    @extend_schema(
+        request=PersonSearchSerializer,
+        responses={200: PersonSearchResultsSerializer},
+        summary="Search persons by name or document",
+        description=(
+            "The query travels in the body, so names and document numbers stay out of URLs and access logs. "
+            "Only persons the caller may see are returned; the search is audited without the query."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PersonSearchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return _search(request, name=serializer.validated_data["name"], document=serializer.validated_data["document"])
 
 
 class PersonDetailApi(APIView):
@@ -182,5 +228,6 @@ class VocabularyApi(APIView):
 
 
 person_collection_api = sensitive_post_parameters()(PersonCollectionApi.as_view())
+person_search_api = sensitive_post_parameters()(PersonSearchApi.as_view())
 person_detail_api = sensitive_post_parameters()(PersonDetailApi.as_view())
 vocabulary_api = VocabularyApi.as_view()

@@ -31,6 +31,7 @@ from amparo.notifications.kinds import (
 )
 from amparo.notifications.kinds import PLACEMENT_ORDER_EXPIRED as ORDER_EXPIRED
 from amparo.notifications.kinds import PLACEMENT_ORDER_EXPIRING as ORDER_EXPIRING
+from amparo.notifications.selectors import reachable_recipients
 from amparo.notifications.services import notify
 from amparo.referrals.models import Placement, Referral, ReferralStatus
 from amparo.referrals.services import responsible_receivers
@@ -77,8 +78,17 @@ def _already(object_type: str, thresholds: Iterable[str]) -> set[tuple[str, str]
     )
 
 
+def _in(organization_id: int, users: Iterable[User | None]) -> list[User]:
+    """Those of these users who still work for the institution the reminder concerns (notify() drops
+    whoever left Amparo altogether; this also drops whoever left that institution for another)."""
+    return reachable_recipients(users, organization_id=organization_id)
+
+
 def _senders(referral: Referral) -> list[User]:
-    return [u for u in (referral.sent_by, referral.case.owner) if u is not None]
+    """The sender and the case owner, if they still work for the sending institution; else its supervisors,
+    so that the reminder does not go to nobody."""
+    senders = _in(referral.from_org_id, (referral.sent_by, referral.case.owner))
+    return senders or _members_with(referral.from_org_id, Perm.CASE_SUPERVISE)
 
 
 def _members_with(organization_id: int, perm: str, unit_id: int | None = None) -> list[User]:
@@ -91,13 +101,13 @@ def _members_with(organization_id: int, perm: str, unit_id: int | None = None) -
 
 
 def _supervisors(case: Case) -> list[User]:
-    if case.supervisor is not None:
-        return [case.supervisor]
-    return _members_with(case.owner_org_id, Perm.CASE_SUPERVISE)
+    supervisor = _in(case.owner_org_id, [case.supervisor])
+    return supervisor or _members_with(case.owner_org_id, Perm.CASE_SUPERVISE)
 
 
 def _team(case: Case) -> list[User]:
-    return [case.owner, *case.assigned.filter(is_active=True)]
+    """The case's team still in its institution; its supervisors when nobody of the team is left."""
+    return _in(case.owner_org_id, [case.owner, *case.assigned.all()]) or _supervisors(case)
 
 
 def referral_reminders(today: datetime.date) -> int:
@@ -131,9 +141,10 @@ def referral_reminders(today: datetime.date) -> int:
     for referral in no_outcome.iterator():
         if (str(referral.pk), "completion_overdue") in done:
             continue
-        receivers = responsible_receivers(referral.to_org_id, referral.service_type)
-        if referral.responded_by is not None:
-            receivers = [referral.responded_by, *receivers]
+        receivers = [
+            *_in(referral.to_org_id, [referral.responded_by]),
+            *responsible_receivers(referral.to_org_id, referral.service_type),
+        ]
         sent += _send_once(
             "referral",
             referral.pk,
@@ -209,7 +220,7 @@ def repatriation_step_reminders(today: datetime.date) -> int:
         if (str(step.pk), threshold) in done:
             continue
         repatriation = step.repatriation
-        team = [u for u in (repatriation.started_by, repatriation.case.owner) if u is not None]
+        team = _in(repatriation.case.owner_org_id, (repatriation.started_by, repatriation.case.owner))
         sent += _send_once(
             "repatriation_step",
             step.pk,
