@@ -369,5 +369,6 @@ def test_a_closed_case_takes_only_notes_tasks_and_reopening(world) -> None:
         services.event_add(actor=actor, case_id=case.pk, data=EventInput(kind="recruitment"))
     assert "status" in exc.value.errors
     services.note_add(actor=actor, case_id=case.pk, body="Llamada de seguimiento después del cierre")
+    _adult_consent(world, case)  # a closed case takes the consent that reopening into assistance needs
     services.case_transition(actor=actor, case_id=case.pk, to_status="assistance", reason="Nueva denuncia")
     services.event_add(actor=actor, case_id=case.pk, data=EventInput(kind="recruitment"))

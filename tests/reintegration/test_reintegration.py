@@ -34,6 +34,13 @@ def _close(world, case):
     return cases.case_review_closure(actor=world.actor("supervisor"), case_id=case.pk, approve=True)
 
 
+def _consent(world, case):
+    """Reopening into assistance needs a consent to assistance, which a closed case takes."""
+    cases.consent_record(
+        actor=world.actor("caseworker"), case_id=case.pk, scopes=["assistance"], given_by="person", given_on=TODAY
+    )
+
+
 def _goal(world, case, **kwargs):
     params = {"area": "vocational", "description": "Curso de panadería", "institution_id": world.other.pk}
     params.update(kwargs)
@@ -321,6 +328,7 @@ def test_reclosing_supersedes_the_pending_schedule_and_keeps_the_done_ones(world
             outcome="stable",
             follow_up_id=first.pk,
         )
+    _consent(world, case)
     cases.case_transition(
         actor=world.actor("caseworker"), case_id=case.pk, to_status=CaseStatus.ASSISTANCE, reason="Recaída"
     )
@@ -455,6 +463,7 @@ def test_a_follow_up_after_closure_is_recorded_after_the_closure_and_not_while_r
     assert "date" in exc.value.errors
     first.refresh_from_db()
     assert first.visit is None and not FollowUpVisit.objects.filter(case=case).exists()
+    _consent(world, case)
     cases.case_transition(
         actor=world.actor("caseworker"), case_id=case.pk, to_status=CaseStatus.ASSISTANCE, reason="Recaída"
     )

@@ -66,9 +66,17 @@ SCENES = [
 class Batch:
     rows: dict[type[Any], list[Any]] = field(default_factory=lambda: defaultdict(list))
     m2m: list[Any] = field(default_factory=list)
+    # (model, field) -> [(row, when)]: timestamps the models set to the time of the load (auto_now_add),
+    # put back to the case's own dates once the rows are created (save).
+    stamps: dict[tuple[type[Any], str], list[tuple[Any, datetime.datetime]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
     def add(self, obj: Any) -> None:
         self.rows[type(obj)].append(obj)
+
+    def stamp(self, obj: Any, name: str, when: datetime.datetime) -> None:
+        self.stamps[(type(obj), name)].append((obj, when))
 
 
 def _weighted(rng: random.Random, options: list[tuple[Any, int]]) -> Any:
@@ -132,16 +140,20 @@ def build_case(
     order = [s for s, _ in STAGES]
     reached = order.index(status)
     previous = CaseStatus.OPEN
+    changes: list[CaseStatusChange] = []
+    screening: Screening | None = None
+    events: list[TraffickingEvent] = []
+    risk: RiskAssessment | None = None
     for stage in order[1 : reached + 1]:
-        batch.add(
-            CaseStatusChange(
-                case=case,
-                from_status=previous,
-                to_status=stage,
-                actor_id=owner_id,
-                reason="Cierre aprobado" if stage == CaseStatus.CLOSED else None,
-            )
+        change = CaseStatusChange(
+            case=case,
+            from_status=previous,
+            to_status=stage,
+            actor_id=owner_id,
+            reason="Cierre aprobado" if stage == CaseStatus.CLOSED else None,
         )
+        changes.append(change)
+        batch.add(change)
         previous = stage
     if reached >= 1:  # screened
         answers = {i.code: rng.choice([Answer.YES, Answer.NO, Answer.UNKNOWN, Answer.NO]) for i in INDICATORS}
@@ -151,22 +163,21 @@ def build_case(
                 Answer.YES
             )
         proposed = propose_status(answers, minor=minor)
-        batch.add(
-            Screening(
-                case=case,
-                answers=answers,
-                proposed_status=proposed,
-                screened_by_id=owner_id,
-                screened_by_org_type="NGO",
-            )
+        screening = Screening(
+            case=case,
+            answers=answers,
+            proposed_status=proposed,
+            screened_by_id=owner_id,
+            screened_by_org_type="NGO",
         )
+        batch.add(screening)
         case.trafficking_status = proposed if proposed != "not_a_victim" else "possible"
         if rng.random() < 0.3:
             case.trafficking_status = "confirmed"
             case.status_determined_by = "CourtOrProsecution"
             case.status_determined_at = opened + datetime.timedelta(days=30)
         start = today - datetime.timedelta(days=rng.randint(100, 1200))
-        batch.add(
+        events.append(
             TraffickingEvent(
                 case=case,
                 kind=EventKind.RECRUITMENT,
@@ -177,7 +188,7 @@ def build_case(
                 recruitment_method=rng.choice(["JobOffer", "MigrationFacilitation", "Romance"]),
             )
         )
-        batch.add(
+        events.append(
             TraffickingEvent(
                 case=case,
                 kind=EventKind.EXPLOITATION,
@@ -191,6 +202,8 @@ def build_case(
                 description=rng.choice(SCENES),
             )
         )
+        for event in events:
+            batch.add(event)
         case.forms_index = "|" + "|".join(sorted(forms)) + "|"
     if reached >= 2:  # assistance: consent, risk, care plan, services
         giver = (
@@ -210,17 +223,16 @@ def build_case(
         )
         batch.add(consent)
         level = rng.choice([RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.CRITICAL])
-        batch.add(
-            RiskAssessment(
-                case=case,
-                individual=level,
-                family=RiskLevel.MEDIUM,
-                community=RiskLevel.LOW,
-                retrafficking=level,
-                reprisal=RiskLevel.MEDIUM,
-                assessed_by_id=owner_id,
-            )
+        risk = RiskAssessment(
+            case=case,
+            individual=level,
+            family=RiskLevel.MEDIUM,
+            community=RiskLevel.LOW,
+            retrafficking=level,
+            reprisal=RiskLevel.MEDIUM,
+            assessed_by_id=owner_id,
         )
+        batch.add(risk)
         case.risk_level = level
         approved = reached >= 3 or rng.random() < 0.5
         plan = CarePlan(
@@ -263,7 +275,34 @@ def build_case(
         case.status_determined_at = min(case.status_determined_at, latest)
     for delivery in deliveries:
         delivery.start_date = min(delivery.start_date, timezone.localdate(latest))
+    # What the models would date at the load (auto_now_add) follows the case's own dates instead.
+    reached_at = _reached_at(opened, latest)
+    for change in changes:
+        batch.stamp(change, "at", reached_at[change.to_status])
+    for row, name in [(screening, "screened_at"), *[(event, "created_at") for event in events]]:
+        if row is not None:
+            batch.stamp(row, name, reached_at[CaseStatus.IDENTIFICATION])
+    if consent is not None:  # given on the day of the opening, recorded before assistance began
+        batch.stamp(consent, "recorded_at", opened + (reached_at[CaseStatus.ASSISTANCE] - opened) * 3 / 4)
+    if risk is not None:
+        batch.stamp(risk, "assessed_at", reached_at[CaseStatus.ASSISTANCE])
+    for delivery in deliveries:
+        noon = timezone.make_aware(datetime.datetime.combine(delivery.start_date, datetime.time(12)))
+        batch.stamp(delivery, "recorded_at", min(max(noon, reached_at[CaseStatus.ASSISTANCE]), latest))
     return case, consent
+
+
+def _reached_at(opened: datetime.datetime, latest: datetime.datetime) -> dict[str, datetime.datetime]:
+    """When a demo case reached each stage, from its own dates: screened within two hours of its opening,
+    in assistance within the day (services start the next day at the earliest), in follow-up at seven tenths
+    of its time, closed when it closed. Never before the opening nor after ``latest`` (its closure, or now)."""
+    span = latest - opened
+    return {
+        CaseStatus.IDENTIFICATION: opened + min(span / 10, datetime.timedelta(hours=2)),
+        CaseStatus.ASSISTANCE: opened + min(span / 5, datetime.timedelta(hours=20)),
+        CaseStatus.FOLLOW_UP: opened + span * 7 / 10,
+        CaseStatus.CLOSED: latest,
+    }
 
 
 def _closure(opened: datetime.datetime, now: datetime.datetime, duration: datetime.timedelta) -> datetime.datetime:
@@ -294,4 +333,10 @@ def save(batch: Batch) -> int:
         rows = batch.rows.get(model, [])
         if rows:
             model._default_manager.bulk_create(rows, batch_size=1000)
+    # bulk_create dated these at the load (auto_now_add): an UPDATE puts the case's own dates back (demo rows:
+    # no service, no audit, as for their creation).
+    for (model, name), stamped in batch.stamps.items():
+        for row, when in stamped:
+            setattr(row, name, when)
+        model._default_manager.bulk_update([row for row, _when in stamped], [name], batch_size=1000)
     return len(batch.rows.get(Case, []))

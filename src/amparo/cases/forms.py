@@ -12,9 +12,11 @@ from amparo.organizations.models import Organization
 from amparo.people.models import Gender
 
 from .vocab import (
+    FREE_REASON,
     INDICATORS,
     Answer,
     CaseStatus,
+    ClosureCode,
     ConsentGiver,
     ConsentScope,
     DeterminedBy,
@@ -239,7 +241,23 @@ class TransitionForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
-    reason = forms.CharField(label=_("Why close the case?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    code = forms.ChoiceField(label=_("Kind of closure"), choices=[], required=False)
+    reason = forms.CharField(
+        label=_("Why close the case?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required for a reason not listed above. Kept encrypted."),
+    )
+
+    def __init__(self, *args: Any, allowed: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the reasons the case may be closed for now (vocab.CLOSABLE_FROM); the service checks them again.
+        choices: list[tuple[str, Any]] = (
+            [(FREE_REASON, _("Another reason (write it below)"))] if FREE_REASON in allowed else []
+        )
+        choices += [(code.value, code.label) for code in ClosureCode if code.value in allowed]
+        self.fields["code"].choices = choices  # type: ignore[attr-defined]
 
 
 class TeamForm(forms.Form):

@@ -12,6 +12,7 @@ from amparo.core.fields import EncryptedJSONField, EncryptedTextField
 from .vocab import (
     Answer,
     CaseStatus,
+    ClosureCode,
     ConsentGiver,
     DeterminedBy,
     EventKind,
@@ -68,6 +69,8 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closure_requested = models.BooleanField(default=False)
     closure_reason = EncryptedTextField(_("closure reason"), blank=True, null=True)
+    # Of the closure last asked for: blank for a closure explained in words (closure_reason) only.
+    closure_code = models.CharField(_("kind of closure"), max_length=20, choices=ClosureCode.choices, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -104,6 +107,7 @@ class CaseStatusChange(models.Model):
     from_status = models.CharField(max_length=20, choices=CaseStatus.choices)
     to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
     reason = EncryptedTextField(_("reason"), blank=True, null=True)
+    closure_code = models.CharField(max_length=20, choices=ClosureCode.choices, blank=True)  # to closed only
     actor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 

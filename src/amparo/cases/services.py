@@ -50,12 +50,15 @@ from .screening import age_group, propose_status
 from .selectors import active_cases_of_person
 from .vocab import (
     CLOSABLE_FROM,
+    FREE_REASON,
     INDICATOR_BY_CODE,
     MINOR_CONSENT_GIVERS,
+    NEEDS_CONSENT_TO_ASSISTANCE,
     RISK_ORDER,
     TRANSITIONS,
     Answer,
     CaseStatus,
+    ClosureCode,
     ConsentGiver,
     ConsentScope,
     DeterminedBy,
@@ -116,7 +119,8 @@ CASE_CHANGED_HOOKS: list[Callable[[Case], object]] = []
 # Called in the withdrawal's transaction by apps whose access rests on a consent (referrals register here).
 CONSENT_WITHDRAWN_HOOKS: list[Callable[[Actor, Consent], object]] = []
 # Called in the closure's transaction once a supervisor approves it (reintegration registers the
-# post-closure follow-up schedule here).
+# post-closure follow-up schedule here). Not for a case closed as opened in error or as a duplicate
+# (vocab.ClosureCode): no victim's case ends there, so nothing follows it (the kept case has its own).
 CASE_CLOSED_HOOKS: list[Callable[[Actor, Case], object]] = []
 # Asked before a closure is requested and again before it is approved; each returns the reasons the case
 # cannot be closed yet (referrals register here: a closed case must not go on sharing its data).
@@ -154,26 +158,31 @@ def has_consent(case: Case, scope: str) -> bool:
     return False
 
 
-def _refuse_reopening_after_withdrawal(case: Case) -> None:
-    """Reopening puts the case back into assistance or follow-up. If the consent to assistance was withdrawn
-    and none is in force, the person (for a minor: the guardian, the PGN attorney or a judge) said no to
-    assistance: the case is not reopened until a new consent is recorded, which a closed case takes for this.
+def _require_consent_to_assistance(case: Case, *, reopening: bool) -> None:
+    """The moves into assistance (vocab.NEEDS_CONSENT_TO_ASSISTANCE) need a consent to assistance in force.
     There is no exception for minors: their assistance, too, rests on a consent or a judge's order
-    (MINOR_CONSENT_GIVERS), as for the move from identification to assistance."""
+    (MINOR_CONSENT_GIVERS). Reopening a case whose consent was withdrawn (and none is in force) is refused with
+    that reason: the person (for a minor: the guardian, the PGN attorney or a judge) said no to assistance, and
+    a new consent is recorded first, which a closed case takes for this (consent_record)."""
     if has_consent(case, ConsentScope.ASSISTANCE):
         return
-    withdrawn = case.consents.filter(withdrawn_at__isnull=False)
-    if not any(ConsentScope.ASSISTANCE in consent.scopes for consent in withdrawn):
-        return
-    raise _fail(
-        "consent",
-        _(
+    withdrawn = reopening and any(
+        ConsentScope.ASSISTANCE in consent.scopes for consent in case.consents.filter(withdrawn_at__isnull=False)
+    )
+    if withdrawn and case.minor_protocol:
+        message = _(
             "The consent to assistance was withdrawn: record the new consent of a guardian, the PGN attorney "
             "or a judge's order (minor) before reopening the case."
         )
-        if case.minor_protocol
-        else _("The person withdrew their consent to assistance: record their new consent before reopening the case."),
-    )
+    elif withdrawn:
+        message = _(
+            "The person withdrew their consent to assistance: record their new consent before reopening the case."
+        )
+    elif case.minor_protocol:
+        message = _("Assistance needs the consent of a guardian, the PGN attorney or a judge's order (minor).")
+    else:
+        message = _("Assistance needs the person's informed consent: record it first.")
+    raise _fail("consent", message)
 
 
 # --- opening and the case team ---
@@ -356,17 +365,11 @@ def case_transition(*, actor: Actor, case_id: uuid.UUID | str, to_status: str, r
         # Reopening must not give the person a second active case (one was opened after this one closed).
         Person.objects.select_for_update().filter(pk=case.person_id).values_list("pk", flat=True).first()
         _refuse_second_active_case(case.person_id, case.owner_org_id, reopened=case.pk)
-        _refuse_reopening_after_withdrawal(case)
-    if to_status == CaseStatus.ASSISTANCE and case.status == CaseStatus.IDENTIFICATION:
-        if case.trafficking_status == TraffickingStatus.NOT_A_VICTIM:
-            raise _fail("status", _("The person was determined not to be a victim: refer them instead."))
-        if not has_consent(case, ConsentScope.ASSISTANCE):
-            message = (
-                _("Assistance needs the consent of a guardian, the PGN attorney or a judge's order (minor).")
-                if case.minor_protocol
-                else _("Assistance needs the person's informed consent: record it first.")
-            )
-            raise _fail("consent", message)
+    identified = case.status == CaseStatus.IDENTIFICATION
+    if identified and to_status == CaseStatus.ASSISTANCE and case.trafficking_status == TraffickingStatus.NOT_A_VICTIM:
+        raise _fail("status", _("The person was determined not to be a victim: refer them instead."))
+    if (case.status, to_status) in NEEDS_CONSENT_TO_ASSISTANCE:
+        _require_consent_to_assistance(case, reopening=case.status == CaseStatus.CLOSED)
     if to_status == CaseStatus.FOLLOW_UP:
         plan = CarePlan.objects.filter(case=case).first()
         if plan is None or plan.status != CarePlanStatus.APPROVED:
@@ -385,18 +388,31 @@ def case_transition(*, actor: Actor, case_id: uuid.UUID | str, to_status: str, r
 
 
 @transaction.atomic
-def case_request_closure(*, actor: Actor, case_id: uuid.UUID | str, reason: str) -> Case:
+def case_request_closure(*, actor: Actor, case_id: uuid.UUID | str, reason: str = "", code: str = FREE_REASON) -> Case:
+    """Ask a supervisor to close the case: for a reason in words (encrypted), or as opened in error or a
+    duplicate (a code, with optional words); which of these a case may be closed for is vocab.CLOSABLE_FROM."""
     case = _case_for_edit(actor, case_id)
-    if case.status not in CLOSABLE_FROM:
-        raise _fail("status", _("Only a case in identification, assistance or follow-up can be closed."))
-    if not reason.strip():
+    allowed = CLOSABLE_FROM.get(case.status)
+    if allowed is None:
+        raise _fail("status", _("Only an active case can be closed."))
+    if code != FREE_REASON and code not in ClosureCode.values:
+        raise _fail("code", _("Choose a valid reason for closing."))
+    if code not in allowed:
+        reasons = ", ".join(str(ClosureCode(c).label) for c in sorted(allowed - {FREE_REASON}))
+        raise _fail(
+            "code",
+            _("A case in “%(status)s” can only be closed for one of these reasons: %(reasons)s.")
+            % {"status": CaseStatus(case.status).label, "reasons": reasons},
+        )
+    if code == FREE_REASON and not reason.strip():
         raise _fail("reason", _("Give the reason for closing the case."))
     _closure_blockers(case)
     case.closure_requested = True
-    case.closure_reason = reason.strip()
-    case.save(update_fields=["closure_requested", "closure_reason"])
+    case.closure_code = code
+    case.closure_reason = reason.strip() or None
+    case.save(update_fields=["closure_requested", "closure_code", "closure_reason"])
     _bump(case)
-    _audit(actor, "case.closure_requested", case)
+    _audit(actor, "case.closure_requested", case, code=code)
     _notify_supervisors(actor, case, CLOSURE_REQUESTED)
     return case
 
@@ -418,6 +434,7 @@ def case_review_closure(*, actor: Actor, case_id: uuid.UUID | str, approve: bool
         raise _fail("status", _("Nobody has asked to close this case."))
     if not approve and not comment.strip():
         raise _fail("comment", _("Say why the closure is sent back."))
+    closed_from = case.status
     if approve:
         _closure_blockers(case)  # a referral may have been sent since the request
         CaseStatusChange.objects.create(
@@ -425,6 +442,7 @@ def case_review_closure(*, actor: Actor, case_id: uuid.UUID | str, approve: bool
             from_status=case.status,
             to_status=CaseStatus.CLOSED,
             reason=case.closure_reason,
+            closure_code=case.closure_code,
             actor=_user(actor),
         )
         case.status = CaseStatus.CLOSED
@@ -436,8 +454,11 @@ def case_review_closure(*, actor: Actor, case_id: uuid.UUID | str, approve: bool
     case.closure_requested = False
     case.save(update_fields=["status", "closed_at", "closure_requested"])
     _bump(case)
-    _audit(actor, "case.closure_approved" if approve else "case.closure_returned", case)
     if approve:
+        _audit(actor, "case.closure_approved", case, code=case.closure_code, from_status=closed_from)
+    else:
+        _audit(actor, "case.closure_returned", case)
+    if approve and case.closure_code == FREE_REASON:
         for hook in CASE_CLOSED_HOOKS:
             hook(actor, case)
     return case

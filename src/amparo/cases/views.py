@@ -545,9 +545,10 @@ def closure_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         request,
         case_id,
         ClosureForm,
-        lambda a, c, d: services.case_request_closure(actor=a, case_id=c.pk, reason=d["reason"]),
+        lambda a, c, d: services.case_request_closure(actor=a, case_id=c.pk, reason=d["reason"], code=d["code"]),
         title=_("Ask to close the case"),
         anchor="workflow",
+        form_kwargs=lambda c: {"allowed": CLOSABLE_FROM.get(c.status, frozenset())},
     )
 
 

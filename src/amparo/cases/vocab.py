@@ -29,8 +29,39 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     CaseStatus.FOLLOW_UP: frozenset({CaseStatus.ASSISTANCE}),
     CaseStatus.CLOSED: frozenset({CaseStatus.ASSISTANCE, CaseStatus.FOLLOW_UP}),  # reopen, with a reason
 }
-# Closing goes through the supervisor's approval, from these states.
-CLOSABLE_FROM = frozenset({CaseStatus.IDENTIFICATION, CaseStatus.ASSISTANCE, CaseStatus.FOLLOW_UP})
+
+
+class ClosureCode(models.TextChoices):
+    """A closure that ends no victim's case: kept as a code (on the case, its history and the audit trail) so
+    that figures and follow-ups can tell it apart. Any other closure is explained in words (encrypted)."""
+
+    OPENED_IN_ERROR = "opened_in_error", _("Opened in error")
+    DUPLICATE = "duplicate", _("Duplicate of another case")
+
+
+FREE_REASON = ""  # a closure explained in words only, with no code
+# Closing goes through the supervisor's approval, from these states and for these reasons. A case still open
+# (never screened) is closed only as opened in error or as a duplicate (the second active case of a person
+# whose two records were merged): nothing was done in it that another reason could end.
+CLOSABLE_FROM: dict[str, frozenset[str]] = {
+    CaseStatus.OPEN: frozenset(ClosureCode.values),
+    CaseStatus.IDENTIFICATION: frozenset({FREE_REASON, *ClosureCode.values}),
+    CaseStatus.ASSISTANCE: frozenset({FREE_REASON, *ClosureCode.values}),
+    CaseStatus.FOLLOW_UP: frozenset({FREE_REASON, *ClosureCode.values}),
+}
+# Assistance rests on a consent to assistance in force (for a minor: a guardian's, the PGN attorney's or a
+# judge's order, MINOR_CONSENT_GIVERS): every move into assistance needs one. Follow-up is reached only
+# through assistance, so reopening a closed case into follow-up needs it as much as reopening it into
+# assistance. Moving on from assistance to follow-up enters nothing new (a consent withdrawn meanwhile
+# already stops the services: service_deliver).
+NEEDS_CONSENT_TO_ASSISTANCE: frozenset[tuple[str, str]] = frozenset(
+    {
+        (CaseStatus.IDENTIFICATION, CaseStatus.ASSISTANCE),
+        (CaseStatus.FOLLOW_UP, CaseStatus.ASSISTANCE),
+        (CaseStatus.CLOSED, CaseStatus.ASSISTANCE),
+        (CaseStatus.CLOSED, CaseStatus.FOLLOW_UP),
+    }
+)
 
 
 class Priority(models.TextChoices):
