@@ -142,7 +142,7 @@ def test_a_confirmed_partner_link_is_acknowledged_and_listed_for_follow_up(world
     assert "similarity 0.93 · <span" in queue and "next candidate 0.62" in queue
     response = reviewer.post(f"/linkage/partner-links/{link.pk}/decide/", {"decision": "confirm"}, follow=True)
     page = response.content.decode()
-    assert "Link confirmed" in page and "SV" in page
+    assert "Link confirmed" in page and "El Salvador" in page  # the partner by name, not its code
     confirmed = page.split("Confirmed links", 1)[1]
     assert "sv-ref-42" in confirmed and "confirmed by home-supervisor" in confirmed
     link.refresh_from_db()
@@ -202,7 +202,7 @@ def test_the_queue_and_the_pair_page_show_the_runs_groups_within_what_the_review
     theirs = login(Client(), world.user("supervisor", "other")).get(f"/linkage/review/{bc.pk}/").content.decode()
     assert f">#{ab.pk}</a>" in theirs and f">#{ac.pk}</a>" in theirs
     event = AuditEvent.objects.filter(action="linkage.pair.view", target_id=str(ab.pk)).get()
-    assert event.details == {"own_records": 1, "group_pairs": 1}
+    assert event.details == {"own_records": 1, "persons_shown": [str(a.pk)], "group_pairs": 1}
 
 
 def test_a_run_records_a_group_only_for_pairs_whose_records_it_put_together(world, monkeypatch) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from django.core import mail
 
 from amparo.accounts.models import Membership
@@ -15,6 +16,8 @@ from amparo.notifications.services import notify
 from amparo.notifications.tasks import send_notification_email
 from amparo.organizations.models import Organization
 from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
 
 TARGET = f"/referrals/{uuid.UUID(int=9)}/"
 

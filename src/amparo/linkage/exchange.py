@@ -138,9 +138,16 @@ def partner_import(
     if lead is not None and not 0 <= lead <= 1:
         raise pprl.PartnerFileError(_("The lead over the other candidates must be between 0 and 1."))
     encoder = pprl.Encoder(secret)
-    partner_file = pprl.read_file(data, encoder)
+    try:
+        partner_file = pprl.read_file(data, encoder)
+    except ValueError as exc:  # a record that is not base64 (binascii.Error), behind a valid authentication
+        raise pprl.PartnerFileError(_("The file holds a record that cannot be read.")) from exc
     if partner_file.header.get("partner") != our_country():
         raise pprl.PartnerFileError(_("This file was made for another country."))
+    sender = partner_file.header.get("sender")
+    if not isinstance(sender, str) or not _COUNTRY_CODE.fullmatch(sender) or sender == our_country():
+        # it names the import, its links and its audit event: a country code of a partner, nothing else
+        raise pprl.PartnerFileError(_("The file does not say which partner country sent it."))
     _refuse_if_imported(partner_file.sha256)
     persons, ours = _our_encodings(encoder)
     scored = pprl.scored_candidates(encoder, ours, partner_file.clks)  # once, for the links and the bands
@@ -149,7 +156,7 @@ def partner_import(
     try:
         with transaction.atomic():
             imported = PartnerImport.objects.create(
-                partner=str(partner_file.header.get("sender", ""))[:8],
+                partner=sender,
                 schema_version=f"{pprl.SCHEMA}/{pprl.SCHEMA_VERSION}",
                 record_count=len(partner_file.clks),
                 file_sha256=partner_file.sha256,

@@ -18,9 +18,9 @@ from amparo.core.geo import department_name, municipality_name
 from amparo.people.permissions import can_view_person
 
 from .labels import evidence_rows
-from .models import CandidatePair, LinkageRun, PairStatus, PartnerLink, PersonMerge
-from .permissions import can_review_pair, pairs_visible_to, partner_links_visible_to
-from .resolve import group_ids
+from .models import CandidatePair, Decision, LinkageRun, PairStatus, PartnerLink, PersonMerge, RunStatus
+from .permissions import can_review_pair, merges_visible_to, pairs_visible_to, partner_links_visible_to
+from .resolve import group_ids, groups_of
 
 QUEUE_LIMIT = 200
 
@@ -29,6 +29,13 @@ def run_list(*, actor: Actor, limit: int = 20) -> list[LinkageRun]:
     if not actor.has(Perm.LINKAGE_RUN):
         raise PermissionDenied()
     return list(LinkageRun.objects.defer("model").order_by("-requested_at")[:limit])
+
+
+def run_in_progress(*, actor: Actor) -> bool:
+    """Whether a run is queued or running (one run at a time)."""
+    if not actor.has(Perm.LINKAGE_RUN):
+        raise PermissionDenied()
+    return LinkageRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists()
 
 
 def run_get(*, actor: Actor, run_id: uuid.UUID | str) -> LinkageRun:
@@ -73,6 +80,7 @@ def visible_groups(actor: Actor, clusters: set[str]) -> dict[str, list[Candidate
 class QueueRow:
     pair: CandidatePair
     group: Group | None  # None: the pair is its group, or the grouping kept its records apart (see ``grouped``)
+    answered: bool = False  # the actor's institution has answered (a pair confirmed by one side: which one)
 
     @property
     def grouped(self) -> bool:
@@ -102,7 +110,8 @@ def _rows(actor: Actor, pairs: list[CandidatePair]) -> list[QueueRow]:
         group = None
         if len(members.get(pair.cluster, ())) > 1:
             group = groups.setdefault(pair.cluster, Group(number=len(groups) + 1, pairs=members[pair.cluster]))
-        rows.append(QueueRow(pair=pair, group=group))
+        answered = any(d.organization_id == actor.org_pk for d in pair.decisions.all())
+        rows.append(QueueRow(pair=pair, group=group, answered=answered))
     return rows
 
 
@@ -111,15 +120,20 @@ def review_queue(*, actor: Actor, status: str = "open") -> Queue:
     if not actor.has(Perm.LINKAGE_REVIEW):
         raise PermissionDenied()
     run = LinkageRun.objects.defer("model").filter(is_current=True).first()
-    pairs = pairs_visible_to(actor).filter(run__is_current=True).select_related("left_org", "right_org")
+    pairs = (
+        pairs_visible_to(actor)
+        .filter(run__is_current=True)
+        .select_related("left_org", "right_org")
+        .prefetch_related("decisions")
+    )
     if status == "open":
         pairs = pairs.filter(status__in=[PairStatus.PENDING, PairStatus.CONFIRMED, PairStatus.UNMERGED])
     elif status in PairStatus.values:
         pairs = pairs.filter(status=status)
     merges = list(
-        PersonMerge.objects.filter(undone_at__isnull=True)
-        .filter(Q(survivor__owner_org_id=actor.org_pk) | Q(absorbed__owner_org_id=actor.org_pk))
-        .select_related("survivor__owner_org", "absorbed__owner_org")
+        merges_visible_to(actor)
+        .filter(undone_at__isnull=True)
+        .select_related("survivor__owner_org", "absorbed__owner_org", "pair__run")
         .order_by("-merged_at")[:QUEUE_LIMIT]
     )
     visible_links = partner_links_visible_to(actor).select_related("partner_import")
@@ -152,6 +166,21 @@ def reviewable_pair_id(*, actor: Actor, pair_id: int | None) -> int | None:
     return pair.pk if pair is not None and can_review_pair(actor, pair) else None
 
 
+def merge_pair_id(*, actor: Actor, merge_id: uuid.UUID) -> int | None:
+    """The pair a merge the actor may see was made on (or re-pointed to), undone or not."""
+    return merges_visible_to(actor).filter(pk=merge_id).values_list("pair_id", flat=True).first()
+
+
+def current_pair_id(*, actor: Actor, pair_id: int) -> int | None:
+    """The current run's pair of the same two records as ``pair_id`` (itself if it is current), if the actor
+    may open it: where a page opened before a newer run leads."""
+    pair = CandidatePair.objects.filter(pk=pair_id).first()
+    if pair is None or not can_review_pair(actor, pair):
+        return None
+    current = CandidatePair.objects.filter(run__is_current=True, left_id=pair.left_id, right_id=pair.right_id).first()
+    return reviewable_pair_id(actor=actor, pair_id=current.pk if current is not None else None)
+
+
 @dataclass
 class Side:
     person_id: uuid.UUID
@@ -169,6 +198,10 @@ class PairView:
     decided_by_my_institution: str
     waiting_for_other: bool
     merge: PersonMerge | None
+    # the two records are one person already, through merges made on other pairs (no merge of this pair's own)
+    one_person: bool = False
+    # confirming now merges (every other institution of the pair has confirmed), else it waits for them
+    confirm_merges: bool = True
     # the other pairs of the group the run put both records in, that the actor may review; see ``grouped``
     # (the page lists the strongest 50: a larger group is namesakes, not one person's records)
     group_pairs: list[CandidatePair] = field(default_factory=list)
@@ -194,7 +227,7 @@ def _side(actor: Actor, person: Any) -> Side:
             "date_of_birth": person.date_of_birth,
             "age": (low, high),
             "gender": person.get_gender_display(),
-            "nationalities": ", ".join(person.nationalities or []),
+            "nationalities": list(person.nationalities or []),  # codes: the template names the countries
             "documents": [str(d.number) for d in person.documents.all()],
             # compared by the model too: the reviewer sees what "phone: same" or "address: similar" refers to
             "phone": str(person.phone or ""),
@@ -231,14 +264,18 @@ def pair_view(*, actor: Actor, pair_id: int) -> PairView:
         .filter(Q(pair=pair) | Q(pair__left_id=pair.left_id, pair__right_id=pair.right_id))
         .first()
     )
+    groups = groups_of([pair.left_id, pair.right_id])
+    confirmed = {org for org, d in decisions.items() if d == Decision.CONFIRM}
     view = PairView(
         pair=pair,
         left=_side(actor, pair.left),
         right=_side(actor, pair.right),
         evidence=evidence_rows(pair.evidence),
         decided_by_my_institution=mine,
-        waiting_for_other=bool(mine) and pair.status == PairStatus.CONFIRMED,
+        waiting_for_other=mine == Decision.CONFIRM and pair.status == PairStatus.CONFIRMED,
         merge=merge,
+        one_person=merge is None and groups[pair.left_id].canonical == groups[pair.right_id].canonical,
+        confirm_merges=pair.organizations <= confirmed | {actor.org_pk},
         group_pairs=[p for p in visible_groups(actor, {pair.cluster} - {""}).get(pair.cluster, []) if p.pk != pair.pk],
     )
     audit_record(
@@ -246,7 +283,12 @@ def pair_view(*, actor: Actor, pair_id: int) -> PairView:
         action="linkage.pair.view",
         target_type="candidate_pair",
         target_id=pair.pk,
-        details={"own_records": int(view.left.own) + int(view.right.own), "group_pairs": len(view.group_pairs)},
+        details={
+            "own_records": int(view.left.own) + int(view.right.own),
+            # the records whose identity the page shows, as person.view names its person
+            "persons_shown": [str(side.person_id) for side in (view.left, view.right) if side.own],
+            "group_pairs": len(view.group_pairs),
+        },
     )
     return view
 

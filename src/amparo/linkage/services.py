@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
@@ -29,8 +30,8 @@ from .models import (
     PersonMerge,
     RunStatus,
 )
-from .permissions import can_review_pair, partner_links_visible_to
-from .resolve import canonical_id
+from .permissions import can_review_pair, merges_visible_to, partner_links_visible_to
+from .resolve import canonical_id, group_ids, groups_of
 
 SYSTEM = Actor.for_system("task:linkage-run")
 # Called in the merge's transaction, once the merge is recorded, by apps whose records follow the merged
@@ -49,8 +50,6 @@ def run_request(*, actor: Actor, trigger: str = "web") -> LinkageRun:
         raise PermissionDenied()
     busy = LinkageRun.objects.select_for_update().filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists()
     if busy:
-        from django.utils.translation import gettext as _
-
         raise ValidationFailed({"__all__": [_("A run is already in progress.")]})
     run = LinkageRun.objects.create(started_by=actor.user, trigger=trigger[:40], threshold=_threshold())
     audit_record(actor=actor, action="linkage.run.request", target_type="linkage_run", target_id=run.pk)
@@ -302,9 +301,14 @@ def _save_results(run: LinkageRun, prediction: engine.Prediction, record_count: 
 def _pair_for_review(actor: Actor, pair_id: int) -> CandidatePair:
     if not actor.has(Perm.LINKAGE_REVIEW):
         raise PermissionDenied()
-    pair = CandidatePair.objects.select_for_update().filter(pk=pair_id, run__is_current=True).first()
+    pair = CandidatePair.objects.select_for_update(of=("self",)).filter(pk=pair_id).select_related("run").first()
     if pair is None or not can_review_pair(actor, pair):
         raise NotFound()
+    if not pair.run.is_current:
+        # a page opened before a newer run replaced the queue: its decisions carried over to the new pairs
+        raise ValidationFailed(
+            {"__all__": [_("This pair is from an earlier run; a newer run has replaced it. Review it again.")]}
+        )
     return pair
 
 
@@ -327,13 +331,12 @@ def pair_decide(*, actor: Actor, pair_id: int, decision: str) -> CandidatePair:
     institution whose record it involves has confirmed."""
     pair = _pair_for_review(actor, pair_id)
     if decision not in Decision.values:
-        from django.utils.translation import gettext as _
-
         raise ValidationFailed({"decision": [_("Choose whether they are the same person.")]})
     if pair.status not in (PairStatus.PENDING, PairStatus.CONFIRMED, PairStatus.UNMERGED):
-        from django.utils.translation import gettext as _
-
         raise ValidationFailed({"__all__": [_("This pair has already been decided.")]})
+    if pair.decisions.filter(organization_id=actor.org_pk, decision=decision).exists():
+        # the same answer twice (a double submit): nothing changes, nothing is audited again
+        raise ValidationFailed({"__all__": [_("Your institution has already given this answer.")]})
     PairDecision.objects.update_or_create(
         pair=pair,
         organization_id=actor.org_pk,
@@ -365,17 +368,23 @@ def merge_undo(*, actor: Actor, merge_id: uuid.UUID | str) -> PersonMerge:
     """Undo a merge: the records were never changed, so marking the merge undone restores them exactly.
 
     The pair goes back to review ("merge undone") in the current run, whichever run's pair the merge was made
-    on; the merge's ``pair`` then names the current run's pair of the same records, if there is one."""
+    on; the merge's ``pair`` then names the current run's pair of the same records, if there is one. Pairs
+    marked merged because their records had become one person through other merges go back to review too,
+    when this undo separates them."""
     if not actor.has(Perm.LINKAGE_REVIEW):
         raise PermissionDenied()
     merge = (
-        PersonMerge.objects.select_for_update(of=("self",))
+        merges_visible_to(actor)
+        .select_for_update(of=("self",))
         .select_related("survivor", "absorbed", "pair")
-        .filter(pk=merge_id, undone_at__isnull=True)
+        .filter(pk=merge_id)
         .first()
     )
-    if merge is None or actor.org_pk not in {merge.survivor.owner_org_id, merge.absorbed.owner_org_id}:
+    if merge is None:
         raise NotFound()
+    if merge.undone_at is not None:
+        raise ValidationFailed({"__all__": [_("This merge has already been undone.")]})
+    group = group_ids(merge.survivor_id)
     merge.undone_at = timezone.now()
     merge.undone_by = actor.user
     reopened: list[int] = []
@@ -385,19 +394,34 @@ def merge_undo(*, actor: Actor, merge_id: uuid.UUID | str) -> PersonMerge:
         ).first()
         ids = {merge.pair.pk} | ({current.pk} if current is not None else set())
         reopened = list(CandidatePair.objects.filter(pk__in=ids, status=PairStatus.MERGED).values_list("pk", flat=True))
-        CandidatePair.objects.filter(pk__in=reopened).update(status=PairStatus.UNMERGED)
-        PairDecision.objects.filter(pair_id__in=reopened).delete()
         if current is not None:
             merge.pair = current
     merge.save(update_fields=["undone_at", "undone_by", "pair"])
+    reopened += _separated_pairs(group, exclude=set(reopened))
+    CandidatePair.objects.filter(pk__in=reopened).update(status=PairStatus.UNMERGED)
+    PairDecision.objects.filter(pair_id__in=reopened).delete()
     audit_record(
         actor=actor,
         action="linkage.merge.undo",
         target_type="person_merge",
         target_id=merge.pk,
-        details={"reopened_pairs": reopened},
+        details={"reopened_pairs": sorted(reopened)},
     )
     return merge
+
+
+def _separated_pairs(group: set[uuid.UUID], exclude: set[int]) -> list[int]:
+    """The current run's pairs marked merged without a merge of their own (their records had become one
+    person through other pairs) whose records an undo has just separated."""
+    pairs = [
+        p
+        for p in CandidatePair.objects.filter(run__is_current=True, status=PairStatus.MERGED, left_id__in=group)
+        .filter(right_id__in=group)
+        .exclude(pk__in=exclude)
+        .exclude(pk__in=PersonMerge.objects.filter(undone_at__isnull=True, pair__isnull=False).values("pair_id"))
+    ]
+    groups = groups_of({pid for p in pairs for pid in (p.left_id, p.right_id)})
+    return [p.pk for p in pairs if groups[p.left_id].canonical != groups[p.right_id].canonical]
 
 
 @transaction.atomic
@@ -407,10 +431,10 @@ def partner_link_decide(*, actor: Actor, link_id: int, decision: str) -> Partner
     link = partner_links_visible_to(actor).select_for_update().filter(pk=link_id).first()
     if link is None:
         raise NotFound()
-    if decision not in Decision.values or link.status != PairStatus.PENDING:
-        from django.utils.translation import gettext as _
-
-        raise ValidationFailed({"decision": [_("This link cannot take that decision.")]})
+    if decision not in Decision.values:
+        raise ValidationFailed({"decision": [_("Choose whether they are the same person.")]})
+    if link.status != PairStatus.PENDING:
+        raise ValidationFailed({"__all__": [_("This link has already been decided.")]})
     link.status = PairStatus.CONFIRMED if decision == Decision.CONFIRM else PairStatus.REJECTED
     link.decided_by = actor.user
     link.decided_at = timezone.now()

@@ -10,16 +10,33 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
 from amparo.core.exceptions import ValidationFailed
+from amparo.core.geo import country_name
 from amparo.core.views import actor_from, requires
 
 from . import duplicates, selectors, services
 from .models import Decision, PairStatus
 from .records import LinkRecord
+
+
+def _show_errors(request: HttpRequest, exc: ValidationFailed) -> None:
+    for errors in exc.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def _back_to_pair(actor: Actor, pair_id: int | None) -> HttpResponse:
+    """The pair's page in the current run (after a newer run, the same records' new pair), else the queue."""
+    current = selectors.current_pair_id(actor=actor, pair_id=pair_id) if pair_id is not None else None
+    if current is not None:
+        return redirect("linkage:pair", pair_id=current)
+    return redirect("linkage:queue")
 
 
 @requires(Perm.LINKAGE_RUN)
@@ -29,13 +46,15 @@ def run_list_view(request: HttpRequest) -> HttpResponse:
         try:
             run = services.run_request(actor=actor, trigger="web")
         except ValidationFailed as exc:
-            for errors in exc.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            _show_errors(request, exc)
             return redirect("linkage:runs")
         messages.success(request, _("The run has been queued."))
         return redirect("linkage:run", run_id=run.pk)
-    return render(request, "linkage/runs.html", {"runs": selectors.run_list(actor=actor)})
+    return render(
+        request,
+        "linkage/runs.html",
+        {"runs": selectors.run_list(actor=actor), "busy": selectors.run_in_progress(actor=actor)},
+    )
 
 
 @requires(Perm.LINKAGE_RUN)
@@ -48,6 +67,8 @@ def run_detail_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
 @requires(Perm.LINKAGE_REVIEW)
 def queue_view(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
+    if status not in PairStatus.values:
+        status = "open"  # an unknown filter (an old or edited link) shows what the select says it shows
     queue = selectors.review_queue(actor=actor_from(request), status=status)
     return render(
         request,
@@ -58,22 +79,24 @@ def queue_view(request: HttpRequest) -> HttpResponse:
 
 @requires(Perm.LINKAGE_REVIEW)
 def pair_view(request: HttpRequest, pair_id: int) -> HttpResponse:
-    view = selectors.pair_view(actor=actor_from(request), pair_id=pair_id)
+    actor = actor_from(request)
+    current = selectors.current_pair_id(actor=actor, pair_id=pair_id)
+    if current is not None and current != pair_id:
+        # a link from before a newer run: the same two records' pair in the current run
+        return redirect("linkage:pair", pair_id=current)
+    view = selectors.pair_view(actor=actor, pair_id=pair_id)
     return render(request, "linkage/pair.html", {"view": view, "Decision": Decision, "PairStatus": PairStatus})
 
 
 @require_POST
 @requires(Perm.LINKAGE_REVIEW)
 def pair_decide_view(request: HttpRequest, pair_id: int) -> HttpResponse:
+    actor = actor_from(request)
     try:
-        pair = services.pair_decide(
-            actor=actor_from(request), pair_id=pair_id, decision=request.POST.get("decision", "")
-        )
+        pair = services.pair_decide(actor=actor, pair_id=pair_id, decision=request.POST.get("decision", ""))
     except ValidationFailed as exc:
-        for errors in exc.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("linkage:pair", pair_id=pair_id)
+        _show_errors(request, exc)
+        return _back_to_pair(actor, pair_id)
     if pair.status == PairStatus.MERGED:
         messages.success(request, _("The records are now linked as one person. You can undo this."))
     elif pair.status == PairStatus.CONFIRMED:
@@ -87,12 +110,13 @@ def pair_decide_view(request: HttpRequest, pair_id: int) -> HttpResponse:
 @requires(Perm.LINKAGE_REVIEW)
 def merge_undo_view(request: HttpRequest, merge_id: uuid.UUID) -> HttpResponse:
     actor = actor_from(request)
-    merge = services.merge_undo(actor=actor, merge_id=merge_id)
+    try:
+        merge = services.merge_undo(actor=actor, merge_id=merge_id)
+    except ValidationFailed as exc:  # undone already (a double submit, or the other institution did)
+        _show_errors(request, exc)
+        return _back_to_pair(actor, selectors.merge_pair_id(actor=actor, merge_id=merge_id))
     messages.success(request, _("The merge has been undone: both records are separate again."))
-    pair_id = selectors.reviewable_pair_id(actor=actor, pair_id=merge.pair_id)
-    if pair_id is not None:
-        return redirect("linkage:pair", pair_id=pair_id)
-    return redirect("linkage:queue")
+    return _back_to_pair(actor, merge.pair_id)
 
 
 @require_POST
@@ -103,15 +127,13 @@ def partner_link_decide_view(request: HttpRequest, link_id: int) -> HttpResponse
             actor=actor_from(request), link_id=link_id, decision=request.POST.get("decision", "")
         )
     except ValidationFailed as exc:
-        for errors in exc.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _show_errors(request, exc)
         return redirect("linkage:queue")
     if link.status == PairStatus.CONFIRMED:
         messages.success(
             request,
             _("Link confirmed: it is listed under “Confirmed links” for follow-up with %(partner)s.")
-            % {"partner": link.partner_import.partner},
+            % {"partner": country_name(link.partner_import.partner, get_language() or "es")},
         )
     else:
         messages.success(request, _("Marked as not the same person."))
