@@ -378,8 +378,11 @@ def test_unodc_gives_distinct_victims_not_a_sum_of_forms(world, client) -> None:
     by_label = {row[0]: row for row in rows if row}
     assert by_label["Sexual exploitation"][-1] == "12" and by_label["Forced labour"][-1] == "26"
     assert "Total" not in by_label  # 38 would count the 12 girls twice
-    distinct = by_label["Victims identified, each counted once"]
+    distinct = by_label["Victims identified, all forms (counted per case)"]
     assert distinct[1:] == ["0", "14", "12", "0", "0", "26"]
+    # one person per case here: as many distinct persons, given as a total only
+    assert by_label["Distinct persons identified as victims, each counted once"][1:] == ["", "", "", "", "", "26"]
+    assert any("Counted per case" in row[0] for row in rows if row)
     assert any("do not add up" in row[0] for row in rows if row)
 
 

@@ -2,9 +2,11 @@
 
 Nothing here is shown as is: `amparo.stats.publish` passes every count through disclosure control.
 A "victim identified" is a case whose trafficking status is presumed or confirmed, counted in the period
-in which its case was opened (the date of identification). Forms of exploitation and departments are
-multi-valued (a victim can be exploited in several ways and places): their tables count victims per
-value, so they do not add up to the number of victims.
+in which its case was opened (the date of identification). The unit is the case: a person with cases in two
+institutions counts in each (`distinct_persons` counts each person once, for the headline). A case closed as
+opened in error or as a duplicate counts nowhere (`counted_cases`: every figure starts from it). Forms of
+exploitation and departments are multi-valued (a victim can be exploited in several ways and places): their
+tables count victims per value, so they do not add up to the number of victims.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.utils import timezone
 
 from amparo.capacity.models import Participant, PreventionActivity, Training
 from amparo.cases.models import Case, TraffickingEvent
-from amparo.cases.vocab import EventKind, ExploitationForm, TraffickingStatus
+from amparo.cases.vocab import CaseStatus, ClosureCode, EventKind, ExploitationForm, TraffickingStatus
 from amparo.people.models import Gender
 from amparo.referrals.models import Placement, Referral, ReferralStatus, ShelterBeds
 
@@ -57,9 +59,23 @@ def sex_of(gender: str) -> str:
     return "U"
 
 
+def not_counted(prefix: str = "") -> Q:
+    """The cases no figure counts: closed (with the supervisor's approval) as opened in error or as a
+    duplicate of another case (cases.vocab.ClosureCode). No victim's case ended there; the kept case counts.
+    Only the approved closure matters: the code of a closure merely asked for, sent back, or of a case reopened
+    since, is kept on the case but the case is not closed. ``prefix`` reaches the case from another model
+    ("case__")."""
+    return Q(**{f"{prefix}status": CaseStatus.CLOSED, f"{prefix}closure_code__in": ClosureCode.values})
+
+
+def counted_cases() -> QuerySet[Case]:
+    """Every case a figure may count (the statistics table holds a fact for these only)."""
+    return Case.objects.exclude(not_counted())
+
+
 def victims(filters: Filters) -> QuerySet[Case]:
     start, end = filters.period.aware_bounds()
-    rows = Case.objects.filter(trafficking_status__in=IDENTIFIED, opened_at__gte=start, opened_at__lt=end)
+    rows = counted_cases().filter(trafficking_status__in=IDENTIFIED, opened_at__gte=start, opened_at__lt=end)
     if filters.institution_id:
         rows = rows.filter(owner_org_id=filters.institution_id)
     if filters.department:
@@ -90,6 +106,28 @@ def victims_total(filters: Filters) -> int:
     if cube is not None:
         return cube[()]
     return victims(filters).count()
+
+
+RESOLVE_CHUNK = 500
+
+
+def distinct_persons(filters: Filters) -> int:
+    """The persons behind the victims of ``filters``, each counted once: however many cases they have (in
+    several institutions, or one after another), and the records merged by linkage as one person
+    (`amparo.linkage.resolve`). Always from the records: the statistics table holds no person."""
+    from amparo.linkage.models import PersonMerge
+    from amparo.linkage.resolve import groups_of
+
+    rows = victims(filters)
+    active = PersonMerge.objects.filter(undone_at__isnull=True)
+    in_merges = Q(person_id__in=active.values("survivor_id")) | Q(person_id__in=active.values("absorbed_id"))
+    # persons in no merge are themselves: counted in the database; the few merged ones resolved to theirs
+    alone = rows.exclude(in_merges).aggregate(n=Count("person_id", distinct=True))["n"] or 0
+    merged = sorted(set(rows.filter(in_merges).order_by().values_list("person_id", flat=True)), key=str)
+    canonical: set[Any] = set()
+    for i in range(0, len(merged), RESOLVE_CHUNK):
+        canonical |= {group.canonical for group in groups_of(merged[i : i + RESOLVE_CHUNK]).values()}
+    return alone + len(canonical)
 
 
 def victims_by_year(filters: Filters) -> Counter[str]:
@@ -225,7 +263,7 @@ def cases_by_status_determination(filters: Filters) -> Counter[str]:
     if cube is not None:
         return Counter({status: n for (status,), n in cube.items()})
     start, end = filters.period.aware_bounds()
-    rows = Case.objects.filter(opened_at__gte=start, opened_at__lt=end)
+    rows = counted_cases().filter(opened_at__gte=start, opened_at__lt=end)
     if filters.institution_id:
         rows = rows.filter(owner_org_id=filters.institution_id)
     return Counter({r["trafficking_status"]: r["n"] for r in rows.values("trafficking_status").annotate(n=Count("id"))})
@@ -237,7 +275,7 @@ def cases_determined_by(filters: Filters, determined_by: str) -> int:
     if cube is not None:
         return cube[()]
     start, end = filters.period.aware_bounds()
-    rows = Case.objects.filter(opened_at__gte=start, opened_at__lt=end, status_determined_by=determined_by)
+    rows = counted_cases().filter(opened_at__gte=start, opened_at__lt=end, status_determined_by=determined_by)
     if filters.institution_id:
         rows = rows.filter(owner_org_id=filters.institution_id)
     return rows.count()

@@ -216,10 +216,12 @@ def _person_fields(person: Person, pseudonym: str) -> dict[str, str]:
 
 
 def htcds_rows(actor: Actor) -> list[dict[str, str]]:
-    """The actor's institution's cases (those the actor may see), with identities."""
+    """The actor's institution's cases (those the actor may see), with identities; not the cases closed as
+    opened in error or as duplicates (aggregates.not_counted): no victim's case, the kept case is exported."""
     if not (actor.has(Perm.STATS_EXPORT_IDENTIFIED) and actor.has(Perm.CASE_VIEW)):
         raise PermissionDenied()
-    cases = list(cases_visible_to(actor).select_related("person").prefetch_related("events").order_by("opened_at"))
+    visible = cases_visible_to(actor).exclude(agg.not_counted())
+    cases = list(visible.select_related("person").prefetch_related("events").order_by("opened_at"))
     attach_shown_persons(actor, cases)
     rows = []
     for case in cases:
@@ -530,11 +532,19 @@ def unodc_csv(filters: Filters, threshold: int) -> str:
         writer.writerow([publish.form_label(form), *cells, total])
     distinct = publish.sex_age_groups(publish.chart("victims_sex_age", filters, threshold))
     victims, victims_small = publish.victims_headline(filters, threshold)
+    persons, persons_small = publish.persons_headline(filters, threshold)
     writer.writerow(
         [
-            _("Victims identified, each counted once"),
+            _("Victims identified, all forms (counted per case)"),
             *(publish.shown(distinct[g][0], threshold, small=distinct[g][1]) for g in groups),
             publish.shown(victims, threshold, small=victims_small),
+        ]
+    )
+    writer.writerow(
+        [
+            _("Distinct persons identified as victims, each counted once"),
+            *([""] * len(groups)),
+            publish.shown(persons, threshold, small=persons_small),
         ]
     )
     writer.writerow([])
@@ -542,10 +552,11 @@ def unodc_csv(filters: Filters, threshold: int) -> str:
         [
             _(
                 "A victim may suffer several forms of exploitation and then counts in each: the forms do not add "
-                "up to the number of victims, given once in the last row."
+                "up to the number of victims, given once per case in the row of all forms."
             )
         ]
     )
+    writer.writerow([publish.units_text()])
     writer.writerow([publish.legend(threshold)])
     return out.getvalue()
 
@@ -637,4 +648,5 @@ def sdg_csv(filters: Filters, threshold: int) -> str:
         for r in sdg_16_2_2(filters, threshold)
     ]
     header = ["year", "sex", "age", "victims", "population", "rate_per_100000", "population_source"]
-    return series_csv(header, rows, threshold) + "\n# " + population_source_note() + "\n"
+    notes = f"\n# {population_source_note()}\n# {publish.unit_note()}\n"
+    return series_csv(header, rows, threshold) + notes

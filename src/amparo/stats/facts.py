@@ -6,9 +6,11 @@ Two tables (`amparo.stats.models`): `CaseFact`, one row per case with the codes 
 forms x departments -> number of cases). `refresh_cases` recomputes the facts of some cases and moves their
 counts from the old cell to the new one; the case and person services call it in their own transaction
 (through `CASE_CHANGED_HOOKS` / `PERSON_CHANGED_HOOKS`), so the figures are current as soon as a change is
-committed. `rebuild` recomputes everything from the records (after bulk loads; `amparo stats_rebuild`) and
-writes the freshness stamp. Until a first rebuild, `in_use()` is false and the aggregates read the records
-directly.
+committed. A case no figure counts (closed as opened in error or as a duplicate: `aggregates.not_counted`)
+has no fact: its count leaves the cube when that closure is approved and comes back if the case is reopened
+(both go through the hooks). `rebuild` recomputes everything from the records (after bulk loads;
+`amparo stats_rebuild`) and writes the freshness stamp. Until a first rebuild, `in_use()` is false and the
+aggregates read the records directly.
 
 A period is answered from the cube for its whole months and from `CaseFact` (by day) for the days at its
 edges, so any period gives exactly the figures of the direct path (tests/stats/test_facts.py).
@@ -127,8 +129,16 @@ def _departments(case_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
     return result
 
 
+def _counted() -> QuerySet[Case]:
+    from .aggregates import counted_cases
+
+    return counted_cases()
+
+
 def compute(case_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, CaseFact]:
-    rows = list(Case.objects.filter(pk__in=case_ids).values(*_CASE_COLUMNS))
+    """The facts of these cases; none for a case no figure counts (aggregates.not_counted), so that its
+    count leaves the table when its closure is approved and comes back when it is reopened."""
+    rows = list(_counted().filter(pk__in=case_ids).values(*_CASE_COLUMNS))
     departments = _departments([r["id"] for r in rows])
     return {r["id"]: _fact_row(r, departments.get(r["id"], ())) for r in rows}
 
@@ -219,7 +229,7 @@ def rebuild(*, batch: int = 5000) -> FactBuild:
         FactRollup.objects.all().delete()
         last: uuid.UUID | None = None
         while True:
-            page = Case.objects.order_by("pk")
+            page = _counted().order_by("pk")
             if last is not None:
                 page = page.filter(pk__gt=last)
             rows = list(page.values(*_CASE_COLUMNS)[:batch])

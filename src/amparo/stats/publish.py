@@ -238,7 +238,14 @@ def chart(key: str, filters: Filters, threshold: int | None = None) -> Chart:
 def _victims_year(f: Filters, t: int) -> Chart:
     years = [str(y) for y in range(f.period.start.year, f.period.end.year + 1)]
     return _series_chart(
-        "victims_year", _("Victims identified by year"), agg.victims_by_year(f), years, str, t, keep_zero=True
+        "victims_year",
+        _("Victims identified by year"),
+        agg.victims_by_year(f),
+        years,
+        str,
+        t,
+        keep_zero=True,
+        note=unit_note(),
     )
 
 
@@ -254,6 +261,7 @@ def _victims_sex_age(f: Filters, t: int) -> Chart:
         tuple(sexes),
         tuple(sex_label(s) for s in sexes),
         table=table,
+        note=unit_note(),
         extra={"col_labels": [_missing(a, str) for a in ages], "col_codes": ages},
     )
 
@@ -295,13 +303,17 @@ def sex_age_groups(sex_age: Chart) -> dict[str, tuple[int | None, bool]]:
 def _victims_sex(f: Filters, t: int) -> Chart:
     sex_age = _victims_sex_age(f, t)
     assert sex_age.table is not None
-    return _marginal("victims_sex", _("Victims identified by sex"), sex_age.table, sex_age.codes, sex_label, rows=True)
+    result = _marginal(
+        "victims_sex", _("Victims identified by sex"), sex_age.table, sex_age.codes, sex_label, rows=True
+    )
+    result.note = sex_age.note
+    return result
 
 
 def _victims_age(f: Filters, t: int) -> Chart:
     sex_age = _victims_sex_age(f, t)
     assert sex_age.table is not None
-    return _marginal(
+    result = _marginal(
         "victims_age",
         _("Victims identified by age group (at identification)"),
         sex_age.table,
@@ -309,6 +321,8 @@ def _victims_age(f: Filters, t: int) -> Chart:
         lambda c: _missing(c, str),
         rows=False,
     )
+    result.note = sex_age.note
+    return result
 
 
 def _victims_nationality(f: Filters, t: int) -> Chart:
@@ -321,6 +335,7 @@ def _victims_nationality(f: Filters, t: int) -> Chart:
         order,
         lambda c: _missing(c, country_name),
         t,
+        note=unit_note(),
     )
 
 
@@ -351,7 +366,7 @@ def _victims_form(f: Filters, t: int) -> Chart:
         tuple(form_label(c) for c in forms),
         series=Series(tuple(forms), tuple(table.row_totals), None, t, small),
         additive=False,
-        note=_("A victim may suffer several forms of exploitation: rows do not add up."),
+        note=" ".join((_("A victim may suffer several forms of exploitation: rows do not add up."), unit_note())),
     )
 
 
@@ -365,7 +380,12 @@ def _victims_department(f: Filters, t: int) -> Chart:
         department_name,
         t,
         additive=False,
-        note=_("Exploitation in Guatemala only; a victim exploited in several departments counts in each."),
+        note=" ".join(
+            (
+                _("Exploitation in Guatemala only; a victim exploited in several departments counts in each."),
+                unit_note(),
+            )
+        ),
     )
 
 
@@ -442,6 +462,24 @@ def victims_headline(f: Filters, t: int) -> tuple[int | None, bool]:
         return linked
     total = protect_series(["all"], [agg.victims_total(f)], t)
     return total.values[0], total.is_small(0)
+
+
+def persons_headline(f: Filters, t: int) -> tuple[int | None, bool]:
+    """The number of distinct persons behind the victims identified (each once, across institutions and
+    merged records) as published (value or None, published as small): suppressed as the victims' headline."""
+    total = protect_series(["all"], [agg.distinct_persons(f)], t)
+    return total.values[0], total.is_small(0)
+
+
+def unit_note() -> str:
+    """What every victim figure counts (on each victim chart, its CSV and its API answer)."""
+    return _("Counted per case: a person with cases in two institutions counts in each.")
+
+
+def units_text() -> str:
+    """Under the headline figures (dashboard, report): what each of the two counts."""
+    persons = _("Distinct persons count each person once, across institutions and across merged records.")
+    return f"{unit_note()} {persons}"
 
 
 TIMELINESS = ("on_time", "late", "overdue", "waiting", "withdrawn")

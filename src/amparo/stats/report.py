@@ -103,12 +103,21 @@ def previous_period(period: Period) -> Period:
 
 def _overview(f: Filters, t: int) -> Section:
     victims, victims_small = publish.victims_headline(f, t)
+    persons, persons_small = publish.persons_headline(f, t)
     previous = Filters(previous_period(f.period), f.institution_id, f.department)
     section = Section(ReportSection.OVERVIEW, str(ReportSection.OVERVIEW.label))
     section.facts = [
-        Fact(_("Victims identified (presumed or confirmed)"), victims, "victims_year", "victims", victims_small),
+        Fact(
+            _("Victims identified (presumed or confirmed), counted per case"),
+            victims,
+            "victims_year",
+            "victims",
+            victims_small,
+        ),
+        Fact(_("Distinct persons identified as victims, each counted once"), persons, "", "persons", persons_small),
         _fact("victims_previous", _("Victims identified in the previous period"), agg.victims_total(previous), t),
     ]
+    section.lines = [publish.units_text()]
     section.charts = [publish.chart("cases_status", f, t), publish.chart("victims_form", f, t)]
     return section
 
@@ -167,7 +176,7 @@ def _protection(f: Filters, t: int) -> Section:
     # a join from the period's deliveries to their cases (an IN over all identified cases scans them all)
     deliveries = ServiceDelivery.objects.filter(
         start_date__range=(f.period.start, f.period.end), case__trafficking_status__in=agg.IDENTIFIED
-    )
+    ).exclude(agg.not_counted("case__"))
     if f.institution_id:
         deliveries = deliveries.filter(case__owner_org_id=f.institution_id)
     by_service = {

@@ -45,7 +45,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         return render(request, "stats/dashboard.html", {"form": form, "charts": []}, status=400)
     filters = form.filters()
     charts = [publish.chart(key, filters) for key in publish.DASHBOARD]
-    victims, victims_small = publish.victims_headline(filters, threshold_from_settings())
+    threshold = threshold_from_settings()
+    victims, victims_small = publish.victims_headline(filters, threshold)
+    persons, persons_small = publish.persons_headline(filters, threshold)
     return render(
         request,
         "stats/dashboard.html",
@@ -55,7 +57,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "charts": charts,
             "query": form.query(),
             "threshold": threshold_from_settings(),
-            "victims_total": publish.shown(victims, threshold_from_settings(), small=victims_small),
+            "victims_total": publish.shown(victims, threshold, small=victims_small),
+            "persons_total": publish.shown(persons, threshold, small=persons_small),
+            "units": publish.units_text(),
             "legend": publish.legend(threshold_from_settings()),
             "can_see_records": actor_from(request).has(Perm.STATS_RECORDS),
             "record_keys": selectors.RECORD_KEYS,
@@ -238,6 +242,7 @@ def exports_view(request: HttpRequest) -> HttpResponse:
             "import_form": HtcdsImportForm(),
             "k": settings.STATS_RELEASE_K,
             "population_note": exports.population_source_note(),
+            "units": publish.unit_note(),
         },
     )
 
