@@ -93,7 +93,7 @@ class ReferralStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled by the sender")
-    ENDED = "ended", _("Ended: consent withdrawn")
+    ENDED = "ended", _("Ended: the consent no longer holds")
 
 
 # While a referral is in one of these states, the receiver sees the shared sections.

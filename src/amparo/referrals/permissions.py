@@ -7,14 +7,24 @@ from django.db.models import QuerySet
 
 from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
+from amparo.cases.models import Case, Consent
 from amparo.cases.permissions import can_view_case
+from amparo.cases.vocab import MINOR_CONSENT_GIVERS
 
 from .models import LegalBasis, Referral
 
 
+def consent_holds(case: Case, consent: Consent) -> bool:
+    """A consent in force, from someone entitled to give it: for a (presumed) minor, a guardian, the PGN
+    attorney or a judge's order (Ley PINA), also when the presumption of minority came after the consent."""
+    if consent.withdrawn_at is not None:
+        return False
+    return not case.minor_protocol or consent.given_by in MINOR_CONSENT_GIVERS
+
+
 def legal_basis_holds(referral: Referral) -> bool:
     if referral.legal_basis == LegalBasis.CONSENT:
-        return referral.consent is not None and referral.consent.withdrawn_at is None
+        return referral.consent is not None and consent_holds(referral.case, referral.consent)
     return True
 
 

@@ -16,14 +16,16 @@ from amparo.accounts.roles import Perm, Role, role_has
 from amparo.audit.services import audit_record
 from amparo.cases.models import Case, Consent
 from amparo.cases.permissions import can_edit_case, can_view_case
-from amparo.cases.vocab import MINOR_CONSENT_GIVERS, CaseStatus, ConsentScope, ServiceType
+from amparo.cases.vocab import CaseStatus, ConsentScope, ServiceType
 from amparo.core.exceptions import NotFound, PermissionDenied, ValidationFailed
 from amparo.organizations.models import Organization
+from amparo.people.models import Person
 
 from .models import ACTIVE_STATUSES, LegalBasis, Placement, Referral, ReferralStatus, Section, ServiceOffer, Shelter
-from .permissions import is_receiver
+from .permissions import consent_holds, is_receiver
 
 DEFAULT_ANSWER_DAYS = 3
+MAX_ANSWER_DAYS = 90
 
 
 def _fail(name: str, message: str) -> ValidationFailed:
@@ -88,9 +90,8 @@ def consent_covering(case: Case, service_type: str) -> Consent | None:
     for consent in case.consents.filter(withdrawn_at__isnull=True):
         if ConsentScope.REFERRAL not in consent.scopes or service_type not in consent.referral_services:
             continue
-        if case.minor_protocol and consent.given_by not in MINOR_CONSENT_GIVERS:
-            continue
-        return consent
+        if consent_holds(case, consent):
+            return consent
     return None
 
 
@@ -166,6 +167,12 @@ def referral_send(
     respond_by = respond_by or today + datetime.timedelta(days=DEFAULT_ANSWER_DAYS)
     if respond_by < today:
         add("respond_by", _("The answer date cannot be in the past."))
+    elif respond_by > today + datetime.timedelta(days=MAX_ANSWER_DAYS):
+        # A mistyped year would keep the referral from ever being overdue (no reminder, no count).
+        add(
+            "respond_by",
+            _("The answer date is more than %(days)s days away: give a nearer date.") % {"days": MAX_ANSWER_DAYS},
+        )
     consent = None
     if legal_basis == LegalBasis.CONSENT:
         consent = consent_covering(case, service_type)
@@ -276,7 +283,9 @@ def referral_cancel(*, actor: Actor, referral_id: uuid.UUID | str) -> Referral:
         raise _fail("status", _("This referral is already closed."))
     # Cancelling ends the shelter's access to the shared identity: not while the person lives there. The
     # referral row is locked, and placement_admit locks it too, so no admission slips in after this check.
-    if Placement.objects.filter(referral=referral, discharged_at__isnull=True).exists():
+    # An institution taken out of the network records no discharge: its referral can always be cancelled.
+    receiver_active = Organization.objects.filter(pk=referral.to_org_id, is_active=True).exists()
+    if receiver_active and Placement.objects.filter(referral=referral, discharged_at__isnull=True).exists():
         raise _fail(
             "status",
             _(
@@ -318,5 +327,36 @@ def end_referrals_of_withdrawn_consent(actor: Actor, consent: Consent) -> int:
         referral.save(update_fields=["status", "closed_at"])
         _audit(actor, "referral.ended_consent_withdrawn", referral)
         _notify(_receivers_of(referral), "referral.ended", referral)
+        ended += 1
+    return ended
+
+
+def end_referrals_of_lapsed_consent(actor: Actor, person: Person) -> int:
+    """The person's age was corrected and a case of hers now follows the minor's protocol: a consent she gave
+    herself no longer covers a referral (only a guardian, the PGN attorney or a judge's order may consent for a
+    minor), so the referrals that rested on one end at once, as on a withdrawal; the sender is told too, to
+    record a valid consent or a protection order and refer again.
+
+    Hooked into people.services.person_update (PERSON_AGE_CHANGED_HOOKS), after the cases' own hook (the cases
+    app is installed first) has brought each case's presumption of minority up to date."""
+    ended = 0
+    active = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("case", "consent")
+        .filter(
+            case__person_id=person.pk,
+            case__minor_protocol=True,
+            legal_basis=LegalBasis.CONSENT,
+            status__in=ACTIVE_STATUSES,
+        )
+    )
+    for referral in active:
+        if referral.consent is not None and consent_holds(referral.case, referral.consent):
+            continue
+        referral.status = ReferralStatus.ENDED
+        referral.closed_at = timezone.now()
+        referral.save(update_fields=["status", "closed_at"])
+        _audit(actor, "referral.ended_consent_lapsed", referral, reason="minor_protocol")
+        _notify([*_receivers_of(referral), *_senders(referral)], "referral.ended", referral)
         ended += 1
     return ended

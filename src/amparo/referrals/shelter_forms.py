@@ -9,6 +9,7 @@ from amparo.core import geo
 from amparo.core.widgets import FastSelect
 
 from .models import Destination, Shelter, ShelterCategory
+from .shelter_services import MAX_STAY_DAYS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -20,7 +21,7 @@ class AdmitForm(forms.Form):
     file_number = forms.CharField(label=_("Court file number"), max_length=100)
     judge = forms.CharField(label=_("Judge"), required=False, max_length=200)
     order_date = forms.DateField(label=_("Order date"), widget=DATE)
-    stay_days = forms.IntegerField(label=_("Length of stay ordered (days)"), min_value=1)
+    stay_days = forms.IntegerField(label=_("Length of stay ordered (days)"), min_value=1, max_value=MAX_STAY_DAYS)
 
     def __init__(self, *args: Any, shelters: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -34,7 +35,7 @@ class RenewForm(forms.Form):
     file_number = forms.CharField(label=_("Court file number"), max_length=100)
     judge = forms.CharField(label=_("Judge"), required=False, max_length=200)
     order_date = forms.DateField(label=_("Date of the new order"), widget=DATE)
-    stay_days = forms.IntegerField(label=_("Length of stay ordered (days)"), min_value=1)
+    stay_days = forms.IntegerField(label=_("Length of stay ordered (days)"), min_value=1, max_value=MAX_STAY_DAYS)
 
 
 class DischargeForm(forms.Form):

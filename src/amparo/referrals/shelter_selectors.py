@@ -58,6 +58,20 @@ def availability(*, actor: Actor, department: str = "", category: str = "") -> l
     ]
 
 
+def occupancy_of(shelter: Shelter) -> list[Availability]:
+    """One shelter's beds, occupied and free per category (its own page: is there a bed tonight?)."""
+    occupied = dict(
+        Placement.objects.filter(shelter=shelter, discharged_at__isnull=True)
+        .values("category")
+        .annotate(n=Count("id"))
+        .values_list("category", "n")
+    )
+    return [
+        Availability(shelter, b.category, b.get_category_display(), b.beds, occupied.get(b.category, 0))
+        for b in shelter.beds.order_by("category")
+    ]
+
+
 def can_see_address(actor: Actor, shelter: Shelter) -> bool:
     """Critical data: the shelter's own staff (its unit) and explicit grantees only."""
     staff = (

@@ -101,8 +101,9 @@ def placement_admit(
         add("order_date", _("The order date cannot be in the future."))
     if not 1 <= stay_days <= MAX_STAY_DAYS:
         add("stay_days", _("The length of stay must be between 1 and %(max)s days.") % {"max": MAX_STAY_DAYS})
-    order_end = order_date + datetime.timedelta(days=max(stay_days, 0))
-    if not errors and order_end < today:
+    # Only a valid order has an end (a date far in the future plus a stay would not even be a date).
+    order_end = None if errors else order_date + datetime.timedelta(days=stay_days)
+    if order_end is not None and order_end < today:
         add(
             "order_date",
             _("The order ended on %(date)s: a new order is needed.")
@@ -112,6 +113,7 @@ def placement_admit(
         add("referral", _("This person is already placed in a shelter."))
     if errors:
         raise ValidationFailed(errors)
+    assert order_end is not None
     # The capacity row is locked until commit: two admissions for the last bed cannot both succeed.
     beds = ShelterBeds.objects.select_for_update().filter(shelter=shelter, category=category).first()
     occupied = Placement.objects.filter(shelter=shelter, category=category, discharged_at__isnull=True).count()
@@ -216,14 +218,14 @@ def placement_renew(
         add("order_date", _("The new order cannot be older than the order in force."))
     if not 1 <= stay_days <= MAX_STAY_DAYS:
         add("stay_days", _("The length of stay must be between 1 and %(max)s days.") % {"max": MAX_STAY_DAYS})
-    order_end = order_date + datetime.timedelta(days=max(stay_days, 0))
-    if not errors and order_end <= placement.order_end:
+    order_end = None if errors else order_date + datetime.timedelta(days=stay_days)
+    if order_end is not None and order_end <= placement.order_end:
         add(
             "stay_days",
             _("The new order must end after the order in force (%(date)s).")
             % {"date": formats.date_format(placement.order_end, "SHORT_DATE_FORMAT")},
         )
-    elif not errors and order_end < today:
+    elif order_end is not None and order_end < today:
         add(
             "order_date",
             _("The order ended on %(date)s: a new order is needed.")
@@ -231,6 +233,7 @@ def placement_renew(
         )
     if errors:
         raise ValidationFailed(errors)
+    assert order_end is not None
     previous_end = placement.order_end
     PlacementRenewal.objects.create(
         placement=placement,

@@ -60,7 +60,7 @@ def shelter_detail_view(request: HttpRequest, shelter_id: uuid.UUID) -> HttpResp
             "shelter": shelter,
             "show_address": show_address,
             "placements": shelter_selectors.placements_of(actor=actor, shelter=shelter),
-            "beds": shelter.beds.all(),
+            "beds": shelter_selectors.occupancy_of(shelter),
             "today": timezone.localdate(),
             "discharge_form": DischargeForm(),
         },

@@ -81,6 +81,8 @@ def referral_detail_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpRe
     actor = actor_from(request)
     view = selectors.referral_get_for_view(actor=actor, referral_id=referral_id)
     may_cancel = view.as_sender and view.referral.is_active and can_edit_case(actor, view.referral.case)
+    # Cancelling waits for the discharge, unless the receiver was taken out of the network (no discharge comes).
+    placed = view.person_placed and view.referral.to_org.is_active
     return render(
         request,
         "referrals/detail.html",
@@ -92,9 +94,9 @@ def referral_detail_view(request: HttpRequest, referral_id: uuid.UUID) -> HttpRe
             "outcome_form": OutcomeForm(),
             "today": timezone.localdate(),
             "can_answer": not view.as_sender and not view.access_ended and is_receiver(actor, view.referral),
-            "can_cancel": may_cancel and not view.person_placed,
+            "can_cancel": may_cancel and not placed,
             # The sender may not cancel while the person is placed (the page says why the button is missing).
-            "cancel_waits_for_discharge": may_cancel and view.person_placed,
+            "cancel_waits_for_discharge": may_cancel and placed,
             # The receiver is about to close a shelter referral while the person is still placed.
             "still_placed": not view.as_sender and view.person_placed,
         },

@@ -10,11 +10,11 @@ from django.utils.translation import ngettext
 
 from amparo.accounts.models import Membership
 from amparo.cases.models import Case
-from amparo.cases.vocab import CaseStatus
 from amparo.organizations.models import Organization
 from amparo.referrals.models import Referral
 
 from .models import GoalArea, GoalStatus, Modality, ScheduledFollowUp, VisitOutcome
+from .permissions import follow_ups_run
 from .services import GOAL_REFERRAL_STATUSES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -58,7 +58,9 @@ class GoalForm(forms.Form):
         super().__init__(*args, **kwargs)
         institution = self.fields["institution"]
         assert isinstance(institution, forms.ModelChoiceField)
-        institution.queryset = Organization.objects.filter(is_active=True).order_by("name")
+        # A goal's institution taken out of the network since stays choosable on that goal (to close it).
+        kept = self.initial.get("institution") or 0
+        institution.queryset = Organization.objects.filter(Q(is_active=True) | Q(pk=kept)).order_by("name")
         referral = self.fields["referral"]
         assert isinstance(referral, forms.ModelChoiceField)
         current = self.initial.get("referral")
@@ -100,6 +102,5 @@ class VisitForm(forms.Form):
         follow_up = self.fields["follow_up"]
         assert isinstance(follow_up, forms.ModelChoiceField)
         # Only a closed case's schedule runs (a reopened case's waits until it is closed again).
-        follow_up.queryset = ScheduledFollowUp.objects.filter(
-            case=case, case__status=CaseStatus.CLOSED, visit__isnull=True, cancelled_at__isnull=True
-        ).order_by("due_on")
+        pending = ScheduledFollowUp.objects.filter(case=case, visit__isnull=True, cancelled_at__isnull=True)
+        follow_up.queryset = pending.order_by("due_on") if follow_ups_run(case) else pending.none()

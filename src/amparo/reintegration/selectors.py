@@ -15,12 +15,12 @@ from amparo.accounts.roles import Perm
 from amparo.audit.services import audit_record
 from amparo.cases.models import Case
 from amparo.cases.permissions import cases_visible_to
-from amparo.cases.vocab import CaseStatus
+from amparo.cases.vocab import FREE_REASON, CaseStatus
 from amparo.core.exceptions import NotFound, PermissionDenied
 
 from . import schedule
 from .models import OPEN_GOAL_STATUSES, FollowUpVisit, Goal, ReintegrationPlan, ScheduledFollowUp
-from .permissions import can_view_reintegration
+from .permissions import can_view_reintegration, follow_ups_run
 
 
 @dataclass
@@ -53,11 +53,12 @@ def _case(actor: Actor, case_id: uuid.UUID | str) -> Case:
 
 def follow_up_rows(case: Case, today: datetime.date | None = None) -> list[FollowUpRow]:
     today = today or timezone.localdate()
-    closed = case.status == CaseStatus.CLOSED
+    runs = follow_ups_run(case)
     rows = []
     for f in ScheduledFollowUp.objects.filter(case=case).select_related("visit").order_by("due_on", "created_at"):
-        # Reopened: the schedule waits (nothing is due) until the case is closed again.
-        cancelled = f.cancelled_at is not None or (not closed and f.visit_id is None)
+        # Reopened: the schedule waits (nothing is due) until the case is closed again; closed as a duplicate
+        # or opened in error: the schedule of an earlier closure does not apply any more.
+        cancelled = f.cancelled_at is not None or (not runs and f.visit_id is None)
         rows.append(FollowUpRow(f, schedule.state(due_on=f.due_on, done=f.is_done, cancelled=cancelled, today=today)))
     return rows
 
@@ -115,7 +116,11 @@ def pending_follow_ups(today: datetime.date | None = None) -> QuerySet[Scheduled
     """Every follow-up of a closed case that is due (date reached) and not yet recorded (for reminders)."""
     today = today or timezone.localdate()
     return ScheduledFollowUp.objects.filter(
-        visit__isnull=True, cancelled_at__isnull=True, due_on__lte=today, case__status=CaseStatus.CLOSED
+        visit__isnull=True,
+        cancelled_at__isnull=True,
+        due_on__lte=today,
+        case__status=CaseStatus.CLOSED,
+        case__closure_code=FREE_REASON,  # as follow_ups_run: not after a closure as a duplicate or in error
     )
 
 

@@ -7,6 +7,7 @@ import datetime
 import uuid
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,6 @@ from amparo.accounts.roles import Perm
 from amparo.audit.services import audit_record
 from amparo.cases.models import Case
 from amparo.cases.permissions import supervisors_of
-from amparo.cases.vocab import CaseStatus
 from amparo.core.exceptions import NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from amparo.notifications.kinds import FOLLOW_UP_ALERT
 from amparo.organizations.models import Organization
@@ -25,6 +25,7 @@ from amparo.referrals.models import Referral, ReferralStatus
 from . import schedule
 from .models import (
     ALERT_OUTCOMES,
+    OPEN_GOAL_STATUSES,
     FollowUpVisit,
     Goal,
     GoalArea,
@@ -34,7 +35,7 @@ from .models import (
     ScheduledFollowUp,
     VisitOutcome,
 )
-from .permissions import can_edit_reintegration, can_view_reintegration
+from .permissions import can_edit_reintegration, can_view_reintegration, closed_as_no_victims_case, follow_ups_run
 
 
 def _audit(actor: Actor, action: str, case: Case, **details: object) -> None:
@@ -53,6 +54,17 @@ def _case_for_work(actor: Actor, case_id: uuid.UUID | str) -> Case:
     case = Case.objects.select_for_update(of=("self",)).filter(pk=case_id).first()
     if case is None or not can_view_reintegration(actor, case):
         raise NotFound()
+    if closed_as_no_victims_case(case):
+        raise ValidationFailed(
+            {
+                "__all__": [
+                    _(
+                        "This case was closed as a duplicate or as opened in error: its reintegration record "
+                        "stays as it was. Carry on in the person's case that remains."
+                    )
+                ]
+            }
+        )
     if not can_edit_reintegration(actor, case):
         raise PermissionDenied()
     return case
@@ -73,6 +85,7 @@ def _check_goal(
     status: str,
     target_date: datetime.date | None,
     current_referral_id: uuid.UUID | None = None,
+    current_institution_id: int | None = None,
 ) -> tuple[dict[str, list[str]], Organization | None, Referral | None]:
     errors: dict[str, list[str]] = {}
 
@@ -92,7 +105,13 @@ def _check_goal(
             add("referral", _("Choose a referral of this case."))
         elif referral.status not in GOAL_REFERRAL_STATUSES and referral.pk != current_referral_id:
             add("referral", _("A goal cannot rest on a referral that was declined, cancelled or ended."))
-    institution = Organization.objects.filter(pk=institution_id, is_active=True).first() if institution_id else None
+    # An institution taken out of the network takes no new goals; a goal it already had may keep it (to be
+    # brought to an end: achieved, not achieved, dropped).
+    institution = (
+        Organization.objects.filter(Q(is_active=True) | Q(pk=current_institution_id or 0), pk=institution_id).first()
+        if institution_id
+        else None
+    )
     if referral is not None:
         if institution is not None and institution.pk != referral.to_org_id:
             add("institution", _("The responsible institution is the one the referral went to."))
@@ -129,6 +148,12 @@ def goal_add(
     if errors:
         raise ValidationFailed(errors)
     assert institution is not None
+    # A form sent twice (or the same goal typed again) does not give the plan the same open goal twice. The
+    # case row is locked: two submissions at once see each other. Goal texts are encrypted: compared here.
+    wanted = " ".join(description.split()).casefold()
+    for open_goal in Goal.objects.filter(plan__case=case, area=area, status__in=OPEN_GOAL_STATUSES):
+        if " ".join(open_goal.description.split()).casefold() == wanted:
+            raise ValidationFailed({"description": [_("This goal is already in the plan, open: edit that one.")]})
     plan, created = ReintegrationPlan.objects.get_or_create(case=case, defaults={"created_by": _user(actor)})
     goal = Goal.objects.create(
         plan=plan,
@@ -167,6 +192,7 @@ def goal_update(
     errors, institution, referral = _check_goal(
         case,
         current_referral_id=goal.referral_id,
+        current_institution_id=goal.institution_id,
         area=area,
         description=description,
         institution_id=institution_id,
@@ -219,6 +245,25 @@ def _supervisors(case: Case) -> list[User]:
     return list(User.objects.filter(pk__in=supervisors))
 
 
+DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=10)
+
+
+def _just_recorded(
+    case: Case, date: datetime.date, modality: str, outcome: str, visited_by_id: int, notes: str
+) -> bool:
+    """The same visit recorded for the case minutes ago: a form sent twice (the case row is locked, so two
+    submissions at once see each other). Notes are encrypted: compared here."""
+    recent = FollowUpVisit.objects.filter(
+        case=case,
+        date=date,
+        modality=modality,
+        outcome=outcome,
+        visited_by_id=visited_by_id,
+        recorded_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+    )
+    return any((visit.notes or "") == notes.strip() for visit in recent)
+
+
 @transaction.atomic
 def visit_record(
     *,
@@ -257,11 +302,13 @@ def visit_record(
             add("follow_up", _("Choose a scheduled follow-up of this case."))
         elif follow_up.visit_id is not None:
             add("follow_up", _("This follow-up has already been recorded."))
-        elif case.status != CaseStatus.CLOSED:
+        elif not follow_ups_run(case):
             # As on the schedule: while the case is open again, nothing after closure is due.
             add("follow_up", _("The case was reopened: its follow-ups after closure wait until it is closed again."))
         elif case.closed_at is not None and date < timezone.localdate(case.closed_at):
             add("date", _("A follow-up after closure cannot be dated before the case was closed."))
+    if not errors and _just_recorded(case, date, modality, outcome, visited_by_id, notes):
+        add("__all__", _("This follow-up was recorded a moment ago: it is not recorded twice."))
     if errors:
         raise ValidationFailed(errors)
     visit = FollowUpVisit.objects.create(

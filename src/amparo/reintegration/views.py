@@ -125,7 +125,7 @@ def goal_edit_view(request: HttpRequest, goal_id: uuid.UUID) -> HttpResponse:
         except StaleEdit as exc:
             data = request.POST.copy()
             data["version"] = str(exc.current_version)
-            form = GoalForm(data, case=case)
+            form = GoalForm(data, case=case, initial=initial)  # the goal's own referral and institution stay choosable
             form.is_valid()
             form.add_error(
                 None,
