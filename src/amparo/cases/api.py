@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,11 +14,13 @@ from rest_framework.views import APIView
 
 from amparo.accounts.actor import Actor
 from amparo.accounts.api_auth import actor_of
+from amparo.accounts.roles import Perm
+from amparo.core.api import StrictSerializer, fields_named_as_sent
 
 from . import selectors, services
 from .identity import hidden_as
 from .models import Case
-from .vocab import INDICATOR_BY_CODE, Answer, CaseStatus, Priority
+from .vocab import INDICATOR_BY_CODE, Answer, CaseStatus, Priority, TraffickingStatus
 
 
 class CaseSummarySerializer(serializers.Serializer):
@@ -57,24 +59,57 @@ class CaseListSerializer(serializers.Serializer):
     next_cursor = serializers.CharField(allow_blank=True)
 
 
-class CaseOpenSerializer(serializers.Serializer):
+class CaseOpenSerializer(StrictSerializer):
     person_id = serializers.UUIDField()
     priority = serializers.ChoiceField(choices=Priority.choices, required=False, default=Priority.NORMAL)
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(StrictSerializer):
     to_status = serializers.ChoiceField(choices=CaseStatus.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class ScreeningSerializer(serializers.Serializer):
+class ScreeningSerializer(StrictSerializer):
     answers = serializers.DictField(child=serializers.ChoiceField(choices=Answer.choices))
     notes = serializers.DictField(child=serializers.CharField(max_length=1000), required=False, default=dict)
 
     def validate_answers(self, value: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(value) - set(INDICATOR_BY_CODE))
-        if unknown:
-            raise serializers.ValidationError(_("Unknown indicators: %(codes)s") % {"codes": ", ".join(unknown)})
+        return _known_indicators(value)
+
+    def validate_notes(self, value: dict[str, str]) -> dict[str, str]:
+        return _known_indicators(value)
+
+
+def _known_indicators(value: dict[str, str]) -> dict[str, str]:
+    unknown = sorted(set(value) - set(INDICATOR_BY_CODE))
+    if unknown:
+        raise serializers.ValidationError(_("Unknown indicators: %(codes)s") % {"codes": ", ".join(unknown)})
+    return value
+
+
+class CaseListQuerySerializer(serializers.Serializer):
+    """The list's query: values outside these are refused (they also reach the audit record of the search)."""
+
+    scope = serializers.ChoiceField(
+        choices=["mine", "unit", "all"],
+        required=False,
+        default="mine",
+        help_text="mine (default); unit and all are for supervisors (anybody else gets mine, as on the screen).",
+    )
+    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False, allow_blank=True, default="")
+    trafficking_status = serializers.ChoiceField(
+        choices=TraffickingStatus.choices, required=False, allow_blank=True, default=""
+    )
+    name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="Victim's name (fuzzy, blind index)"
+    )
+    after = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="next_cursor of the previous page"
+    )
+
+    def validate_after(self, value: str) -> str:
+        if value and selectors._decode_cursor(value) is None:
+            raise serializers.ValidationError(_("This is not a cursor of this list: use next_cursor as given."))
         return value
 
 
@@ -92,27 +127,21 @@ def _summary(actor: Actor, case: Case) -> dict[str, Any]:
 
 class CaseCollectionApi(APIView):
     @extend_schema(
-        parameters=[
-            OpenApiParameter("scope", str, description="mine (default), unit or all (supervisors)"),
-            OpenApiParameter("status", str),
-            OpenApiParameter("trafficking_status", str),
-            OpenApiParameter("name", str, description="Victim's name (fuzzy, blind index)"),
-            OpenApiParameter("after", str, description="Cursor of the next page"),
-        ],
+        parameters=[CaseListQuerySerializer],
         responses={200: CaseListSerializer},
         summary="Cases visible to you, 50 per page",
         operation_id="v1_cases_list",
     )
     def get(self, request: Request) -> Response:
-        params = request.query_params
-        filters = selectors.CaseFilters(
-            scope=params.get("scope", "mine"),
-            status=params.get("status", ""),
-            trafficking_status=params.get("trafficking_status", ""),
-            name=params.get("name", ""),
-        )
-        page = selectors.case_list(actor=actor_of(request), filters=filters, cursor=params.get("after", ""))
+        query = CaseListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
         actor = actor_of(request)
+        scope = params["scope"] if actor.has(Perm.CASE_SUPERVISE) else "mine"  # the screen's rule
+        filters = selectors.CaseFilters(
+            scope=scope, status=params["status"], trafficking_status=params["trafficking_status"], name=params["name"]
+        )
+        page = selectors.case_list(actor=actor, filters=filters, cursor=params["after"])
         return Response({"results": [_summary(actor, c) for c in page.cases], "next_cursor": page.next_cursor})
 
     @extend_schema(request=CaseOpenSerializer, responses={201: CaseSummarySerializer}, summary="Open a case")
@@ -141,7 +170,8 @@ class CaseTransitionApi(APIView):
     def post(self, request: Request, case_id: uuid.UUID) -> Response:
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = services.case_transition(actor=actor_of(request), case_id=case_id, **serializer.validated_data)
+        with fields_named_as_sent({"status": "to_status"}):
+            case = services.case_transition(actor=actor_of(request), case_id=case_id, **serializer.validated_data)
         return Response(_summary(actor_of(request), case))
 
 

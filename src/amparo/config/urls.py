@@ -69,6 +69,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),
 ]
 
+handler400 = "amparo.web.errors.bad_request"
 handler403 = "amparo.web.errors.permission_denied"
 handler404 = "amparo.web.errors.not_found"
 handler500 = "amparo.web.errors.server_error"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import Http404
@@ -25,6 +26,30 @@ def _payload(code: str, message: Any, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": str(message), **extra}}
 
 
+def _flatten(detail: Any, name: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors as flat names with their messages: the items of a list ("case_ids.0"), the fields of
+    a nested object ("documents.1.number"), instead of the repr of DRF's error structures."""
+    out: dict[str, list[str]] = {}
+
+    def add(key: str, messages: list[str]) -> None:
+        out.setdefault(key or "non_field_errors", []).extend(messages)
+
+    if isinstance(detail, Mapping):
+        for key, value in detail.items():
+            for sub, messages in _flatten(value, f"{name}.{key}" if name else str(key)).items():
+                add(sub, messages)
+    elif isinstance(detail, list | tuple):
+        for index, item in enumerate(detail):
+            if isinstance(item, Mapping | list | tuple):
+                for sub, messages in _flatten(item, f"{name}.{index}" if name else str(index)).items():
+                    add(sub, messages)
+            else:
+                add(name, [str(item)])
+    else:
+        add(name, [str(detail)])
+    return out
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, amparo.AmparoError):
         extra: dict[str, Any] = {}
@@ -41,8 +66,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        fields = {k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in detail.items()}
-        response.data = _payload("validation_error", _("Some fields are not valid."), fields=fields)
+        response.data = _payload("validation_error", _("Some fields are not valid."), fields=_flatten(detail))
+    elif isinstance(exc, exceptions.ParseError):
+        # DRF's text is English only and quotes the parser's own error.
+        response.data = _payload("parse_error", _("The request body could not be read: send valid JSON."))
     elif isinstance(exc, exceptions.APIException):
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else "error"
         response.data = _payload(str(code), exc.detail)

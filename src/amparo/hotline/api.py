@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from amparo.accounts.actor import Actor
 from amparo.accounts.api_auth import actor_of
 from amparo.accounts.roles import Perm
 from amparo.core import geo
+from amparo.core.api import StrictSerializer
 from amparo.core.exceptions import PermissionDenied
 from amparo.people.models import Gender
 
@@ -50,7 +51,16 @@ class CallListSerializer(serializers.Serializer):
     results = CallSummarySerializer(many=True)
 
 
-class CallCreateSerializer(serializers.Serializer):
+class CallQueueQuerySerializer(serializers.Serializer):
+    tab = serializers.ChoiceField(
+        choices=list(selectors.TABS),
+        required=False,
+        default="new",
+        help_text="new (default), mine, urgent, all (supervisors; anybody else gets new)",
+    )
+
+
+class CallCreateSerializer(StrictSerializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     received_at = serializers.DateTimeField()
     language = serializers.ChoiceField(choices=CallLanguage.choices)
@@ -71,7 +81,7 @@ class CallCreatedSerializer(CallSummarySerializer):
     alert = serializers.DictField(help_text="Per duty: how the urgent rescue alert went (roster, fallback, none).")
 
 
-class LookupSerializer(serializers.Serializer):
+class LookupSerializer(StrictSerializer):
     code = serializers.CharField(max_length=40)
 
 
@@ -90,13 +100,15 @@ def _summary(call: Call) -> dict[str, Any]:
 
 class CallCollectionApi(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("tab", str, description="new (default), mine, urgent, all (supervisors)")],
+        parameters=[CallQueueQuerySerializer],
         responses={200: CallListSerializer},
         summary="The shared hotline queue",
         operation_id="v1_hotline_calls_list",
     )
     def get(self, request: Request) -> Response:
-        queue = selectors.call_queue(actor=actor_of(request), tab=request.query_params.get("tab", "new"))
+        query = CallQueueQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        queue = selectors.call_queue(actor=actor_of(request), tab=query.validated_data["tab"])
         return Response({"tab": queue.tab, "results": [_summary(c) for c in queue.calls]})
 
     @extend_schema(
@@ -138,7 +150,7 @@ class ReferenceLookupApi(APIView):
         )
 
 
-class CallCaseSerializer(serializers.Serializer):
+class CallCaseSerializer(StrictSerializer):
     given_names = serializers.CharField(max_length=200, help_text="Or a provisional name. Encrypted.")
     surnames = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     gender = serializers.ChoiceField(choices=Gender.choices, required=False, default=Gender.UNKNOWN)
@@ -156,7 +168,7 @@ class CallCaseOpenedSerializer(serializers.Serializer):
     complaint_id = serializers.UUIDField(allow_null=True)
 
 
-class CallComplaintSerializer(serializers.Serializer):
+class CallComplaintSerializer(StrictSerializer):
     receiving_org = serializers.IntegerField(help_text="The Public Ministry or the police (organization id).")
     summary = serializers.CharField(
         required=False,

@@ -6,18 +6,19 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from amparo.accounts.api_auth import actor_of
+from amparo.core.api import StrictSerializer, fields_named_as_sent
 
 from . import selectors, services
 from .models import Complaint
 from .protection import PersonShown
-from .vocab import ComplaintSource
+from .vocab import ComplaintSource, InvestigationStatus, PlaceType
 
 
 class PersonShownSerializer(serializers.Serializer):
@@ -38,7 +39,7 @@ def person_json(shown: PersonShown | None) -> dict[str, Any] | None:
     return None if shown is None else dict(PersonShownSerializer(shown).data)
 
 
-class ComplaintSerializer(serializers.Serializer):
+class ComplaintSerializer(StrictSerializer):
     id = serializers.UUIDField(read_only=True)
     number = serializers.CharField(read_only=True)
     received_on = serializers.DateField()
@@ -82,15 +83,16 @@ class ComplaintCollectionApi(APIView):
         serializer = ComplaintSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
-        complaint = services.complaint_create(
-            actor_of(request),
-            received_on=d["received_on"],
-            source=d["source"],
-            summary=d["summary"],
-            receiving_org_id=d.get("receiving_org_id"),
-            mp_file_number=d["mp_file_number"],
-            case_ids=d["case_ids"],
-        )
+        with fields_named_as_sent({"cases": "case_ids"}):
+            complaint = services.complaint_create(
+                actor_of(request),
+                received_on=d["received_on"],
+                source=d["source"],
+                summary=d["summary"],
+                receiving_org_id=d.get("receiving_org_id"),
+                mp_file_number=d["mp_file_number"],
+                case_ids=d["case_ids"],
+            )
         return Response(_complaint(complaint), status=status.HTTP_201_CREATED)
 
 
@@ -141,37 +143,40 @@ class InvestigationDetailSerializer(InvestigationSummarySerializer):
     cooperation = serializers.ListField(child=serializers.DictField())
 
 
+class InvestigationQuerySerializer(serializers.Serializer):
+    """The search form's fields and limits; a status or type outside the vocabularies is refused."""
+
+    file_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    suspect_name = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Fuzzy, through the persons' blind index",
+    )
+    place_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    place_type = serializers.ChoiceField(choices=PlaceType.choices, required=False, allow_blank=True, default="")
+    status = serializers.ChoiceField(choices=InvestigationStatus.choices, required=False, allow_blank=True, default="")
+    offset = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False, default=0)
+
+
 def _summary(inv: Any) -> dict[str, Any]:
     return dict(InvestigationSummarySerializer(inv).data)
 
 
 class InvestigationCollectionApi(APIView):
     @extend_schema(
-        parameters=[
-            OpenApiParameter("file_number", str),
-            OpenApiParameter("suspect_name", str, description="Fuzzy, through the persons' blind index"),
-            OpenApiParameter("place_name", str),
-            OpenApiParameter("place_type", str),
-            OpenApiParameter("status", str),
-            OpenApiParameter("offset", int),
-        ],
+        parameters=[InvestigationQuerySerializer],
         responses={200: InvestigationListSerializer},
-        summary="Search the investigations of your team",
+        summary="Search the investigations of your team (50 per page, from offset)",
         operation_id="v1_investigations_list",
     )
     def get(self, request: Request) -> Response:
-        p = request.query_params
-        filters = selectors.InvestigationFilters(
-            file_number=p.get("file_number", ""),
-            suspect_name=p.get("suspect_name", ""),
-            place_name=p.get("place_name", ""),
-            place_type=p.get("place_type", ""),
-            status=p.get("status", ""),
-        )
-        try:
-            offset = max(0, int(p.get("offset", "0")))
-        except ValueError:
-            offset = 0
+        query = InvestigationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        p = dict(query.validated_data)
+        offset = p.pop("offset")
+        filters = selectors.InvestigationFilters(**p)
         page = selectors.investigation_search(actor=actor_of(request), filters=filters, offset=offset)
         return Response({"total": page.total, "results": [_summary(i) for i in page.investigations]})
 

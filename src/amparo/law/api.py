@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from amparo.accounts.api_auth import actor_of
 from amparo.accounts.roles import Perm
+from amparo.core.api import StrictSerializer
 from amparo.core.exceptions import PermissionDenied
 
 from . import selectors
@@ -121,7 +122,7 @@ class CatalogApi(APIView):
 # ---------------------------------------------------------------- calculator
 
 
-class CalculationInputSerializer(serializers.Serializer):
+class CalculationInputSerializer(StrictSerializer):
     offence_date = serializers.DateField()
     judgment_date = serializers.DateField(required=False, allow_null=True)
     articles = serializers.ListField(

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from amparo.accounts.api_auth import actor_of
 from amparo.core import geo
+from amparo.core.api import ErrorSerializer, StrictSerializer
 from amparo.core.exceptions import TamperedCiphertext
 
 from . import selectors, services
@@ -21,14 +22,14 @@ from .models import DocumentType, Gender, People, Person
 from .validation import DocumentInput, PersonInput
 
 
-class DocumentSerializer(serializers.Serializer):
+class DocumentSerializer(StrictSerializer):
     doc_type = serializers.ChoiceField(choices=DocumentType.choices)
     number = serializers.CharField(max_length=60)
     issuing_country = serializers.CharField(max_length=2, required=False, allow_blank=True, default="")
     suspected_false = serializers.BooleanField(required=False, default=False)
 
 
-class PersonWriteSerializer(serializers.Serializer):
+class PersonWriteSerializer(StrictSerializer):
     given_names = serializers.CharField(max_length=200)
     surnames = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     aliases = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
@@ -39,21 +40,26 @@ class PersonWriteSerializer(serializers.Serializer):
     nationalities = serializers.ListField(child=serializers.CharField(max_length=2), required=False, default=list)
     languages = serializers.ListField(child=serializers.CharField(max_length=3), required=False, default=list)
     people = serializers.ChoiceField(choices=People.choices, required=False, default=People.UNKNOWN)
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
-    address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True, default="")
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True, allow_null=True, default="")
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True, allow_null=True, default="")
     residence_department = serializers.CharField(max_length=2, required=False, allow_blank=True, default="")
     residence_municipality = serializers.CharField(max_length=4, required=False, allow_blank=True, default="")
     documents = DocumentSerializer(many=True, required=False, default=list)
 
     def to_input(self) -> PersonInput:
         data = dict(self.validated_data)
+        for name in ("phone", "email", "address"):  # null, as the record reads when there is none: none
+            data[name] = data[name] or ""
         documents = [DocumentInput(**d) for d in data.pop("documents", [])]
         return PersonInput(**data, documents=documents)
 
 
 class PersonUpdateSerializer(PersonWriteSerializer):
     version = serializers.IntegerField(help_text="The version you read; a stale version is refused (409).")
+    # Sent back from the record as read: accepted and ignored (anything else unknown is refused).
+    id = serializers.UUIDField(read_only=True)
+    owner_org = serializers.CharField(read_only=True)
 
 
 class PersonReadSerializer(serializers.Serializer):
@@ -98,7 +104,9 @@ def _summary(person: Person, score: int) -> dict[str, Any]:
     }
 
 
-class PersonSearchSerializer(serializers.Serializer):
+class PersonSearchSerializer(StrictSerializer):
+    """The POST body: an unknown field is refused."""
+
     name = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default="", help_text="Name or part of it (fuzzy, phonetic)."
     )
@@ -131,7 +139,7 @@ class PersonCollectionApi(APIView):
             OpenApiParameter("name", str, description="Name or part of it (fuzzy, phonetic)."),
             OpenApiParameter("document", str, description="Identity document number."),
         ],
-        responses={200: PersonSearchResultsSerializer},
+        responses={200: PersonSearchResultsSerializer, 409: ErrorSerializer},
         operation_id="v1_persons_list",  # the id it always had (clients generated from the schema keep it)
         summary="Search persons by name or document (deprecated: use POST /api/v1/persons/search/)",
         description=(
@@ -141,6 +149,7 @@ class PersonCollectionApi(APIView):
         deprecated=True,
     )
     def get(self, request: Request) -> Response:
+        # Kept as it always answered (a huge query is cut by the selector, not refused) for old clients.
         response = _search(
             request, name=request.query_params.get("name", ""), document=request.query_params.get("document", "")
         )
@@ -159,7 +168,7 @@ class PersonCollectionApi(APIView):
 class PersonSearchApi(APIView):
     @extend_schema(
         request=PersonSearchSerializer,
-        responses={200: PersonSearchResultsSerializer},
+        responses={200: PersonSearchResultsSerializer, 409: ErrorSerializer},
         summary="Search persons by name or document",
         description=(
             "The query travels in the body, so names and document numbers stay out of URLs and access logs. "
@@ -173,7 +182,7 @@ class PersonSearchApi(APIView):
 
 
 class PersonDetailApi(APIView):
-    @extend_schema(responses={200: PersonReadSerializer}, summary="A person's record (audited)")
+    @extend_schema(responses={200: PersonReadSerializer, 409: ErrorSerializer}, summary="A person's record (audited)")
     def get(self, request: Request, person_id: str) -> Response:
         actor = actor_of(request)
         person = selectors.person_get_for_view(actor=actor, person_id=person_id)
@@ -183,7 +192,11 @@ class PersonDetailApi(APIView):
             services.tampering_report(actor=actor, target_type="person", target_id=person.pk)
             raise
 
-    @extend_schema(request=PersonUpdateSerializer, responses={200: PersonReadSerializer}, summary="Edit a person")
+    @extend_schema(
+        request=PersonUpdateSerializer,
+        responses={200: PersonReadSerializer, 409: ErrorSerializer},
+        summary="Edit a person (409 stale_edit: someone changed it after the version you read)",
+    )
     def put(self, request: Request, person_id: str) -> Response:
         serializer = PersonUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from amparo.accounts.api_auth import actor_of
+from amparo.core.api import StrictSerializer
 
 from . import selectors, services
 from .protocol import Destination
@@ -75,7 +76,7 @@ class RepatriationDetailSerializer(serializers.Serializer):
     steps = RepatriationStepSerializer(many=True)
 
 
-class StepCompleteSerializer(serializers.Serializer):
+class StepCompleteSerializer(StrictSerializer):
     evidence = serializers.ListField(child=serializers.CharField(max_length=64), required=False, default=list)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     family_involved = serializers.BooleanField(required=False, allow_null=True, default=None)
