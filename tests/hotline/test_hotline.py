@@ -947,7 +947,7 @@ def test_a_double_submitted_shift_is_not_added_twice(world, hotline) -> None:
     assert client.post("/hotline/roster/", form).status_code == 302
     again = client.post("/hotline/roster/", form)
     assert again.status_code == 400
-    assert "This officer already has a shift for this duty at that time." in again.content.decode()
+    assert es("This officer already has a shift for this duty at that time.") in again.content.decode()
     assert DutyShift.objects.count() == 1
     assert AuditEvent.objects.filter(action="hotline.duty_add").count() == 1
     # an overlapping shift of the same officer is refused too; another officer, or the next shift, is not

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -34,8 +35,51 @@ class BoxesSerializer(serializers.Serializer):
     sent = ReferralSummarySerializer(many=True)
 
 
+# The three sections below hold exactly the fields of selectors.SECTION_FIELDS (the page and the PDF show
+# the same; a test holds the two together): what the section's label promises, nothing more.
+class IdentitySectionSerializer(serializers.Serializer):
+    given_names = serializers.CharField()
+    surnames = serializers.CharField()
+    age_min = serializers.IntegerField(allow_null=True, help_text="Age, or the low end of the assessed age range.")
+    age_max = serializers.IntegerField(allow_null=True, help_text="Age, or the high end of the assessed age range.")
+    gender = serializers.CharField()
+    gender_label = serializers.CharField()
+    nationalities = serializers.ListField(child=serializers.CharField(), help_text="ISO 3166 country codes.")
+    languages = serializers.ListField(child=serializers.CharField())
+    minor_protocol = serializers.BooleanField()
+
+
+class ContactSectionSerializer(serializers.Serializer):
+    phone = serializers.CharField(allow_null=True)
+    address = serializers.CharField(allow_null=True)
+    department = serializers.CharField(allow_null=True, help_text="Department of residence.")
+
+
+class ScreeningSectionSerializer(serializers.Serializer):
+    trafficking_status = serializers.CharField()
+    determined_by = serializers.CharField()
+
+
+SECTION_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
+    Section.IDENTITY: IdentitySectionSerializer,
+    Section.CONTACT: ContactSectionSerializer,
+    Section.SCREENING: ScreeningSectionSerializer,
+}
+
+
+class SectionsSerializer(serializers.Serializer):
+    identity = IdentitySectionSerializer(required=False)
+    contact = ContactSectionSerializer(required=False)
+    screening = ScreeningSectionSerializer(required=False)
+    events = serializers.ListField(child=serializers.DictField(), required=False)
+    risk = serializers.DictField(allow_null=True, required=False)
+    care_plan = serializers.DictField(required=False)
+    notes = serializers.ListField(child=serializers.DictField(), required=False)
+    attachments = serializers.ListField(child=serializers.DictField(), required=False)
+
+
 class ReferralDetailSerializer(ReferralSummarySerializer):
-    sections = serializers.DictField(help_text="Only the shared sections.")
+    sections = SectionsSerializer(help_text="Only the shared sections: a section not shared is absent.")
     access_ended = serializers.BooleanField(
         help_text="The receiver's access to the shared sections has ended (the referral is closed): sections is empty."
     )
@@ -44,8 +88,8 @@ class ReferralDetailSerializer(ReferralSummarySerializer):
 def _sections_json(referral: Referral, sections: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for code, value in sections.items():
-        if code in (Section.IDENTITY, Section.CONTACT, Section.SCREENING):
-            data[code] = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in value.items()}
+        if code in SECTION_SERIALIZERS:
+            data[code] = SECTION_SERIALIZERS[code](value).data
         elif code == Section.EVENTS:
             data[code] = [
                 {
@@ -78,7 +122,8 @@ def _sections_json(referral: Referral, sections: dict[str, Any]) -> dict[str, An
                     "id": a.pk,
                     "filename": a.filename,
                     "size": a.size,
-                    "url": f"/referrals/{referral.pk}/attachments/{a.pk}/",
+                    # the web download (a signed-in session); there is no API download yet
+                    "url": reverse("referrals:attachment", args=[referral.pk, a.pk]),
                 }
                 for a in value
             ]

@@ -3,7 +3,7 @@ sees only the shared sections, only while the referral is active and its legal b
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from amparo.accounts.actor import Actor
 from amparo.accounts.roles import Perm
@@ -11,7 +11,7 @@ from amparo.cases.models import Case, Consent
 from amparo.cases.permissions import can_view_case
 from amparo.cases.vocab import MINOR_CONSENT_GIVERS
 
-from .models import LegalBasis, Referral
+from .models import LegalBasis, Referral, Shelter
 
 
 def consent_holds(case: Case, consent: Consent) -> bool:
@@ -52,3 +52,19 @@ def outbox_for(actor: Actor) -> QuerySet[Referral]:
     if not actor.has(Perm.CASE_VIEW):
         return Referral.objects.none()
     return Referral.objects.filter(from_org_id=actor.org_pk, case__in=cases_visible_to(actor))
+
+
+def shelters_managed_by(actor: Actor) -> QuerySet[Shelter]:
+    """The shelters whose admissions, discharges and renewals the actor records: the shelters of the actor's
+    institution that no unit runs, and those the actor's unit runs (an institution such as SBS runs several,
+    each with its own staff). A supervisor of the institution manages them all. Shelter staff without a unit
+    manage only the shelters no unit runs: deny by default, an administrator assigns the unit."""
+    if not actor.has(Perm.SHELTER_ADMIT):
+        return Shelter.objects.none()
+    shelters = Shelter.objects.filter(organization_id=actor.org_pk)
+    if actor.has(Perm.CASE_SUPERVISE):
+        return shelters
+    in_scope = Q(unit__isnull=True)
+    if actor.membership is not None and actor.membership.unit_id is not None:
+        in_scope |= Q(unit_id=actor.membership.unit_id)
+    return shelters.filter(in_scope)

@@ -78,6 +78,31 @@ def referral_get_for_view(*, actor: Actor, referral_id: uuid.UUID | str) -> Refe
     raise NotFound()
 
 
+# What each shared section holds, field by field: the one definition the page, the PDF and the API follow
+# (the API's serializers are checked against it). The identity section promises "name, age, sex, nationality,
+# languages": an age or age range, never the date of birth, and no aliases; the contact section promises a
+# phone, an address and the department of residence, no e-mail.
+SECTION_FIELDS: dict[str, tuple[str, ...]] = {
+    Section.IDENTITY: (
+        "given_names",
+        "surnames",
+        "age_min",
+        "age_max",
+        "gender",
+        "gender_label",
+        "nationalities",
+        "languages",
+        "minor_protocol",
+    ),
+    Section.CONTACT: ("phone", "address", "department"),
+    Section.SCREENING: ("trafficking_status", "determined_by"),
+}
+
+
+def _section(code: str, values: dict[str, Any]) -> dict[str, Any]:
+    return {field: values[field] for field in SECTION_FIELDS[code]}
+
+
 def shared_sections(referral: Referral, actor: Actor) -> dict[str, Any]:
     case = referral.case
     person = case.person
@@ -90,49 +115,53 @@ def shared_sections(referral: Referral, actor: Actor) -> dict[str, Any]:
         shared.discard(Section.CONTACT)
         if Section.IDENTITY in shared:
             shared.discard(Section.IDENTITY)
-            sections[Section.IDENTITY] = {
-                "given_names": pseudonym,
-                "surnames": "",
-                "aliases": [],
-                "date_of_birth": None,
-                "age_min": None,
-                "age_max": None,
-                "gender": "",
-                "gender_label": "",
-                "nationalities": [],
-                "languages": [],
-                "minor_protocol": case.minor_protocol,
-            }
+            sections[Section.IDENTITY] = _section(
+                Section.IDENTITY,
+                {
+                    "given_names": pseudonym,
+                    "surnames": "",
+                    "age_min": None,
+                    "age_max": None,
+                    "gender": "",
+                    "gender_label": "",
+                    "nationalities": [],
+                    "languages": [],
+                    "minor_protocol": case.minor_protocol,
+                },
+            )
     if Section.IDENTITY in shared:
         low, high = person.age_range_on(timezone.localdate())
-        sections[Section.IDENTITY] = {
-            "given_names": person.given_names,
-            "surnames": person.surnames,
-            "aliases": person.aliases,
-            "date_of_birth": person.date_of_birth,
-            "age_min": low,
-            "age_max": high,
-            "gender": person.gender,
-            "gender_label": person.get_gender_display(),
-            "nationalities": person.nationalities,
-            "languages": [geo.language_name(c, get_language()) for c in person.languages],
-            "minor_protocol": case.minor_protocol,
-        }
+        sections[Section.IDENTITY] = _section(
+            Section.IDENTITY,
+            {
+                "given_names": person.given_names,
+                "surnames": person.surnames,
+                "age_min": low,
+                "age_max": high,
+                "gender": person.gender,
+                "gender_label": person.get_gender_display(),
+                "nationalities": person.nationalities,
+                "languages": [geo.language_name(c, get_language()) for c in person.languages],
+                "minor_protocol": case.minor_protocol,
+            },
+        )
     if Section.CONTACT in shared:
-        sections[Section.CONTACT] = {
-            "phone": person.phone,
-            "email": person.email,
-            "address": person.address,
-            "department": geo.department_name(person.residence_department),
-            "municipality": geo.municipality_name(person.residence_municipality),
-        }
+        sections[Section.CONTACT] = _section(
+            Section.CONTACT,
+            {
+                "phone": person.phone,
+                "address": person.address,
+                "department": geo.department_name(person.residence_department),
+            },
+        )
     if Section.SCREENING in shared:
-        screening = case.screenings.first()
-        sections[Section.SCREENING] = {
-            "trafficking_status": case.get_trafficking_status_display(),
-            "determined_by": case.get_status_determined_by_display() if case.status_determined_by else "",
-            "proposed": screening.get_proposed_status_display() if screening else "",
-        }
+        sections[Section.SCREENING] = _section(
+            Section.SCREENING,
+            {
+                "trafficking_status": case.get_trafficking_status_display(),
+                "determined_by": case.get_status_determined_by_display() if case.status_determined_by else "",
+            },
+        )
     if Section.EVENTS in shared:
         sections[Section.EVENTS] = list(case.events.all())
     if Section.RISK in shared:

@@ -15,6 +15,7 @@ from amparo.accounts.roles import Perm
 from amparo.core.exceptions import NotFound, PermissionDenied
 
 from .models import Placement, Shelter, ShelterAccess, ShelterBeds
+from .permissions import shelters_managed_by
 
 
 def expiry_warning_days() -> int:
@@ -84,9 +85,8 @@ def can_see_address(actor: Actor, shelter: Shelter) -> bool:
 
 
 def shelters_of(actor: Actor) -> QuerySet[Shelter]:
-    if not actor.has(Perm.SHELTER_ADMIT):
-        return Shelter.objects.none()
-    return Shelter.objects.filter(organization_id=actor.org_pk, is_active=True)
+    """The shelters the actor works in (their unit's, or all of the institution's for a supervisor)."""
+    return shelters_managed_by(actor).filter(is_active=True)
 
 
 def shelter_get(*, actor: Actor, shelter_id: uuid.UUID | str) -> Shelter:
@@ -98,7 +98,7 @@ def shelter_get(*, actor: Actor, shelter_id: uuid.UUID | str) -> Shelter:
 
 def placements_of(*, actor: Actor, shelter: Shelter) -> QuerySet[Placement]:
     return Placement.objects.filter(
-        shelter=shelter, shelter__organization_id=actor.org_pk, discharged_at__isnull=True
+        shelter=shelter, shelter__in=shelters_managed_by(actor), discharged_at__isnull=True
     ).select_related("case", "referral")
 
 
@@ -109,10 +109,10 @@ class OrderAlerts:
 
 
 def placement_for_renewal(*, actor: Actor, placement_id: uuid.UUID | str) -> Placement:
-    """A present placement in one of the actor's institution's shelters; anything else is not found."""
+    """A present placement in one of the shelters the actor works in; anything else is not found."""
     placement = (
         Placement.objects.select_related("shelter", "case")
-        .filter(pk=placement_id, shelter__organization_id=actor.org_pk, discharged_at__isnull=True)
+        .filter(pk=placement_id, shelter__in=shelters_managed_by(actor), discharged_at__isnull=True)
         .first()
     )
     if placement is None:
@@ -121,10 +121,11 @@ def placement_for_renewal(*, actor: Actor, placement_id: uuid.UUID | str) -> Pla
 
 
 def placement_of_institution(*, actor: Actor, placement_id: uuid.UUID | str) -> Placement:
-    """A placement, present or past, in one of the actor's institution's shelters; another's is not found."""
+    """A placement, present or past, in one of the shelters the actor works in; another's is not found (another
+    institution's, or another unit's of the same institution)."""
     if not actor.has(Perm.SHELTER_ADMIT):
         raise PermissionDenied()
-    placement = Placement.objects.filter(pk=placement_id, shelter__organization_id=actor.org_pk).first()
+    placement = Placement.objects.filter(pk=placement_id, shelter__in=shelters_managed_by(actor)).first()
     if placement is None:
         raise NotFound()
     return placement

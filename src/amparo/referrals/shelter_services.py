@@ -22,10 +22,10 @@ from .models import (
     PlacementRenewal,
     Referral,
     ReferralStatus,
-    Shelter,
     ShelterBeds,
     ShelterCategory,
 )
+from .permissions import shelters_managed_by
 from .services import _notify, _senders, _user
 
 MAX_STAY_DAYS = 3 * 365
@@ -70,7 +70,8 @@ def placement_admit(
     """Admit the person of an accepted shelter referral, under the judge's order that sets the length of stay."""
     if not actor.has(Perm.SHELTER_ADMIT):
         raise PermissionDenied()
-    shelter = Shelter.objects.filter(pk=shelter_id, organization_id=actor.org_pk, is_active=True).first()
+    # Another institution's shelter, or one another unit of the institution runs, is not found.
+    shelter = shelters_managed_by(actor).filter(pk=shelter_id, is_active=True).first()
     case_id = Referral.objects.filter(pk=referral_id, to_org_id=actor.org_pk).values_list("case_id", flat=True).first()
     if shelter is None or case_id is None:
         raise NotFound()
@@ -151,7 +152,7 @@ def placement_discharge(*, actor: Actor, placement_id: uuid.UUID | str, destinat
     placement = (
         Placement.objects.select_for_update(of=("self",))
         .select_related("shelter", "referral", "referral__case")
-        .filter(pk=placement_id, shelter__organization_id=actor.org_pk)
+        .filter(pk=placement_id, shelter__in=shelters_managed_by(actor))
         .first()
     )
     if placement is None:
@@ -195,7 +196,7 @@ def placement_renew(
     placement = (
         Placement.objects.select_for_update(of=("self",))
         .select_related("referral")
-        .filter(pk=placement_id, shelter__organization_id=actor.org_pk)
+        .filter(pk=placement_id, shelter__in=shelters_managed_by(actor))
         .first()
     )
     if placement is None:

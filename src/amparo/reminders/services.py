@@ -113,38 +113,39 @@ def _team(case: Case) -> list[User]:
 def referral_reminders(today: datetime.date) -> int:
     sent = 0
     unanswered = Referral.objects.filter(status=ReferralStatus.SENT, respond_by__lt=today).select_related(
-        "case__owner", "sent_by"
+        "case__owner", "sent_by", "to_org"
     )
     done = _already("referral", ["response_overdue"])
     for referral in unanswered.iterator():
         if (str(referral.pk), "response_overdue") in done:
             continue
         url = f"/referrals/{referral.pk}/"
-        sent += _send_once(
-            "referral",
-            referral.pk,
-            "response_overdue",
-            [
-                Message(responsible_receivers(referral.to_org_id, referral.service_type), REFERRAL_OVERDUE, url),
-                Message(_senders(referral), REFERRAL_UNANSWERED, url),
-            ],
-        )
+        # A receiving institution deactivated since cannot answer: it is not chased; the sender still is, and
+        # the referral's page tells the sender to cancel it and refer the person elsewhere.
+        messages = [Message(_senders(referral), REFERRAL_UNANSWERED, url)]
+        if referral.to_org.is_active:
+            receivers = responsible_receivers(referral.to_org_id, referral.service_type)
+            messages.insert(0, Message(receivers, REFERRAL_OVERDUE, url))
+        sent += _send_once("referral", referral.pk, "response_overdue", messages)
     days = int(getattr(settings, "AMPARO_REFERRAL_COMPLETION_DAYS", 60))
     since = timezone.now() - datetime.timedelta(days=days)
     in_shelter = Placement.objects.filter(referral=OuterRef("pk"), discharged_at__isnull=True)
     no_outcome = (
         Referral.objects.filter(status=ReferralStatus.ACCEPTED, responded_at__lt=since)
         .exclude(Exists(in_shelter))  # a current shelter stay is followed by its court order's reminders
-        .select_related("responded_by")
+        .select_related("responded_by", "to_org", "case__owner", "sent_by")
     )
     done = _already("referral", ["completion_overdue"])
     for referral in no_outcome.iterator():
         if (str(referral.pk), "completion_overdue") in done:
             continue
-        receivers = [
-            *_in(referral.to_org_id, [referral.responded_by]),
-            *responsible_receivers(referral.to_org_id, referral.service_type),
-        ]
+        if referral.to_org.is_active:
+            receivers = [
+                *_in(referral.to_org_id, [referral.responded_by]),
+                *responsible_receivers(referral.to_org_id, referral.service_type),
+            ]
+        else:  # the receiver left the network and will report no outcome: the sender is told (see above)
+            receivers = _senders(referral)
         sent += _send_once(
             "referral",
             referral.pk,
