@@ -24,6 +24,11 @@ def test_demo_data_is_reproducible_idempotent_and_realistic(settings) -> None:
     from_calls = Call.objects.filter(case__isnull=False).count()
     assert 0 < from_calls < 10
     assert persons == 400 + from_calls + DEMO_PERSONS and cases > 150
+    # The statistics table is built, and holds every counted case: the demo's dashboard runs as in production.
+    from amparo.stats import aggregates, facts
+    from amparo.stats.models import CaseFact
+
+    assert facts.in_use() and CaseFact.objects.count() == aggregates.counted_cases().count()
     call_command("demo_data", persons=400, seed=11, verbosity=0)  # again: nothing duplicated
     assert Person.objects.count() == persons and Case.objects.count() == cases
     assert set(Case.objects.values_list("status", flat=True)) == {

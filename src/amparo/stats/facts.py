@@ -261,12 +261,6 @@ def rebuild(*, batch: int = 5000) -> FactBuild:
         )
 
 
-def rebuild_if_in_use() -> None:
-    """After a bulk load that bypassed the services (demo data)."""
-    if FactBuild.objects.exists():
-        rebuild()
-
-
 # ------------------------------------------------------------------------------------------ reading
 
 
