@@ -124,3 +124,18 @@ def test_loaded_demo_data_has_no_case_date_after_now(world) -> None:
     # Screened within hours of the opening, not on the day of the load.
     for screening in Screening.objects.select_related("case"):
         assert screening.screened_at - screening.case.opened_at <= datetime.timedelta(hours=2)
+
+
+def test_demo_investigations_history_runs_from_the_opening_to_now(world) -> None:
+    from amparo.justice.models import Investigation
+
+    call_command("demo_data", persons=50, seed=7, verbosity=0)
+    now = timezone.now()
+    walked = 0
+    for investigation in Investigation.objects.all():
+        stamps = [change.at for change in investigation.status_changes.order_by("at")]
+        opened = timezone.make_aware(datetime.datetime.combine(investigation.opened_on, datetime.time()))
+        assert all(opened <= at <= now for at in stamps)
+        assert stamps == sorted(set(stamps))  # one step after the other, not all at the load
+        walked += len(stamps) > 1
+    assert walked

@@ -15,7 +15,7 @@ from amparo.accounts.actor import Actor
 from amparo.accounts.models import User
 
 from . import court_services, operation_services, protection_services, services
-from .models import Investigation
+from .models import Investigation, InvestigationStatusChange
 from .vocab import INVESTIGATION_STAGE_ORDER, InvestigationStatus
 
 PROSECUTOR = "gloria.prosecutor"
@@ -168,8 +168,16 @@ def build_justice_demo() -> int:
             )
         if stage != InvestigationStatus.OPEN:
             _prosecution(prosecutor, investigation, suspect_ids[0], start, stage)
-        for step in INVESTIGATION_STAGE_ORDER[1 : INVESTIGATION_STAGE_ORDER.index(stage) + 1]:
+        steps = INVESTIGATION_STAGE_ORDER[1 : INVESTIGATION_STAGE_ORDER.index(stage) + 1]
+        for step in steps:
             services.investigation_set_status(prosecutor, investigation_id=investigation.pk, status=step)
+        # The history is stamped at load time: spread it between the opening and today, in order (demo only).
+        span = (today - start).days
+        for n, change in enumerate(InvestigationStatusChange.objects.filter(investigation=investigation)):
+            when = start + datetime.timedelta(days=60 + (span - 60) * n // max(len(steps), 1))
+            InvestigationStatusChange.objects.filter(pk=change.pk).update(
+                at=timezone.make_aware(datetime.datetime.combine(when, datetime.time(10)))
+            )
         if index == 0:
             _operations(prosecutor, investigator, investigation, place.pk, today)
         if index == 1:
