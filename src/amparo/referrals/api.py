@@ -6,16 +6,22 @@ import uuid
 from typing import Any
 
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from amparo.accounts.api_auth import actor_of
+from amparo.accounts.roles import Perm
+from amparo.cases.vocab import ServiceType
+from amparo.core.api import StrictSerializer
+from amparo.core.exceptions import PermissionDenied
+from amparo.organizations.models import Organization
 
-from . import selectors
-from .models import Referral, Section
+from . import selectors, services
+from .models import LegalBasis, Referral, Section
 
 
 class ReferralSummarySerializer(serializers.Serializer):
@@ -35,7 +41,7 @@ class BoxesSerializer(serializers.Serializer):
     sent = ReferralSummarySerializer(many=True)
 
 
-# The three sections below hold exactly the fields of selectors.SECTION_FIELDS (the page and the PDF show
+# The sections below hold exactly the fields of selectors.SECTION_FIELDS (the page and the PDF show
 # the same; a test holds the two together): what the section's label promises, nothing more.
 class IdentitySectionSerializer(serializers.Serializer):
     given_names = serializers.CharField()
@@ -60,10 +66,35 @@ class ScreeningSectionSerializer(serializers.Serializer):
     determined_by = serializers.CharField()
 
 
+# Events, risk and care plan: the fields of each row that the page shows (selectors.SECTION_FIELDS too).
+class EventSectionSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="Stage: recruitment, transfer, exploitation...")
+    country = serializers.CharField(help_text="ISO 3166 country code; empty when unknown.")
+    forms = serializers.ListField(child=serializers.CharField(), help_text="Forms of exploitation.")
+
+
+class RiskSectionSerializer(serializers.Serializer):
+    retrafficking = serializers.CharField()
+    reprisal = serializers.CharField()
+
+
+class DeliverySerializer(serializers.Serializer):
+    service_type = serializers.CharField()
+    provider = serializers.CharField(source="provider.code", help_text="The providing institution's code.")
+
+
+class CarePlanSectionSerializer(serializers.Serializer):
+    goals = serializers.CharField(allow_null=True, help_text="Null while the case has no care plan.")
+    deliveries = DeliverySerializer(many=True)
+
+
 SECTION_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
     Section.IDENTITY: IdentitySectionSerializer,
     Section.CONTACT: ContactSectionSerializer,
     Section.SCREENING: ScreeningSectionSerializer,
+    Section.EVENTS: EventSectionSerializer,
+    Section.RISK: RiskSectionSerializer,
+    Section.CARE_PLAN: CarePlanSectionSerializer,
 }
 
 
@@ -71,9 +102,9 @@ class SectionsSerializer(serializers.Serializer):
     identity = IdentitySectionSerializer(required=False)
     contact = ContactSectionSerializer(required=False)
     screening = ScreeningSectionSerializer(required=False)
-    events = serializers.ListField(child=serializers.DictField(), required=False)
-    risk = serializers.DictField(allow_null=True, required=False)
-    care_plan = serializers.DictField(required=False)
+    events = EventSectionSerializer(many=True, required=False)
+    risk = RiskSectionSerializer(allow_null=True, required=False, help_text="Null while the case is not assessed.")
+    care_plan = CarePlanSectionSerializer(required=False)
     notes = serializers.ListField(child=serializers.DictField(), required=False)
     attachments = serializers.ListField(child=serializers.DictField(), required=False)
 
@@ -88,32 +119,17 @@ class ReferralDetailSerializer(ReferralSummarySerializer):
 def _sections_json(referral: Referral, sections: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for code, value in sections.items():
-        if code in SECTION_SERIALIZERS:
-            data[code] = SECTION_SERIALIZERS[code](value).data
-        elif code == Section.EVENTS:
-            data[code] = [
-                {
-                    "kind": e.kind,
-                    "country": e.country,
-                    "start_date": e.start_date,
-                    "end_date": e.end_date,
-                    "forms": e.forms,
-                    "means_of_control": e.means_of_control,
-                }
-                for e in value
-            ]
+        if code == Section.EVENTS:
+            data[code] = EventSectionSerializer(value, many=True).data
         elif code == Section.RISK:
-            data[code] = (
-                None
-                if value is None
-                else {f: getattr(value, f) for f in ("individual", "family", "community", "retrafficking", "reprisal")}
-            )
+            data[code] = None if value is None else RiskSectionSerializer(value).data
         elif code == Section.CARE_PLAN:
             plan = value["plan"]
-            data[code] = {
-                "goals": plan.goals if plan else None,
-                "services_delivered": [d.service_type for d in value["deliveries"]],
-            }
+            data[code] = CarePlanSectionSerializer(
+                {"goals": plan.goals if plan else None, "deliveries": value["deliveries"]}
+            ).data
+        elif code in SECTION_SERIALIZERS:
+            data[code] = SECTION_SERIALIZERS[code](value).data
         elif code == Section.NOTES:
             data[code] = [{"created_at": n.created_at, "body": n.body} for n in value]
         elif code == Section.ATTACHMENTS:
@@ -156,5 +172,140 @@ class ReferralDetailApi(APIView):
         return Response(data)
 
 
-referral_boxes_api = ReferralBoxesApi.as_view()
+# --- actions: each one calls the service the web screen calls, which checks access, validates and audits ---
+
+
+class ReferralSendSerializer(StrictSerializer):
+    case_id = serializers.UUIDField()
+    to_org = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Organization.objects.filter(is_active=True),
+        help_text="The receiving institution's code (see the service directory).",
+    )
+    service_type = serializers.ChoiceField(choices=ServiceType.choices)
+    legal_basis = serializers.ChoiceField(choices=LegalBasis.choices)
+    shared_sections = serializers.ListField(
+        child=serializers.ChoiceField(choices=Section.choices), help_text="At least the identity."
+    )
+    respond_by = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Answer date; by default in three days."
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    order_reference = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200, help_text="court_order and pgn_order."
+    )
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000, help_text="override (supervisors only)."
+    )
+
+
+class DeclineSerializer(StrictSerializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000, help_text="Required: why it is declined."
+    )
+
+
+class OutcomeSerializer(StrictSerializer):
+    outcome = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=4000, help_text="Required: the outcome for the sender."
+    )
+
+
+class EmptySerializer(StrictSerializer):
+    """No fields: anything sent is refused."""
+
+
+def _body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _summary(referral: Referral) -> Response:
+    return Response(ReferralSummarySerializer(referral).data)
+
+
+class ReferralCollectionApi(ReferralBoxesApi):
+    """GET: the boxes; POST: send a referral."""
+
+    @extend_schema(
+        request=ReferralSendSerializer,
+        responses={201: ReferralSummarySerializer},
+        summary="Refer a case of your institution to another (legal basis and shared sections required)",
+        operation_id="v1_referrals_send",
+    )
+    def post(self, request: Request) -> Response:
+        d = _body(ReferralSendSerializer, request)
+        referral = services.referral_send(
+            actor=actor_of(request),
+            case_id=d["case_id"],
+            to_org_id=d["to_org"].pk,
+            service_type=d["service_type"],
+            legal_basis=d["legal_basis"],
+            shared_sections=d["shared_sections"],
+            respond_by=d["respond_by"],
+            reason=d["reason"],
+            order_reference=d["order_reference"],
+            override_reason=d["override_reason"],
+        )
+        return Response(ReferralSummarySerializer(referral).data, status=status.HTTP_201_CREATED)
+
+
+class ReferralAcceptApi(APIView):
+    @extend_schema(
+        request=EmptySerializer,
+        responses={200: ReferralSummarySerializer},
+        summary="Accept a referral your institution received",
+    )
+    def post(self, request: Request, referral_id: uuid.UUID) -> Response:
+        _body(EmptySerializer, request)
+        return _summary(services.referral_respond(actor=actor_of(request), referral_id=referral_id, accept=True))
+
+
+class ReferralDeclineApi(APIView):
+    @extend_schema(
+        request=DeclineSerializer,
+        responses={200: ReferralSummarySerializer},
+        summary="Decline a referral your institution received, saying why",
+    )
+    def post(self, request: Request, referral_id: uuid.UUID) -> Response:
+        d = _body(DeclineSerializer, request)
+        return _summary(
+            services.referral_respond(
+                actor=actor_of(request), referral_id=referral_id, accept=False, reason=d["reason"]
+            )
+        )
+
+
+class ReferralCompleteApi(APIView):
+    @extend_schema(
+        request=OutcomeSerializer,
+        responses={200: ReferralSummarySerializer},
+        summary="Report the outcome of an accepted referral to the sender; your access ends",
+    )
+    def post(self, request: Request, referral_id: uuid.UUID) -> Response:
+        d = _body(OutcomeSerializer, request)
+        return _summary(
+            services.referral_complete(actor=actor_of(request), referral_id=referral_id, outcome=d["outcome"])
+        )
+
+
+class ReferralCancelApi(APIView):
+    @extend_schema(
+        request=EmptySerializer,
+        responses={200: ReferralSummarySerializer},
+        summary="Cancel a referral your institution sent (the receiver is told; its access ends)",
+    )
+    def post(self, request: Request, referral_id: uuid.UUID) -> Response:
+        if not actor_of(request).has(Perm.REFERRAL_SEND):  # the web action's rule (referral_cancel_view)
+            raise PermissionDenied()
+        _body(EmptySerializer, request)
+        return _summary(services.referral_cancel(actor=actor_of(request), referral_id=referral_id))
+
+
+referral_boxes_api = sensitive_post_parameters()(ReferralCollectionApi.as_view())
 referral_detail_api = ReferralDetailApi.as_view()
+referral_accept_api = ReferralAcceptApi.as_view()
+referral_decline_api = sensitive_post_parameters()(ReferralDeclineApi.as_view())
+referral_complete_api = sensitive_post_parameters()(ReferralCompleteApi.as_view())
+referral_cancel_api = ReferralCancelApi.as_view()

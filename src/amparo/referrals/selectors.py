@@ -96,6 +96,13 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     Section.CONTACT: ("phone", "address", "department"),
     Section.SCREENING: ("trafficking_status", "determined_by"),
+    # The sections below are lists or records of the case's own rows; these are the fields of each row the page
+    # shows (the API follows): an event's stage, country and forms of exploitation (no dates, no means of
+    # control); the two risks the receiver acts on (re-trafficking, reprisal); the plan's goals and each service
+    # delivered with its provider.
+    Section.EVENTS: ("kind", "country", "forms"),
+    Section.RISK: ("retrafficking", "reprisal"),
+    Section.CARE_PLAN: ("goals", "deliveries"),
 }
 
 
