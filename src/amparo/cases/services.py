@@ -293,10 +293,13 @@ def cases_after_person_merge(actor: Actor, merge: PersonMerge) -> None:
         for case in cases:
             team = {case.owner_id, *case.assigned.values_list("pk", flat=True)}
             team |= {case.supervisor_id} if case.supervisor_id in supervisors else set(supervisors)
-            recipients = User.objects.filter(
-                pk__in=team, memberships__organization_id=organization_id, memberships__is_active=True
-            ).distinct()
-            notify(recipients=recipients, kind=CASE_SECOND_ACTIVE, target_url=_case_url(case))
+            # notify keeps only those still active in this institution
+            notify(
+                recipients=User.objects.filter(pk__in=team),
+                kind=CASE_SECOND_ACTIVE,
+                target_url=_case_url(case),
+                organization_id=organization_id,
+            )
             _audit(actor, "case.second_active_after_merge", case, active_cases=len(cases))
 
 
